@@ -1,0 +1,102 @@
+// The one interface both runtimes implement. Checks and the scenario runner talk only to this;
+// they never know whether FRR runs in a namespace or in a container.
+import type { Lab } from '../lab/model.ts';
+import type { Manifest } from '../k8s/manifest.ts';
+
+/**
+ * Where a command or FRR query runs.
+ * - router/host: a fabric node of the lab (spine, leafA, hostA_red, ...).
+ * - pe: the OpenPERouter router of a cluster node (its default namespace / container).
+ * - speaker: the cluster node's host side, where MetalLB + frr-k8s speak BGP.
+ * - vrf: a VRF on a router or PE (kernel tables, curl sources).
+ */
+export type Target =
+  | { readonly kind: 'router'; readonly name: string }
+  | { readonly kind: 'host'; readonly name: string }
+  | { readonly kind: 'pe'; readonly node: string }
+  | { readonly kind: 'speaker'; readonly node: string };
+
+export interface ExecOptions {
+  /** Run inside this VRF of the target (its netns or VRF device). */
+  readonly vrf?: string;
+  readonly timeoutMs?: number;
+  readonly input?: string;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+export type Fault =
+  | { readonly kind: 'link-down'; readonly node: string; readonly interface: string }
+  | { readonly kind: 'link-up'; readonly node: string; readonly interface: string }
+  | { readonly kind: 'restart-frr'; readonly target: Target };
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly kind: 'router' | 'host' | 'pe' | 'speaker' | 'switch';
+  readonly state: 'up' | 'down' | 'unknown';
+  readonly detail?: string;
+}
+
+export interface LabStatus {
+  readonly lab: string;
+  readonly runtime: 'netns' | 'kind';
+  readonly up: boolean;
+  readonly nodes: readonly NodeStatus[];
+  /** Manifests currently applied, by kind/namespace/name. */
+  readonly applied: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface ApplyResult {
+  readonly warnings: readonly string[];
+  /** Service IPs allocated after the apply: namespace/name -> IPs. */
+  readonly serviceIPs: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A BGP session as the cluster API reports it (frr-k8s BGPSessionState). */
+export interface SessionState {
+  readonly node: string;
+  readonly peer: string;
+  readonly vrf: string;
+  readonly bgpStatus: string;
+  readonly bfdStatus: string;
+}
+
+export interface ServiceState {
+  readonly namespace: string;
+  readonly name: string;
+  readonly externalIPs: readonly string[];
+  readonly pool?: string;
+}
+
+export interface Runtime {
+  readonly kind: 'netns' | 'kind';
+  readonly lab: Lab;
+  /** The lab's instance name: prefixes every object the runtime creates. */
+  readonly instance: string;
+
+  up(options?: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void }): Promise<void>;
+  down(): Promise<void>;
+  status(): Promise<LabStatus>;
+
+  exec(target: Target, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** `vtysh -c <command>` on the target's FRR; JSON-parsed when the command ends in `json`. */
+  vtysh(target: Target, command: string): Promise<string>;
+  readFile(target: Target, path: string): Promise<string>;
+
+  apply(manifests: readonly Manifest[]): Promise<ApplyResult>;
+  delete(manifests: readonly Manifest[]): Promise<ApplyResult>;
+  fault(fault: Fault): Promise<void>;
+
+  /** The cluster API's view: frr-k8s BGPSessionStates and Service external IPs. */
+  sessionStates(): Promise<readonly SessionState[]>;
+  services(): Promise<readonly ServiceState[]>;
+
+  /** Every FRR instance and namespace/container the lab has, for dumps. */
+  dumpTargets(): readonly Target[];
+}
