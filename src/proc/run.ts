@@ -1,0 +1,52 @@
+// Every external command pelab runs goes through here: argv arrays only (no shell), a timeout,
+// and a trace hook so the timeline and failure bundles can show what was done.
+import { execa } from 'execa';
+import { LabBuildError } from '../errors.ts';
+
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Return the result instead of throwing on a non-zero exit. */
+  readonly allowFailure?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+export type TraceHook = (argv: readonly string[], result: RunResult) => void;
+
+let traceHook: TraceHook | undefined;
+export function setTraceHook(hook: TraceHook | undefined): void {
+  traceHook = hook;
+}
+
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('run: empty argv');
+  const started = performance.now();
+  const child = await execa(file, args, {
+    reject: false,
+    timeout: options.timeoutMs ?? 30_000,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    stripFinalNewline: false,
+  });
+  const result: RunResult = {
+    exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
+    stdout: String(child.stdout ?? ''),
+    stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${options.timeoutMs ?? 30_000} ms)` : String(child.stderr ?? ''),
+    ms: Math.round(performance.now() - started),
+  };
+  traceHook?.(argv, result);
+  if (result.exitCode !== 0 && !options.allowFailure) {
+    throw new LabBuildError(`command failed (exit ${result.exitCode}): ${argv.join(' ')}\n${result.stderr.trim() || result.stdout.trim()}`);
+  }
+  return result;
+}

@@ -1,0 +1,192 @@
+// One FRR instance per router, each in its own network namespace and pathspace (`-N`). Routers
+// with VRFs use FRR's netns VRF backend: zebra runs with `-n` inside a private mount namespace
+// whose /run/netns shows ONLY that router's VRF namespaces. If every zebra saw every namespace,
+// a leaf's zebra would bind its L3VNI to another router's VXLAN device.
+import { spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabBuildError } from '../../errors.ts';
+import { run, type RunResult } from '../../proc/run.ts';
+import { eventuallyValue } from '../../proc/wait.ts';
+import { processStartTime, type Ledger } from './ledger.ts';
+import { nsPath, NETNS_DIR } from './netops.ts';
+import type { InstanceNames } from './names.ts';
+
+export const FRR_BIN = '/usr/lib/frr';
+export const OWNER_ENV = 'PELAB_OWNER';
+
+export interface FrrRouterSpec {
+  readonly hostname: string;
+  readonly ns: string;
+  readonly netnsVrf: boolean;
+  /** VRF name -> namespace, visible to zebra from the start. */
+  readonly vrfs: ReadonlyMap<string, string>;
+}
+
+let frrIds: { uid: number; gid: number } | undefined;
+function frrOwner(): { uid: number; gid: number } {
+  if (frrIds) return frrIds;
+  const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('frr:'));
+  if (!passwd) throw new LabBuildError('the frr user does not exist', 'install FRR from Debian: apt-get install frr');
+  const [, , uid, gid] = passwd.split(':');
+  frrIds = { uid: Number(uid), gid: Number(gid) };
+  return frrIds;
+}
+
+function mkdirOwned(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const { uid, gid } = frrOwner();
+  chownSync(dir, uid, gid);
+}
+
+export class FrrRouter {
+  readonly spec: FrrRouterSpec;
+  readonly instance: string;
+  readonly runDir: string;
+  readonly confDir: string;
+  readonly viewDir: string;
+  private readonly ledger: Ledger;
+  private readonly owner: string;
+  holderPid: number | undefined;
+
+  constructor(names: InstanceNames, ledger: Ledger, spec: FrrRouterSpec) {
+    this.spec = spec;
+    this.instance = names.frrInstance(spec.ns);
+    this.runDir = names.frrRunDir(spec.ns);
+    this.confDir = names.frrConfDir(spec.ns);
+    this.viewDir = names.vrfView(spec.ns);
+    this.ledger = ledger;
+    this.owner = names.instance;
+  }
+
+  get logFiles(): string[] {
+    return ['zebra', 'bgpd'].map((d) => join(this.runDir, `${d}.log`));
+  }
+
+  /** Starts the namespace holder, the VRF view and the daemons; resolves when their vty sockets answer. */
+  async start(): Promise<void> {
+    this.ledger.addPaths([this.runDir, this.confDir, ...(this.spec.netnsVrf ? [this.viewDir] : [])]);
+    mkdirOwned(this.runDir);
+    mkdirOwned(this.confDir);
+    writeFileSync(join(this.confDir, 'vtysh.conf'), '');
+    if (this.spec.netnsVrf) await this.createView();
+    await this.startHolder();
+    const holder = String(this.holderPid);
+    if (this.spec.netnsVrf) await run(['nsenter', '-t', holder, '-m', '--', 'mount', '--rbind', this.viewDir, NETNS_DIR]);
+    await run(['nsenter', '-t', holder, '-u', '--', 'hostname', this.spec.hostname]);
+    await Promise.all([this.startDaemon('zebra', this.spec.netnsVrf ? ['-n'] : []), this.startDaemon('bgpd', [])]);
+    await eventuallyValue(
+      async () => ['zebra', 'bgpd'].every((d) => existsSync(join(this.runDir, `${d}.vty`))) || undefined,
+      { timeoutMs: 10_000, intervalMs: 20, what: `FRR vty sockets of ${this.instance}` },
+    );
+    for (const d of ['zebra', 'bgpd']) this.recordPidFile(d);
+  }
+
+  private async createView(): Promise<void> {
+    mkdirSync(this.viewDir, { recursive: true });
+    // A shared bind of the view directory: VRF namespaces bound into it later propagate into the
+    // daemons' (slave) mount namespace, so VRFs can be added to a running router.
+    this.ledger.addMounts([this.viewDir]);
+    await run(['mount', '--bind', this.viewDir, this.viewDir]);
+    await run(['mount', '--make-shared', this.viewDir]);
+    for (const [vrf, ns] of this.spec.vrfs) await this.exposeVrf(vrf, ns);
+  }
+
+  /** Makes VRF namespace `ns` visible to this router's zebra under the name `vrf`. */
+  async exposeVrf(vrf: string, ns: string): Promise<void> {
+    const target = join(this.viewDir, vrf);
+    writeFileSync(target, '');
+    this.ledger.addMounts([target]);
+    await run(['mount', '--bind', nsPath(ns), target]);
+  }
+
+  async hideVrf(vrf: string): Promise<void> {
+    const target = join(this.viewDir, vrf);
+    await run(['umount', target], { allowFailure: true });
+    this.ledger.update((d) => {
+      d.mounts = d.mounts.filter((m) => m !== target);
+    });
+  }
+
+  private async startHolder(): Promise<void> {
+    // A sleeping process that owns the router's mount and UTS namespaces, so zebra and bgpd can
+    // both join them (they must share the same /run/netns view).
+    const child = spawn(
+      'nsenter',
+      [`--net=${nsPath(this.spec.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'],
+      { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_ENV]: this.owner } },
+    );
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined) throw new LabBuildError(`could not start the namespace holder for ${this.instance}`);
+    this.holderPid = pid;
+    const startTime = await eventuallyValue(async () => processStartTime(pid), { timeoutMs: 2000, intervalMs: 5, what: `holder of ${this.instance}` });
+    this.ledger.addProcess({ pid, startTime, label: `${this.instance} namespace holder` });
+    // nsenter and unshare exec in place; the holder is ready once the pid runs `sleep`.
+    await eventuallyValue(
+      async () => {
+        try {
+          return readlinkSync(`/proc/${pid}/exe`).endsWith('/sleep') || undefined;
+        } catch {
+          throw new LabBuildError(`the namespace holder of ${this.instance} exited`);
+        }
+      },
+      { timeoutMs: 3000, intervalMs: 5, what: `namespace holder of ${this.instance}` },
+    );
+  }
+
+  private async startDaemon(daemon: string, extra: readonly string[]): Promise<RunResult> {
+    const argv = [
+      'nsenter', '-t', String(this.holderPid), '-m', '-n', '-u', '--',
+      join(FRR_BIN, daemon), '-d', ...extra,
+      '-N', this.instance, '-F', 'traditional', '-u', 'frr', '-g', 'frr', '-P', '0',
+      '-i', join(this.runDir, `${daemon}.pid`),
+      '--log', `file:${join(this.runDir, `${daemon}.log`)}`,
+    ];
+    return run(argv, { env: { ...process.env, [OWNER_ENV]: this.owner } as Record<string, string>, timeoutMs: 10_000 });
+  }
+
+  private recordPidFile(daemon: string): void {
+    const pid = Number(readFileSync(join(this.runDir, `${daemon}.pid`), 'utf8').trim());
+    const startTime = processStartTime(pid);
+    if (startTime) this.ledger.addProcess({ pid, startTime, label: `${this.instance} ${daemon}` });
+  }
+
+  daemonPids(): number[] {
+    return ['zebra', 'bgpd']
+      .map((d) => join(this.runDir, `${d}.pid`))
+      .filter((f) => existsSync(f))
+      .map((f) => Number(readFileSync(f, 'utf8').trim()));
+  }
+
+  async vtysh(commands: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
+    return run(['vtysh', '-N', this.instance, ...commands.flatMap((c) => ['-c', c])], { allowFailure: true, timeoutMs });
+  }
+
+  /** Loads a whole frr.conf-style file (additive). */
+  async loadConfig(file: string): Promise<void> {
+    const r = await run(['vtysh', '-N', this.instance, '-f', file], { allowFailure: true, timeoutMs: 20_000 });
+    if (r.exitCode !== 0 || /% (Unknown|Invalid|Ambiguous|Command incomplete)/.test(r.stdout + r.stderr)) {
+      throw new LabBuildError(`FRR rejected the configuration of ${this.instance} (${file}):\n${(r.stdout + r.stderr).trim()}`);
+    }
+  }
+
+  /** Replaces the running configuration with `file` through frr-reload (minimal diff, no restart). */
+  async reloadConfig(file: string): Promise<void> {
+    const r = await run(
+      ['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', this.confDir, '--rundir', this.runDir, '--stdout', file],
+      { allowFailure: true, timeoutMs: 30_000 },
+    );
+    if (r.exitCode !== 0) throw new LabBuildError(`frr-reload of ${this.instance} failed:\n${(r.stdout + r.stderr).trim().slice(-2000)}`);
+  }
+
+  async waitForVrfs(vrfs: readonly string[], timeoutMs = 10_000): Promise<void> {
+    await eventuallyValue(
+      async () => {
+        const r = await this.vtysh(['show vrf']);
+        return vrfs.every((v) => new RegExp(`^vrf ${v} id`, 'm').test(r.stdout)) || undefined;
+      },
+      { timeoutMs, intervalMs: 50, what: `VRFs ${vrfs.join(', ')} in ${this.instance}'s zebra` },
+    );
+  }
+}

@@ -1,0 +1,122 @@
+// The ledger of everything an instance created, written BEFORE each object is created. `down`
+// (and an `up` that finds a crashed predecessor) removes exactly what the ledger names, so a
+// killed pelab never leaves a namespace, daemon, mount or file behind.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface RecordedProcess {
+  readonly pid: number;
+  /** Kernel start time (field 22 of /proc/<pid>/stat): guards against killing a reused pid. */
+  readonly startTime: string;
+  readonly label: string;
+}
+
+export interface LedgerData {
+  instance: string;
+  labFile: string;
+  labName: string;
+  createdAt: string;
+  /** pid of the pelab process that ran `up`, to tell a crashed run from a live one. */
+  ownerPid: number;
+  complete: boolean;
+  namespaces: string[];
+  mounts: string[];
+  processes: RecordedProcess[];
+  paths: string[];
+  /** Manifest files applied, in order, with their text (the lab can be re-created from them). */
+  applied: { file: string; text: string }[];
+  /** Sticky service IP allocations (namespace/name -> IPs), as MetalLB keeps them. */
+  serviceIPs: Record<string, string[]>;
+  notes: string[];
+}
+
+export function emptyLedger(instance: string, labFile: string, labName: string): LedgerData {
+  return {
+    instance,
+    labFile,
+    labName,
+    createdAt: new Date().toISOString(),
+    ownerPid: process.pid,
+    complete: false,
+    namespaces: [],
+    mounts: [],
+    processes: [],
+    paths: [],
+    applied: [],
+    serviceIPs: {},
+    notes: [],
+  };
+}
+
+export class Ledger {
+  readonly file: string;
+  data: LedgerData;
+
+  constructor(file: string, data: LedgerData) {
+    this.file = file;
+    this.data = data;
+  }
+
+  static read(file: string): Ledger | undefined {
+    if (!existsSync(file)) return undefined;
+    try {
+      return new Ledger(file, JSON.parse(readFileSync(file, 'utf8')) as LedgerData);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Atomic write: a crash mid-write leaves the previous complete ledger. */
+  save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data, null, 1));
+    renameSync(tmp, this.file);
+  }
+
+  addNamespaces(names: readonly string[]): void {
+    for (const n of names) if (!this.data.namespaces.includes(n)) this.data.namespaces.push(n);
+    this.save();
+  }
+
+  addMounts(paths: readonly string[]): void {
+    for (const p of paths) if (!this.data.mounts.includes(p)) this.data.mounts.push(p);
+    this.save();
+  }
+
+  addPaths(paths: readonly string[]): void {
+    for (const p of paths) if (!this.data.paths.includes(p)) this.data.paths.push(p);
+    this.save();
+  }
+
+  addProcess(proc: RecordedProcess): void {
+    this.data.processes.push(proc);
+    this.save();
+  }
+
+  removeProcesses(pids: readonly number[]): void {
+    this.data.processes = this.data.processes.filter((p) => !pids.includes(p.pid));
+    this.save();
+  }
+
+  update(mutate: (data: LedgerData) => void): void {
+    mutate(this.data);
+    this.save();
+  }
+}
+
+/** Start time of a live process, or undefined when it is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isSameProcess(proc: RecordedProcess): boolean {
+  return processStartTime(proc.pid) === proc.startTime;
+}

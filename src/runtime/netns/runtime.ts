@@ -1,0 +1,294 @@
+// The embedded runtime: the lab as network namespaces on this machine, with real FRR, VXLAN and
+// curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
+// later pelab process can pick the lab up again from that ledger.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabBuildError } from '../../errors.ts';
+import type { Lab } from '../../lab/model.ts';
+import { renderFabricRouter } from '../../render/frr-fabric.ts';
+import { run } from '../../proc/run.ts';
+import type { Manifest } from '../../k8s/manifest.ts';
+import type {
+  ApplyResult, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+} from '../runtime.ts';
+import { Endpoint } from './endpoints.ts';
+import { FrrRouter } from './frr.ts';
+import { emptyLedger, isSameProcess, Ledger } from './ledger.ts';
+import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, mapLimit, runBatches } from './netops.ts';
+import { instanceNames, type InstanceNames } from './names.ts';
+import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
+import { preflight } from './preflight.ts';
+import { teardownInstance } from './teardown.ts';
+import { ClusterEmulator } from './cluster.ts';
+
+export interface NetnsRuntimeOptions {
+  /** Instance name (defaults to the lab name); prefixes every object. */
+  readonly instance?: string;
+  /** How many namespaces/daemons to set up at once. */
+  readonly concurrency?: number;
+}
+
+export class NetnsRuntime implements Runtime {
+  readonly kind = 'netns' as const;
+  readonly lab: Lab;
+  readonly instance: string;
+  readonly names: InstanceNames;
+  readonly plan: FabricPlan;
+  private readonly concurrency: number;
+  private ledgerCache: Ledger | undefined;
+  private readonly cluster: ClusterEmulator;
+
+  constructor(lab: Lab, options: NetnsRuntimeOptions = {}) {
+    this.lab = lab;
+    this.instance = options.instance ?? lab.name;
+    this.names = instanceNames(this.instance);
+    this.plan = planFabric(lab, this.instance);
+    this.concurrency = options.concurrency ?? 4;
+    this.cluster = new ClusterEmulator(this);
+  }
+
+  get ledger(): Ledger {
+    this.ledgerCache ??= Ledger.read(this.names.stateFile);
+    if (!this.ledgerCache) throw new LabBuildError(`lab instance "${this.instance}" is not up (no state at ${this.names.stateFile})`, `run: pelab up --lab ${this.lab.source}`);
+    return this.ledgerCache;
+  }
+
+  /** True when a complete, live instance is recorded on this machine. */
+  isUp(): boolean {
+    const ledger = Ledger.read(this.names.stateFile);
+    if (!ledger?.data.complete) return false;
+    return ledger.data.processes.some((p) => p.label.endsWith('bgpd') && isSameProcess(p));
+  }
+
+  frrRouter(ns: string, hostname: string, vrfs: ReadonlyMap<string, string> = new Map(), netnsVrf = vrfs.size > 0): FrrRouter {
+    const router = new FrrRouter(this.names, this.ledger, { hostname, ns, netnsVrf, vrfs });
+    const holder = this.ledger.data.processes.find((p) => p.label === `${router.instance} namespace holder` && isSameProcess(p));
+    if (holder) router.holderPid = holder.pid;
+    return router;
+  }
+
+  async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
+    await preflight();
+    const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      options.signal?.throwIfAborted();
+      const t = performance.now();
+      const r = await fn();
+      options.onPhase?.(name, Math.round(performance.now() - t));
+      return r;
+    };
+    const prior = Ledger.read(this.names.stateFile);
+    const leftovers = (await listNamespaces()).some((n) => n.startsWith(this.names.prefix));
+    if (prior || leftovers) {
+      if (this.isUp() && prior && prior.data.ownerPid !== process.pid) {
+        throw new LabBuildError(`lab instance "${this.instance}" is already up`, `use it as is, or run: pelab down --name ${this.instance}`);
+      }
+      await phase('cleanup of a previous run', () => teardownInstance(this.instance));
+    }
+    this.ledgerCache = new Ledger(this.names.stateFile, emptyLedger(this.instance, this.lab.source, this.lab.name));
+    this.ledger.addPaths([this.names.dir]);
+    mkdirSync(join(this.names.dir, 'configs'), { recursive: true });
+    try {
+      await phase('namespaces', async () => {
+        this.ledger.addNamespaces(this.plan.namespaces);
+        await createNamespaces(this.plan.namespaces);
+      });
+      await phase('links', async () => {
+        await runBatches(this.plan.links, this.concurrency);
+        await runBatches(this.plan.config, this.concurrency);
+        await applySysctls(this.plan.sysctls, this.concurrency);
+      });
+      await phase('frr', async () => {
+        const starts: (() => Promise<void>)[] = [
+          ...this.plan.routers.map((r) => () => this.startFabricRouter(r)),
+          ...this.plan.clusterNodes.map((n) => () => this.cluster.startNode(n)),
+        ];
+        await mapLimit(starts, this.concurrency, (f) => f());
+      });
+      await phase('endpoints', async () => {
+        for (const h of this.plan.hosts) {
+          await new Endpoint(h.ns, this.names.nodeDir(h.ns)).start({ identity: h.name, ports: [8090, 80], services: {} }, this.ledger, this.instance);
+        }
+      });
+      this.ledger.update((d) => {
+        d.complete = true;
+      });
+    } catch (e) {
+      await teardownInstance(this.instance);
+      this.ledgerCache = undefined;
+      throw e;
+    }
+  }
+
+  private async startFabricRouter(r: RouterPlan): Promise<void> {
+    const frr = this.frrRouter(r.ns, r.name, new Map(r.vrfs.map((v) => [v.name, v.ns])));
+    await frr.start();
+    if (r.vrfs.length > 0) await frr.waitForVrfs(r.vrfs.map((v) => v.name));
+    const file = join(this.names.dir, 'configs', `${r.ns}.conf`);
+    writeFileSync(file, renderFabricRouter(this.lab, r.name));
+    await frr.loadConfig(file);
+    // The VXLAN devices come after zebra knows the VRF and its VNI, or the L3VNI stays down.
+    for (const v of r.vrfs) {
+      const lines = l3vniDeviceLines(v.vni, r.vtep!, r.routerMac!, v.ns);
+      await ipBatch(r.ns, lines.inRouter);
+      await ipBatch(v.ns, lines.inVrf);
+    }
+  }
+
+  async down(): Promise<void> {
+    await teardownInstance(this.instance);
+    this.ledgerCache = undefined;
+  }
+
+  async status(): Promise<LabStatus> {
+    const ledger = Ledger.read(this.names.stateFile);
+    const present = new Set(await listNamespaces());
+    const nodes: NodeStatus[] = [];
+    const daemonUp = (instance: string): boolean =>
+      (ledger?.data.processes ?? []).some((p) => p.label === `${instance} bgpd` && isSameProcess(p));
+    for (const r of this.plan.routers) nodes.push({ name: r.name, kind: 'router', state: present.has(r.ns) && daemonUp(r.instance) ? 'up' : 'down', detail: r.ns });
+    for (const h of this.plan.hosts) nodes.push({ name: h.name, kind: 'host', state: present.has(h.ns) ? 'up' : 'down', detail: h.ns });
+    for (const s of this.plan.switches) nodes.push({ name: s.name, kind: 'switch', state: present.has(s.ns) ? 'up' : 'down', detail: s.ns });
+    for (const n of this.plan.clusterNodes) {
+      nodes.push({ name: n.name, kind: 'pe', state: present.has(n.peNs) && daemonUp(n.peNs) ? 'up' : 'down', detail: n.peNs });
+      nodes.push({ name: n.name, kind: 'speaker', state: present.has(n.ns) && daemonUp(n.ns) ? 'up' : 'down', detail: n.ns });
+    }
+    return {
+      lab: this.lab.name,
+      runtime: 'netns',
+      up: Boolean(ledger?.data.complete) && nodes.every((n) => n.state === 'up'),
+      nodes,
+      applied: ledger ? this.cluster.appliedKeys(ledger) : [],
+      notes: ledger?.data.notes ?? [],
+    };
+  }
+
+  /** The namespace a target (and optional VRF) lives in. */
+  nsOf(target: Target, vrf?: string): string {
+    switch (target.kind) {
+      case 'router':
+        return vrf ? this.names.vrfNs(target.name, vrf) : this.names.ns(target.name);
+      case 'host':
+        return this.names.ns(target.name);
+      case 'pe':
+        return vrf ? `${this.names.peNs(target.node)}.${vrf}` : this.names.peNs(target.node);
+      case 'speaker':
+        return this.names.ns(target.node);
+    }
+  }
+
+  /** The FRR pathspace of a target that runs FRR. */
+  frrInstanceOf(target: Target): string {
+    if (target.kind === 'host') throw new LabBuildError(`host ${target.name} runs no FRR`);
+    return this.names.frrInstance(this.nsOf(target));
+  }
+
+  async exec(target: Target, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const r = await run(inNs(this.nsOf(target, options.vrf), argv), {
+      allowFailure: true,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      ...(options.input !== undefined ? { input: options.input } : {}),
+    });
+    return r;
+  }
+
+  async vtysh(target: Target, command: string): Promise<string> {
+    const r = await run(['vtysh', '-N', this.frrInstanceOf(target), '-c', command], { allowFailure: true, timeoutMs: 10_000 });
+    if (r.exitCode !== 0) throw new Error(`vtysh on ${this.frrInstanceOf(target)} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
+  }
+
+  async readFile(_target: Target, path: string): Promise<string> {
+    return readFileSync(path, 'utf8');
+  }
+
+  /** FRR log files of a target, for bundles. */
+  logFiles(target: Target): string[] {
+    if (target.kind === 'host') return [];
+    const ns = this.nsOf(target);
+    return ['zebra', 'bgpd'].map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
+  }
+
+  async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    return this.cluster.apply(manifests);
+  }
+
+  async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    return this.cluster.delete(manifests);
+  }
+
+  async fault(fault: Fault): Promise<void> {
+    switch (fault.kind) {
+      case 'link-down':
+      case 'link-up': {
+        const target: Target = this.lab.routers.some((r) => r.name === fault.node)
+          ? { kind: 'router', name: fault.node }
+          : this.lab.hosts.some((h) => h.name === fault.node)
+            ? { kind: 'host', name: fault.node }
+            : { kind: 'pe', node: fault.node };
+        const r = await this.exec(target, ['ip', 'link', 'set', fault.interface, fault.kind === 'link-down' ? 'down' : 'up']);
+        if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${fault.node}:${fault.interface} failed: ${r.stderr.trim()}`);
+        return;
+      }
+      case 'restart-frr':
+        await this.restartFrr(fault.target);
+        return;
+    }
+  }
+
+  private async restartFrr(target: Target): Promise<void> {
+    if (target.kind === 'router') {
+      const plan = this.plan.routers.find((r) => r.name === target.name);
+      if (!plan) throw new LabBuildError(`no router ${target.name}`);
+      await this.stopFrr(plan.ns);
+      await this.startFabricRouter(plan);
+      return;
+    }
+    if (target.kind === 'pe' || target.kind === 'speaker') {
+      await this.cluster.restartFrr(target);
+      return;
+    }
+    throw new LabBuildError(`host ${target.name} runs no FRR`);
+  }
+
+  /** Kills a router's daemons and holder (the namespaces stay). */
+  async stopFrr(ns: string): Promise<void> {
+    const instance = this.names.frrInstance(ns);
+    const procs = this.ledger.data.processes.filter((p) => p.label.startsWith(`${instance} `) && !p.label.endsWith('http endpoint'));
+    for (const p of procs) {
+      if (isSameProcess(p)) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+    this.ledger.removeProcesses(procs.map((p) => p.pid));
+    const view = this.names.vrfView(ns);
+    await run(['umount', '-l', view], { allowFailure: true });
+    // Mounts inside the view go with the lazy unmount; forget them so start() can re-add them.
+    this.ledger.update((d) => {
+      d.mounts = d.mounts.filter((m) => m !== view && !m.startsWith(`${view}/`));
+    });
+    await run(['rm', '-rf', this.names.frrRunDir(ns)], { allowFailure: true });
+  }
+
+  async sessionStates(): Promise<readonly SessionState[]> {
+    return this.cluster.sessionStates();
+  }
+
+  async services(): Promise<readonly ServiceState[]> {
+    return this.cluster.services();
+  }
+
+  dumpTargets(): readonly Target[] {
+    return [
+      ...this.lab.routers.map((r): Target => ({ kind: 'router', name: r.name })),
+      ...this.lab.hosts.map((h): Target => ({ kind: 'host', name: h.name })),
+      ...(this.lab.cluster?.nodes ?? []).flatMap((n): Target[] => [
+        { kind: 'pe', node: n.name },
+        { kind: 'speaker', node: n.name },
+      ]),
+    ];
+  }
+}
