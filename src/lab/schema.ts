@@ -14,7 +14,8 @@ const cidr = z.string().refine(isCidr, 'an IPv4 CIDR like 192.168.1.0/24');
 const asn = z.number().int('an integer ASN').min(1, 'an ASN from 1 to 4294967295').max(4294967295, 'an ASN from 1 to 4294967295');
 const endpoint = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]*$/, 'an endpoint "node:interface"');
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*:[A-Za-z][A-Za-z0-9_.-]*$/, 'an endpoint "node:interface"')
+  .regex(/:[^:]{1,15}$/, 'an endpoint whose interface name has at most 15 characters (Linux IFNAMSIZ)');
 
 export const labFileSchema = z.strictObject({
   apiVersion: z.literal('pelab.dev/v1alpha1'),

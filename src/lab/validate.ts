@@ -1,6 +1,6 @@
 // Cross-reference checks a schema cannot express. Each problem names the path in the file and
 // what was expected there; load.ts turns them into InputErrors with line numbers.
-import { cidrContains, cidrSize, parseCidr, subnetAt } from '../net/ipv4.ts';
+import { cidrContains, cidrSize, formatCidr, parseCidr, subnetAt } from '../net/ipv4.ts';
 import type { PathSegment } from '../yaml/located.ts';
 import type { LabFile } from './schema.ts';
 import type { AddressOrigin } from './allocate.ts';
@@ -54,10 +54,21 @@ export function validateReferences(file: LabFile): Problem[] {
     }
     if (l.a.split(':')[0] === l.b.split(':')[0]) problems.push({ path: ['spec', 'links', i], expected: 'a link between two different routers' });
   });
+  // allocate.ts carves these as networks; host bits set would otherwise surface as an error
+  // without file or line.
+  const networkProblem = (text: string, path: PathSegment[]): boolean => {
+    const net = formatCidr(parseCidr(text));
+    if (net === text) return false;
+    problems.push({ path, expected: `a network address with no host bits set (${net}, not ${text})` });
+    return true;
+  };
+  spec.links.forEach((l, i) => {
+    if (l.subnet) networkProblem(l.subnet, ['spec', 'links', i, 'subnet']);
+  });
   const unaddressedLinks = spec.links.filter((l) => !l.subnet).length;
   if (unaddressedLinks > 0) {
     if (!spec.pools.fabricLinks) problems.push({ path: ['spec', 'pools'], expected: 'a fabricLinks pool (links without an explicit subnet take /31s from it)' });
-    else {
+    else if (!networkProblem(spec.pools.fabricLinks, ['spec', 'pools', 'fabricLinks'])) {
       try {
         subnetAt(parseCidr(spec.pools.fabricLinks), 31, spec.links.length - 1);
       } catch {
@@ -97,6 +108,11 @@ export function validateReferences(file: LabFile): Problem[] {
   const needsVtepPool = spec.routers.some((r) => r.role === 'leaf' && !r.vtep);
   if (needsVtepPool && !spec.pools.vteps && spec.vrfs.length > 0) {
     problems.push({ path: ['spec', 'pools'], expected: 'a vteps pool (leaves without an explicit vtep take one from it)' });
+  }
+  // Leaf N (1-based, in file order, counting leaves with an explicit vtep too) takes host N.
+  const lastFromPool = spec.routers.filter((r) => r.role === 'leaf').reduce((last, r, n) => (r.vtep ? last : n + 1), 0);
+  if (spec.pools.vteps && lastFromPool >= cidrSize(parseCidr(spec.pools.vteps))) {
+    problems.push({ path: ['spec', 'pools', 'vteps'], expected: `a pool with room for host ${lastFromPool} (one VTEP per leaf, in file order)` });
   }
   if (spec.cluster && spec.switches.length === 0) {
     problems.push({ path: ['spec', 'cluster'], expected: 'at least one switch in spec.switches to attach the cluster nodes to' });

@@ -1,13 +1,44 @@
 // The emulated Kubernetes nodes. Each node has its host side (where MetalLB + frr-k8s speak
 // BGP and Services answer) and an OpenPERouter router namespace. Both run FRR configured from
-// the manifests applied to the lab, the way the real controllers would render them.
-import type { Manifest } from '../../k8s/manifest.ts';
+// the manifests applied to the lab, through the same pure plan (src/k8s) the real controllers'
+// behaviour is modelled by. Applying, changing and deleting manifests reconciles the namespaces,
+// devices and FRR configuration towards the new plan.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabBuildError } from '../../errors.ts';
+import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
+import { validateManifests } from '../../k8s/validate.ts';
+import { computeDesiredState } from '../../k8s/desired.ts';
+import type { DesiredState, NodePlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
+import { renderPeRouter } from '../../render/frr-pe.ts';
+import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
 import type { ClusterNodePlan } from './plan.ts';
+import { l3vniDeviceLines } from './plan.ts';
 import type { NetnsRuntime } from './runtime.ts';
 import { Endpoint } from './endpoints.ts';
-import { LabBuildError } from '../../errors.ts';
+import { applySysctls, createNamespaces, deleteNamespaces, ipBatch } from './netops.ts';
+import type { FrrRouter } from './frr.ts';
+import type { EndpointConfig } from './endpoint-server.ts';
+
+/** What has been realised on a node so far, kept in the ledger across pelab processes. */
+export interface RealisedNode {
+  underlay: string[];
+  vtep?: string;
+  vrfs: { vrf: string; vni: number; vxlan: string; bridge: string; hostInterface: string }[];
+  passthrough: boolean;
+  peConfig: string;
+  speakerConfig: string;
+  serviceIPs: string[];
+}
+
+const ENDPOINT_PORT = 8090;
+const FORWARDING = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.forwarding=1', 'net.ipv6.conf.all.forwarding=1'];
+
+function emptyRealised(): RealisedNode {
+  return { underlay: [], vrfs: [], passthrough: false, peConfig: '', speakerConfig: '', serviceIPs: [] };
+}
 
 export class ClusterEmulator {
   private readonly rt: NetnsRuntime;
@@ -16,35 +47,260 @@ export class ClusterEmulator {
     this.rt = rt;
   }
 
+  private get ledger(): Ledger {
+    return this.rt.ledger;
+  }
+
+  private nodePlan(name: string): ClusterNodePlan {
+    const n = this.rt.plan.clusterNodes.find((x) => x.name === name);
+    if (!n) throw new LabBuildError(`lab ${this.rt.lab.name} has no cluster node ${name}`);
+    return n;
+  }
+
+  private vrfNs(node: string, vrf: string): string {
+    return `${this.nodePlan(node).peNs}.${vrf}`;
+  }
+
+  private pe(node: string, vrfs: readonly string[] = this.realised(node).vrfs.map((v) => v.vrf)): FrrRouter {
+    const plan = this.nodePlan(node);
+    return this.rt.frrRouter(plan.peNs, `${node}-pe`, new Map(vrfs.map((v) => [v, this.vrfNs(node, v)])), true);
+  }
+
+  private speaker(node: string): FrrRouter {
+    const plan = this.nodePlan(node);
+    return this.rt.frrRouter(plan.ns, node);
+  }
+
+  private realised(node: string): RealisedNode {
+    return (this.ledger.data.cluster?.[node] as RealisedNode | undefined) ?? emptyRealised();
+  }
+
+  private saveRealised(node: string, r: RealisedNode): void {
+    this.ledger.update((d) => {
+      d.cluster = { ...(d.cluster ?? {}), [node]: r };
+    });
+  }
+
   async startNode(node: ClusterNodePlan): Promise<void> {
-    await Promise.all([
-      this.rt.frrRouter(node.peNs, `${node.name}-pe`, new Map(), true).start(),
-      this.rt.frrRouter(node.ns, node.name).start(),
+    await Promise.all([this.pe(node.name, []).start(), this.speaker(node.name).start()]);
+    await new Endpoint(node.ns, this.rt.names.nodeDir(node.ns)).start(
+      { identity: node.name, ports: [ENDPOINT_PORT], services: {} },
+      this.ledger,
+      this.rt.instance,
+    );
+  }
+
+  appliedKeys(ledger: Ledger): string[] {
+    return ledger.data.applied.map((a) => a.key);
+  }
+
+  private appliedManifests(): Manifest[] {
+    return this.ledger.data.applied.map((a) => a.manifest);
+  }
+
+  async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    const byKey = new Map(this.appliedManifests().map((m) => [manifestKey(m), m]));
+    const { manifests: converted, warnings } = validateManifests(manifests);
+    for (const m of converted) byKey.set(manifestKey(m), m);
+    return this.reconcile([...byKey.values()], warnings);
+  }
+
+  async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    const { manifests: converted, warnings } = validateManifests(manifests, { crossObject: false });
+    const remove = new Set(converted.map(manifestKey));
+    const kept = this.appliedManifests().filter((m) => !remove.has(manifestKey(m)));
+    return this.reconcile(kept, warnings);
+  }
+
+  private async reconcile(all: Manifest[], warnings: readonly string[]): Promise<ApplyResult> {
+    const cluster = this.rt.lab.cluster;
+    if (!cluster) throw new LabBuildError(`lab ${this.rt.lab.name} has no cluster to apply manifests to`);
+    // Validate the whole set as the API server + controllers would see it.
+    const { manifests: valid, warnings: more } = validateManifests(all);
+    const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs });
+    for (const node of desired.nodes) await this.reconcileNode(node, desired);
+    const serviceIPs = Object.fromEntries(desired.services.filter((s) => s.ips.length > 0).map((s) => [`${s.namespace}/${s.name}`, [...s.ips]]));
+    this.ledger.update((d) => {
+      d.applied = valid.map((m) => ({ key: manifestKey(m), manifest: m }));
+      d.serviceIPs = serviceIPs;
+      d.desired = desired;
+      d.notes = [...desired.deviations];
+    });
+    return { warnings: [...warnings, ...more, ...desired.warnings], serviceIPs };
+  }
+
+  private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
+    const before = this.realised(node);
+    const r: RealisedNode = structuredClone(before);
+    const pe = plan.pe;
+    const wantVrfs = pe?.l3vnis ?? [];
+
+    // Underlay: the PE takes over the node's fabric interface with its address, and the VTEP.
+    if (pe) {
+      for (const itf of pe.interfaces) {
+        if (r.underlay.includes(itf.name)) continue;
+        await ipBatch(ns.ns, [`link set ${itf.name} netns ${ns.peNs}`]);
+        await ipBatch(ns.peNs, [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
+        r.underlay.push(itf.name);
+      }
+      if (pe.vtep && r.vtep !== pe.vtep) {
+        await ipBatch(ns.peNs, [...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`]);
+        r.vtep = pe.vtep;
+      }
+    }
+
+    // VRFs that go away: configuration first, so FRR withdraws before the devices vanish.
+    const removed = r.vrfs.filter((v) => !wantVrfs.some((w) => w.vrf === v.vrf && w.vni === v.vni));
+    const added = wantVrfs.filter((w) => !r.vrfs.some((v) => v.vrf === w.vrf && v.vni === w.vni));
+    const peConfig = pe ? renderPeRouter(pe, { hostname: `${node}-pe` }) : '';
+
+    for (const v of added) {
+      const vrfNs = this.vrfNs(node, v.vrf);
+      this.ledger.addNamespaces([vrfNs]);
+      await createNamespaces([vrfNs]);
+      await ipBatch(vrfNs, ['link set lo up']);
+      await applySysctls(new Map([[vrfNs, FORWARDING]]));
+      if (v.hostSession) await this.createHostSession(ns.ns, vrfNs, v.hostSession);
+      await this.pe(node, []).exposeVrf(v.vrf, vrfNs);
+    }
+    if (pe?.passthrough && !r.passthrough) {
+      await this.createHostSession(ns.ns, ns.peNs, pe.passthrough.hostSession);
+      r.passthrough = true;
+    }
+    if (added.length > 0) await this.pe(node).waitForVrfs(added.map((v) => v.vrf));
+
+    if (peConfig !== r.peConfig) {
+      await this.pushConfig(this.pe(node), ns.peNs, peConfig, r.peConfig === '');
+      r.peConfig = peConfig;
+    }
+
+    for (const v of added) {
+      const vrfNs = this.vrfNs(node, v.vrf);
+      const lines = l3vniDeviceLines(v.vni, pe!.vtep!, pe!.routerMac, vrfNs, { bridge: v.bridge, vxlan: v.vxlan });
+      await ipBatch(ns.peNs, lines.inRouter);
+      await ipBatch(vrfNs, lines.inVrf);
+      r.vrfs.push({ vrf: v.vrf, vni: v.vni, vxlan: v.vxlan, bridge: v.bridge, hostInterface: v.hostSession?.hostInterface ?? '' });
+    }
+    for (const v of removed) {
+      const vrfNs = this.vrfNs(node, v.vrf);
+      if (v.hostInterface) await ipBatch(ns.ns, [`link del ${v.hostInterface}`], { force: true });
+      await this.pe(node).hideVrf(v.vrf);
+      await deleteNamespaces([vrfNs]);
+      this.ledger.update((d) => {
+        d.namespaces = d.namespaces.filter((n) => n !== vrfNs);
+      });
+      r.vrfs = r.vrfs.filter((x) => x.vrf !== v.vrf);
+    }
+    if (!pe?.passthrough && r.passthrough) {
+      await ipBatch(ns.ns, ['link del pt-host'], { force: true });
+      r.passthrough = false;
+    }
+
+    // The speaker (MetalLB + frr-k8s) and the Services' addresses on the node.
+    const services = desired.services.filter((s) => s.announcements.some((a) => a.node === node) || s.endpointNodes.includes(node));
+    const ips = [...new Set(services.flatMap((s) => s.ips.filter((ip) => !ip.includes(':'))))].sort();
+    const stale = r.serviceIPs.filter((ip) => !ips.includes(ip));
+    const fresh = ips.filter((ip) => !r.serviceIPs.includes(ip));
+    if (stale.length + fresh.length > 0) {
+      await ipBatch(ns.ns, [...stale.map((ip) => `address del ${ip}/32 dev lo`), ...fresh.map((ip) => `address add ${ip}/32 dev lo`)], { force: true });
+      r.serviceIPs = ips;
+    }
+    const speakerConfig = plan.speaker ? renderSpeaker(plan.speaker, { hostname: node }) : '';
+    if (speakerConfig !== r.speakerConfig) {
+      await this.pushConfig(this.speaker(node), ns.ns, speakerConfig, r.speakerConfig === '');
+      r.speakerConfig = speakerConfig;
+    }
+    this.endpoint(ns).reconfigure(endpointConfig(node, services));
+    this.saveRealised(node, r);
+  }
+
+  private endpoint(ns: ClusterNodePlan): Endpoint {
+    const e = new Endpoint(ns.ns, this.rt.names.nodeDir(ns.ns));
+    e.pid = this.ledger.data.processes.find((p) => p.label === `${ns.ns} http endpoint`)?.pid;
+    return e;
+  }
+
+  private async createHostSession(nodeNs: string, routerNs: string, hs: HostSessionPlan): Promise<void> {
+    await ipBatch(nodeNs, [`link add ${hs.hostInterface} type veth peer name ${hs.routerInterface} netns ${routerNs}`]);
+    const addr = (a: { ip: string; prefixLength: number }): string => `${a.ip}/${a.prefixLength}`;
+    await ipBatch(nodeNs, [
+      ...(hs.ipv4 ? [`address add ${addr(hs.ipv4.hostSide)} dev ${hs.hostInterface}`] : []),
+      ...(hs.ipv6 ? [`address add ${addr(hs.ipv6.hostSide)} dev ${hs.hostInterface} nodad`] : []),
+      `link set ${hs.hostInterface} up`,
     ]);
-    await new Endpoint(node.ns, this.rt.names.nodeDir(node.ns)).start({ identity: node.name, ports: [8090], services: {} }, this.rt.ledger, this.rt.instance);
+    await ipBatch(routerNs, [
+      ...(hs.ipv4 ? [`address add ${addr(hs.ipv4.routerSide)} dev ${hs.routerInterface}`] : []),
+      ...(hs.ipv6 ? [`address add ${addr(hs.ipv6.routerSide)} dev ${hs.routerInterface} nodad`] : []),
+      `link set ${hs.routerInterface} up`,
+    ]);
   }
 
-  appliedKeys(_ledger: Ledger): string[] {
-    return [];
+  private async pushConfig(frr: FrrRouter, ns: string, config: string, first: boolean): Promise<void> {
+    const dir = join(this.rt.names.dir, 'configs');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${ns}.conf`);
+    writeFileSync(file, config);
+    if (first) await frr.loadConfig(file);
+    else await frr.reloadConfig(file);
   }
 
-  async apply(_manifests: readonly Manifest[]): Promise<ApplyResult> {
-    throw new LabBuildError('not implemented yet');
-  }
-
-  async delete(_manifests: readonly Manifest[]): Promise<ApplyResult> {
-    throw new LabBuildError('not implemented yet');
-  }
-
-  async restartFrr(_target: Target): Promise<void> {
-    throw new LabBuildError('not implemented yet');
+  async restartFrr(target: Target): Promise<void> {
+    if (target.kind !== 'pe' && target.kind !== 'speaker') throw new LabBuildError('restartFrr: not a cluster target');
+    const ns = this.nodePlan(target.node);
+    const r = this.realised(target.node);
+    if (target.kind === 'speaker') {
+      await this.rt.stopFrr(ns.ns);
+      await this.speaker(target.node).start();
+      if (r.speakerConfig) await this.pushConfig(this.speaker(target.node), ns.ns, r.speakerConfig, true);
+      return;
+    }
+    await this.rt.stopFrr(ns.peNs);
+    // Recreate the L3VNI devices after zebra knows the VRFs again, or the L3VNI stays down.
+    for (const v of r.vrfs) await ipBatch(this.vrfNs(target.node, v.vrf), [`link del ${v.vxlan}`, `link del ${v.bridge}`], { force: true });
+    const pe = this.pe(target.node);
+    await pe.start();
+    if (r.vrfs.length > 0) await pe.waitForVrfs(r.vrfs.map((v) => v.vrf));
+    if (r.peConfig) await this.pushConfig(pe, ns.peNs, r.peConfig, true);
+    const plan = (this.ledger.data.desired as DesiredState | undefined)?.nodes.find((n) => n.node === target.node)?.pe as PeRouterPlan | undefined;
+    for (const v of r.vrfs) {
+      const lines = l3vniDeviceLines(v.vni, r.vtep!, plan!.routerMac, this.vrfNs(target.node, v.vrf), { bridge: v.bridge, vxlan: v.vxlan });
+      await ipBatch(ns.peNs, lines.inRouter);
+      await ipBatch(this.vrfNs(target.node, v.vrf), lines.inVrf);
+    }
   }
 
   async sessionStates(): Promise<readonly SessionState[]> {
-    return [];
+    const desired = this.ledger.data.desired as DesiredState | undefined;
+    const out: SessionState[] = [];
+    for (const n of desired?.nodes ?? []) {
+      if (!n.speaker) continue;
+      const raw = await this.rt.vtysh({ kind: 'speaker', node: n.node }, 'show bgp vrf all neighbors json');
+      const parsed = JSON.parse(raw || '{}') as Record<string, Record<string, { bgpState?: string }>>;
+      for (const nb of n.speaker.neighbors) {
+        const state = Object.values(parsed).find((vrf) => vrf[nb.address])?.[nb.address]?.bgpState;
+        out.push({ node: n.node, peer: nb.address, vrf: '', bgpStatus: state ?? 'Idle', bfdStatus: 'N/A' });
+      }
+    }
+    return out;
   }
 
   async services(): Promise<readonly ServiceState[]> {
-    return [];
+    const desired = this.ledger.data.desired as DesiredState | undefined;
+    return (desired?.services ?? []).map((s) => ({ namespace: s.namespace, name: s.name, externalIPs: s.ips, ...(s.pool ? { pool: s.pool } : {}) }));
   }
+}
+
+function endpointConfig(node: string, services: DesiredState['services']): EndpointConfig {
+  const map: Record<string, { namespace: string; name: string; image?: string }> = {};
+  const ports = new Set<number>([ENDPOINT_PORT]);
+  for (const s of services) {
+    for (const ip of s.ips) {
+      const image = s.backends[0]?.image;
+      map[ip] = { namespace: s.namespace, name: s.name, ...(image ? { image } : {}) };
+    }
+    for (const p of s.ports) if (p.protocol === 'TCP') ports.add(p.port);
+  }
+  return { identity: node, ports: [...ports].sort((a, b) => a - b), services: map };
 }

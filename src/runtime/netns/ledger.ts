@@ -3,6 +3,7 @@
 // killed pelab never leaves a namespace, daemon, mount or file behind.
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Manifest } from '../../k8s/manifest.ts';
 
 export interface RecordedProcess {
   readonly pid: number;
@@ -23,8 +24,12 @@ export interface LedgerData {
   mounts: string[];
   processes: RecordedProcess[];
   paths: string[];
-  /** Manifest files applied, in order, with their text (the lab can be re-created from them). */
-  applied: { file: string; text: string }[];
+  /** Kubernetes objects currently applied to the emulated cluster, by Kind/namespace/name. */
+  applied: { key: string; manifest: Manifest }[];
+  /** The emulation plan computed from `applied` (src/k8s/plan.ts DesiredState). */
+  desired?: unknown;
+  /** Per cluster node: what has been realised (namespaces, devices, FRR config). */
+  cluster?: Record<string, unknown>;
   /** Sticky service IP allocations (namespace/name -> IPs), as MetalLB keeps them. */
   serviceIPs: Record<string, string[]>;
   notes: string[];

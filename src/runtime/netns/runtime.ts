@@ -21,6 +21,12 @@ import { preflight } from './preflight.ts';
 import { teardownInstance } from './teardown.ts';
 import { ClusterEmulator } from './cluster.ts';
 
+/**
+ * Timers for fabric routers whose lab file sets none. FRR's 120 s connect retry would stall a
+ * session whose first attempt lands before its peer listens; upstream's spine uses 3/9.
+ */
+export const FABRIC_DEFAULT_TIMERS = { keepalive: 3, hold: 9, connect: 1 } as const;
+
 export interface NetnsRuntimeOptions {
   /** Instance name (defaults to the lab name); prefixes every object. */
   readonly instance?: string;
@@ -124,7 +130,7 @@ export class NetnsRuntime implements Runtime {
     await frr.start();
     if (r.vrfs.length > 0) await frr.waitForVrfs(r.vrfs.map((v) => v.name));
     const file = join(this.names.dir, 'configs', `${r.ns}.conf`);
-    writeFileSync(file, renderFabricRouter(this.lab, r.name));
+    writeFileSync(file, renderFabricRouter(this.lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS }));
     await frr.loadConfig(file);
     // The VXLAN devices come after zebra knows the VRF and its VNI, or the L3VNI stays down.
     for (const v of r.vrfs) {

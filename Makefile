@@ -1,0 +1,35 @@
+# pelab: the two commands a newcomer needs are `make demo-metallb` and `make test`.
+# Every target installs what it needs first (idempotent): see scripts/setup.sh.
+SHELL := /bin/bash
+NODE_BIN := $(CURDIR)/.tools/node/bin
+export PATH := $(NODE_BIN):$(PATH)
+PELAB := bin/pelab
+
+.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs
+
+setup:
+	@bash scripts/setup.sh
+
+# Unit tests plus the netns end-to-end tests (these need root and FRR; setup installs FRR).
+test: setup
+	npx tsc --noEmit
+	npx vitest run
+
+typecheck: setup
+	npx tsc --noEmit
+
+demo-metallb: setup
+	$(PELAB) run scenarios/metallb-evpn.yaml --demo
+
+demo-metallb-passthrough: setup
+	$(PELAB) run scenarios/metallb-passthrough.yaml --demo
+
+# Medians over BENCH_RUNS runs (default 3) on the netns runtime; JSON goes to out/bench.json.
+bench: setup
+	node bench/run.ts --runs $${BENCH_RUNS:-3} --json out/bench.json
+
+# Removes every pelab lab left on this machine (namespaces, daemons, mounts, files).
+clean-labs: setup
+	$(PELAB) down --all
+
+-include mk/*.mk

@@ -1,0 +1,221 @@
+// Runs one check: validate its params, poll (eventually or consistently) with the kind's probe and
+// evaluate, and turn the outcome into the CheckResult the reports consume.
+import { z } from 'zod';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { CheckResult } from '../report/result.ts';
+import { InputError, InputErrors } from '../errors.ts';
+import { durationSchema, formatDuration } from './duration.ts';
+import { brief } from './match.ts';
+import { consistently, eventually, type Attempt, type PollResult } from './poll.ts';
+import { getCheckKind, checkKindNames } from './registry.ts';
+import type { Resolver } from './resolver.ts';
+import type { AnyCheckKind, CheckMode, Evaluation } from './kinds/types.ts';
+
+/** A check as the scenario layer hands it over: the kind's params still unvalidated. */
+export interface CheckSpec {
+  readonly kind: string;
+  readonly params: unknown;
+  /** Human name; defaults to the kind's description of the params. */
+  readonly name?: string;
+  /** Defaults to the kind's (http `isolated` is consistently; `for` alone implies consistently). */
+  readonly mode?: CheckMode;
+  /** Eventually: give up after (ms). */
+  readonly withinMs?: number;
+  /** Consistently: hold for (ms). */
+  readonly forMs?: number;
+  /** Interval between attempts (ms). */
+  readonly everyMs?: number;
+  readonly step?: number;
+}
+
+export interface ValidatedCheck {
+  readonly name: string;
+  readonly kind: AnyCheckKind;
+  readonly params: unknown;
+  readonly mode: CheckMode;
+  readonly timeoutMs: number;
+  readonly durationMs: number;
+  readonly intervalMs: number;
+  readonly attemptTimeoutMs: number;
+  readonly step: number;
+  /** The expectation in words, before any name is resolved. */
+  readonly description: string;
+}
+
+export interface CheckIssue {
+  /** Path inside the check, e.g. `params.peer` or `within`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+const pathText = (path: readonly PropertyKey[]) => path.map(String).join('.');
+
+export function validateCheck(spec: CheckSpec): { ok: true; check: ValidatedCheck } | { ok: false; issues: CheckIssue[] } {
+  const kind = getCheckKind(spec.kind);
+  if (!kind) return { ok: false, issues: [{ path: 'kind', message: `unknown check kind "${spec.kind}"; known: ${checkKindNames().join(', ')}` }] };
+  const parsed = kind.params.safeParse(spec.params ?? {});
+  if (!parsed.success) {
+    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathText(['params', ...i.path]), message: i.message })) };
+  }
+  const params: unknown = parsed.data;
+  const mode: CheckMode = spec.mode ?? (spec.forMs !== undefined && spec.withinMs === undefined ? 'consistently' : spec.withinMs !== undefined ? 'eventually' : kind.defaultMode(params));
+  const issues: CheckIssue[] = [];
+  if (mode === 'eventually' && spec.forMs !== undefined) issues.push({ path: 'for', message: '`for` is for consistently checks; use `within`' });
+  if (mode === 'consistently' && spec.withinMs !== undefined) issues.push({ path: 'within', message: '`within` is for eventually checks; use `for`' });
+  if (issues.length > 0) return { ok: false, issues };
+  const row = kind.defaults(params);
+  const description = kind.describe(params);
+  return {
+    ok: true,
+    check: {
+      name: spec.name ?? description,
+      kind,
+      params,
+      mode,
+      timeoutMs: spec.withinMs ?? row.timeoutMs,
+      durationMs: spec.forMs ?? row.durationMs,
+      intervalMs: spec.everyMs ?? row.intervalMs,
+      attemptTimeoutMs: row.attemptTimeoutMs,
+      step: spec.step ?? 0,
+      description,
+    },
+  };
+}
+
+/**
+ * The flat form a scenario step can use: `{check: <kind>, name?, mode?, within?, for?, every?,
+ * ...params}`. Durations are `500ms|10s|2m`. Turns into a CheckSpec (params still unvalidated).
+ */
+export const checkStepSchema = z
+  .looseObject({
+    check: z.string().min(1),
+    name: z.string().min(1).optional(),
+    mode: z.enum(['eventually', 'consistently']).optional(),
+    within: durationSchema.optional(),
+    for: durationSchema.optional(),
+    every: durationSchema.optional(),
+  })
+  .transform((o): CheckSpec => {
+    const { check, name, mode, within, for: forMs, every, ...params } = o;
+    return {
+      kind: check,
+      params,
+      ...(name !== undefined ? { name } : {}),
+      ...(mode !== undefined ? { mode } : {}),
+      ...(within !== undefined ? { withinMs: within } : {}),
+      ...(forMs !== undefined ? { forMs } : {}),
+      ...(every !== undefined ? { everyMs: every } : {}),
+    };
+  });
+
+/** Live progress, one per attempt. */
+export interface AttemptInfo {
+  readonly check: string;
+  readonly kind: string;
+  readonly mode: CheckMode;
+  readonly attempt: number;
+  /** Since the check started. */
+  readonly atMs: number;
+  readonly ms: number;
+  readonly ok: boolean;
+  readonly message: string;
+  readonly observed: unknown;
+}
+
+export interface RunCheckOptions {
+  readonly runtime: Runtime;
+  readonly resolver: Resolver;
+  readonly signal?: AbortSignal;
+  readonly onAttempt?: (info: AttemptInfo) => void;
+  /** Where the spec came from, for InputError messages. */
+  readonly source?: string;
+}
+
+interface Observed {
+  readonly plan: unknown;
+  readonly observed: unknown;
+}
+
+type CheckAttempt = Attempt<Observed, Evaluation>;
+
+function observedOf(a: CheckAttempt | undefined, previous: CheckAttempt | undefined): unknown {
+  if (a === undefined) return null;
+  if (a.verdict) return a.verdict.observed;
+  if (previous?.verdict) return { error: a.error, before: previous.verdict.observed };
+  return { error: a.error ?? 'unknown error' };
+}
+
+function failureWhy(mode: CheckMode, r: PollResult<Observed, Evaluation>, check: ValidatedCheck): string {
+  const n = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
+  switch (r.reason) {
+    case 'timeout':
+      return `not within ${formatDuration(check.timeoutMs)} (${n})`;
+    case 'broken':
+      return `broke after ${formatDuration(r.ms)} of ${formatDuration(check.durationMs)} (attempt ${r.attempts})`;
+    case 'aborted':
+      return `aborted after ${formatDuration(r.ms)} (${n})`;
+    default:
+      return mode;
+  }
+}
+
+/** Runs a validated check. Never throws for a failing check: it returns a failed CheckResult. */
+export async function runValidatedCheck(check: ValidatedCheck, options: RunCheckOptions): Promise<CheckResult> {
+  const { kind, params } = check;
+  const probe = async (ctx: { signal: AbortSignal; budgetMs: number }): Promise<Observed> => {
+    // Resolved on every attempt: a service IP or a session may appear while we wait.
+    const plan: unknown = kind.plan(params, options.resolver);
+    const observed: unknown = await kind.probe(plan, { runtime: options.runtime, signal: ctx.signal, budgetMs: ctx.budgetMs });
+    return { plan, observed };
+  };
+  const evaluate = (o: Observed): Evaluation => kind.evaluate(o.plan, o.observed);
+  const onAttempt = (a: CheckAttempt) =>
+    options.onAttempt?.({
+      check: check.name,
+      kind: kind.kind,
+      mode: check.mode,
+      attempt: a.n,
+      atMs: a.atMs,
+      ms: Math.round(a.ms),
+      ok: a.ok,
+      message: a.verdict?.message ?? a.error ?? '',
+      observed: a.verdict?.observed ?? { error: a.error },
+    });
+  const common = {
+    intervalMs: check.intervalMs,
+    attemptTimeoutMs: check.attemptTimeoutMs,
+    onAttempt,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const r =
+    check.mode === 'eventually'
+      ? await eventually(probe, evaluate, { ...common, timeoutMs: check.timeoutMs })
+      : await consistently(probe, evaluate, { ...common, durationMs: check.durationMs });
+  const last = r.last;
+  const expected = last?.verdict?.expected ?? r.lastObserved?.verdict?.expected ?? check.description;
+  const observed = observedOf(last, r.lastObserved);
+  const base = {
+    name: check.name,
+    kind: kind.kind,
+    step: check.step,
+    mode: check.mode,
+    ms: r.ms,
+    attempts: r.attempts,
+    expected,
+    observed,
+  };
+  if (r.ok) return { ...base, status: 'passed' };
+  const detail = last?.verdict?.message ?? last?.error ?? 'no attempt ran';
+  const message = `check "${check.name}" (${kind.kind}) failed: ${failureWhy(check.mode, r, check)}: expected ${expected}; observed ${brief(observed, 300)} (${detail})`;
+  return { ...base, status: 'failed', message };
+}
+
+/** Validates then runs; invalid params are bad input (InputErrors, exit code 2), not a failed check. */
+export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promise<CheckResult> {
+  const v = validateCheck(spec);
+  if (!v.ok) {
+    const where = options.source ?? `check ${spec.name ?? spec.kind}`;
+    throw new InputErrors(v.issues.map((i) => new InputError(where, i.path, i.message)));
+  }
+  return runValidatedCheck(v.check, options);
+}

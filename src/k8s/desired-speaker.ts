@@ -1,0 +1,350 @@
+// The node's BGP speaker as frr-k8s would run it: MetalLB's generated configuration for the
+// node (its BGPPeers plus the service prefixes it announces) merged with every FRRConfiguration
+// that selects the node. Merge conflicts are input errors, as frr-k8s refuses to apply them.
+import { InputError } from '../errors.ts';
+import { lineOf } from './load.ts';
+import { manifestKey } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
+import { compareAddressText, formatCIDR, maskIP, parseCIDR, parseIP } from './net.ts';
+import type { AdvertisedPrefix, ReceivedPrefix, RemoteAs, ServiceAnnouncement, SpeakerNeighborPlan, SpeakerPlan } from './plan.ts';
+import { anySelectorMatches, parseCommunity, parseGoDuration, selectorMatches } from './schemas/common.ts';
+import { canonicalPrefix } from './schemas/frrk8s.ts';
+import type { FRRNeighbor } from './schemas/frrk8s.ts';
+import type { K8sObjects, Obj } from './schemas/index.ts';
+import type { BGPPeerSpec } from './schemas/metallb.ts';
+import { advertisedPools } from './validate.ts';
+
+export interface SpeakerTuning {
+  readonly connectTimeSeconds: number;
+  readonly coalesceTimeMs?: number;
+  readonly routeMapDelay0: boolean;
+}
+
+/** What the speaker needs to know about an allocated Service. */
+export interface ServiceForAdvertisement {
+  readonly key: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ips: readonly string[];
+  readonly pool: string;
+  /** MetalLB announces only from nodes that pass the traffic-policy endpoint rule. */
+  readonly announcesFrom: (node: string) => boolean;
+}
+
+type Field = 'asn' | 'port' | 'password' | 'ebgpMultiHop' | 'holdTime' | 'keepaliveTime' | 'connectTime' | 'localPref' | 'id';
+
+/** Where a merged value came from, to point an error at the right object and field. */
+interface Source {
+  readonly manifest: Manifest;
+  readonly label: string;
+  readonly path: (field: Field) => string;
+}
+
+interface NeighborDraft {
+  readonly address: string;
+  remoteAs: RemoteAs;
+  port?: number;
+  password?: string;
+  ebgpMultihop: boolean;
+  hold?: number;
+  keepalive?: number;
+  connect?: number;
+  advertiseAll: boolean;
+  readonly advertise: Set<string>;
+  readonly localPref: Map<string, { value: number; source: Source }>;
+  readonly communities: Map<string, Set<string>>;
+  receiveAll: boolean;
+  readonly receive: Map<string, ReceivedPrefix>;
+  readonly peerNames: Set<string>;
+  readonly source: Source;
+}
+
+interface RouterDraft {
+  asn?: { value: number; source: Source };
+  id?: { value: string; source: Source };
+  readonly prefixes: Set<string>;
+  readonly neighbors: Map<string, NeighborDraft>;
+  readonly sources: Set<string>;
+}
+
+const seconds = (d: string | undefined) => (d === undefined ? undefined : (parseGoDuration(d) ?? 0) / 1000);
+
+// hold/keepalive: one alone implies the other (keepalive = hold / 3), as MetalLB derives it.
+function timersOf(hold: number | undefined, keepalive: number | undefined): { hold?: number; keepalive?: number } {
+  if (hold !== undefined && keepalive === undefined) return { hold, keepalive: Math.floor(hold / 3) };
+  if (hold === undefined && keepalive !== undefined) return { hold: keepalive * 3, keepalive };
+  return { ...(hold !== undefined ? { hold } : {}), ...(keepalive !== undefined ? { keepalive } : {}) };
+}
+
+function emptyNeighbor(address: string, source: Source, remoteAs: RemoteAs): NeighborDraft {
+  return {
+    address,
+    remoteAs,
+    ebgpMultihop: false,
+    advertiseAll: false,
+    advertise: new Set(),
+    localPref: new Map(),
+    communities: new Map(),
+    receiveAll: false,
+    receive: new Map(),
+    peerNames: new Set(),
+    source,
+  };
+}
+
+function conflict(node: string, incoming: Source, existing: Source, field: Field, what: string, a: unknown, b: unknown): InputError {
+  return new InputError(
+    incoming.manifest.source.file,
+    incoming.path(field),
+    `the same ${what} as ${existing.label} (${String(b)} vs ${String(a)}): frr-k8s merges both on node ${node} and refuses conflicting values`,
+    lineOf(incoming.manifest, incoming.path(field)),
+  );
+}
+
+function setLocalPref(n: NeighborDraft, prefix: string, value: number, source: Source, node: string, errors: InputError[]): void {
+  const prev = n.localPref.get(prefix);
+  if (prev && prev.value !== value) errors.push(conflict(node, source, prev.source, 'localPref', `local preference for ${prefix} towards ${n.address}`, value, prev.value));
+  else if (!prev) n.localPref.set(prefix, { value, source });
+}
+
+function addCommunity(n: NeighborDraft, prefix: string, community: string): void {
+  const set = n.communities.get(prefix) ?? new Set<string>();
+  set.add(community);
+  n.communities.set(prefix, set);
+}
+
+/** Merge one neighbor into the router, checking the fields frr-k8s requires to agree. */
+function mergeNeighbor(r: RouterDraft, incoming: NeighborDraft, node: string, errors: InputError[]): void {
+  const cur = r.neighbors.get(incoming.address);
+  if (!cur) {
+    r.neighbors.set(incoming.address, incoming);
+    return;
+  }
+  const checks: [Field, string, unknown, unknown][] = [
+    ['asn', 'remote AS', incoming.remoteAs, cur.remoteAs],
+    ['port', 'port', incoming.port ?? 179, cur.port ?? 179],
+    ['password', 'password', incoming.password ?? '', cur.password ?? ''],
+    ['ebgpMultiHop', 'ebgpMultiHop', incoming.ebgpMultihop, cur.ebgpMultihop],
+    ['holdTime', 'hold time', incoming.hold ?? 180, cur.hold ?? 180],
+    ['keepaliveTime', 'keepalive time', incoming.keepalive ?? 60, cur.keepalive ?? 60],
+    ['connectTime', 'connect time', incoming.connect ?? 60, cur.connect ?? 60],
+  ];
+  for (const [field, what, a, b] of checks) {
+    // A keepalive derived from a conflicting hold time is the same conflict: report it once.
+    if (field === 'keepaliveTime' && (incoming.hold ?? 180) !== (cur.hold ?? 180)) continue;
+    if (a !== b) errors.push(conflict(node, incoming.source, cur.source, field, `${what} for neighbor ${incoming.address}`, a, b));
+  }
+  cur.port ??= incoming.port;
+  cur.password ??= incoming.password;
+  cur.hold ??= incoming.hold;
+  cur.keepalive ??= incoming.keepalive;
+  cur.connect ??= incoming.connect;
+  cur.advertiseAll ||= incoming.advertiseAll;
+  for (const p of incoming.advertise) cur.advertise.add(p);
+  for (const [p, lp] of incoming.localPref) setLocalPref(cur, p, lp.value, lp.source, node, errors);
+  for (const [p, set] of incoming.communities) for (const c of set) addCommunity(cur, p, c);
+  cur.receiveAll ||= incoming.receiveAll;
+  for (const [k, v] of incoming.receive) cur.receive.set(k, v);
+  for (const name of incoming.peerNames) cur.peerNames.add(name);
+}
+
+function mergeRouterIdentity(r: RouterDraft, asn: number, asnSource: Source, id: string | undefined, node: string, errors: InputError[]): void {
+  if (r.asn && r.asn.value !== asn) errors.push(conflict(node, asnSource, r.asn.source, 'asn', 'local AS for the default VRF router', asn, r.asn.value));
+  r.asn ??= { value: asn, source: asnSource };
+  if (id !== undefined) {
+    if (r.id && r.id.value !== id) errors.push(conflict(node, asnSource, r.id.source, 'id', 'router ID', id, r.id.value));
+    r.id ??= { value: id, source: asnSource };
+  }
+}
+
+function resolveCommunity(text: string, o: K8sObjects): string | undefined {
+  const direct = parseCommunity(text);
+  const alias = direct ? undefined : o.communities.flatMap((c) => c.spec.communities).find((c) => c.name === text);
+  const parsed = direct ?? (alias ? parseCommunity(alias.value) : undefined);
+  if (!parsed) return undefined;
+  return parsed.kind === 'large' ? `large:${parsed.value}` : parsed.value;
+}
+
+function peerSource(peer: Obj<BGPPeerSpec>): Source {
+  const fields: Record<Field, string> = {
+    asn: 'spec.peerASN',
+    port: 'spec.peerPort',
+    password: 'spec.password',
+    ebgpMultiHop: 'spec.ebgpMultiHop',
+    holdTime: 'spec.holdTime',
+    keepaliveTime: 'spec.keepaliveTime',
+    connectTime: 'spec.connectTime',
+    localPref: 'spec.localPref',
+    id: 'spec.routerID',
+  };
+  return { manifest: peer.manifest, label: `BGPPeer ${peer.name}`, path: (f) => (f === 'asn' ? 'spec.myASN' : fields[f]) };
+}
+
+/** MetalLB's part: one neighbor per selected BGPPeer, announcing the Services its advertisements cover. */
+function addMetalLB(
+  r: RouterDraft,
+  node: string,
+  labels: Readonly<Record<string, string>>,
+  o: K8sObjects,
+  services: readonly ServiceForAdvertisement[],
+  announcements: Map<string, ServiceAnnouncement[]>,
+  errors: InputError[],
+): void {
+  const peers = o.peers.filter((p) => anySelectorMatches(p.spec.nodeSelectors, labels));
+  const drafts = new Map<string, NeighborDraft>();
+  for (const peer of peers) {
+    const source = peerSource(peer);
+    // The router identity uses the myASN path; neighbor conflicts point at peerASN.
+    mergeRouterIdentity(r, peer.spec.myASN, source, peer.spec.routerID, node, errors);
+    r.sources.add(manifestKey(peer.manifest));
+    const t = timersOf(seconds(peer.spec.holdTime), seconds(peer.spec.keepaliveTime));
+    const nSource: Source = { ...source, path: (f) => (f === 'asn' ? 'spec.peerASN' : source.path(f)) };
+    const n = emptyNeighbor(peer.spec.peerAddress, nSource, peer.spec.peerASN ?? (peer.spec.dynamicASN as 'internal' | 'external'));
+    n.port = peer.spec.peerPort;
+    n.password = peer.spec.password;
+    n.ebgpMultihop = peer.spec.ebgpMultiHop ?? false;
+    n.hold = t.hold;
+    n.keepalive = t.keepalive;
+    n.connect = seconds(peer.spec.connectTime);
+    n.peerNames.add(peer.name);
+    drafts.set(peer.name, n);
+  }
+  for (const svc of services) {
+    if (!svc.announcesFrom(node)) continue;
+    for (const adv of o.advertisements) {
+      if (!advertisedPools(adv, o.pools).some((p) => p.name === svc.pool)) continue;
+      if (!anySelectorMatches(adv.spec.nodeSelectors, labels)) continue;
+      if (!anySelectorMatches(adv.spec.serviceSelectors, svc.labels)) continue;
+      const advSource: Source = { manifest: adv.manifest, label: `BGPAdvertisement ${adv.name}`, path: () => 'spec.localPref' };
+      for (const peer of peers) {
+        if ((adv.spec.peers?.length ?? 0) > 0 && !adv.spec.peers?.includes(peer.name)) continue;
+        const n = drafts.get(peer.name) as NeighborDraft;
+        for (const ipText of svc.ips) {
+          const ip = parseIP(ipText);
+          if (!ip) continue;
+          const prefix = formatCIDR(maskIP(ip, ip.family === 4 ? (adv.spec.aggregationLength ?? 32) : (adv.spec.aggregationLengthV6 ?? 128)));
+          r.prefixes.add(prefix);
+          n.advertise.add(prefix);
+          if (adv.spec.localPref !== undefined) setLocalPref(n, prefix, adv.spec.localPref, advSource, node, errors);
+          for (const c of adv.spec.communities ?? []) {
+            const resolved = resolveCommunity(c, o);
+            if (resolved) addCommunity(n, prefix, resolved);
+          }
+          const list = announcements.get(svc.key) ?? [];
+          if (!list.some((a) => a.node === node && a.neighbor === n.address && a.prefix === prefix)) list.push({ node, neighbor: n.address, prefix });
+          announcements.set(svc.key, list);
+        }
+      }
+    }
+  }
+  for (const n of drafts.values()) mergeNeighbor(r, n, node, errors);
+}
+
+function addFRRConfigurations(r: RouterDraft, node: string, labels: Readonly<Record<string, string>>, o: K8sObjects, errors: InputError[]): void {
+  for (const cfg of o.frrConfigurations) {
+    if (!selectorMatches(cfg.spec.nodeSelector, labels)) continue;
+    (cfg.spec.bgp?.routers ?? []).forEach((router, ri) => {
+      const base = `spec.bgp.routers[${ri}]`;
+      const rSource: Source = { manifest: cfg.manifest, label: `FRRConfiguration ${cfg.name}`, path: (f) => `${base}.${f}` };
+      mergeRouterIdentity(r, router.asn, rSource, router.id, node, errors);
+      r.sources.add(manifestKey(cfg.manifest));
+      for (const p of router.prefixes ?? []) r.prefixes.add(canonicalPrefix(p));
+      (router.neighbors ?? []).forEach((nb: FRRNeighbor, ni) => {
+        const nBase = `${base}.neighbors[${ni}]`;
+        const source: Source = { manifest: cfg.manifest, label: `FRRConfiguration ${cfg.name}`, path: (f) => (f === 'asn' && nb.dynamicASN !== undefined ? `${nBase}.dynamicASN` : `${nBase}.${f}`) };
+        const n = emptyNeighbor(nb.address, source, nb.asn ?? (nb.dynamicASN as 'internal' | 'external'));
+        const t = timersOf(seconds(nb.holdTime), seconds(nb.keepaliveTime));
+        n.port = nb.port;
+        n.password = nb.password;
+        n.ebgpMultihop = nb.ebgpMultiHop ?? false;
+        n.hold = t.hold;
+        n.keepalive = t.keepalive;
+        n.connect = seconds(nb.connectTime);
+        const allowed = nb.toAdvertise?.allowed;
+        n.advertiseAll = allowed?.mode === 'all';
+        for (const p of allowed?.prefixes ?? []) n.advertise.add(canonicalPrefix(p));
+        (nb.toAdvertise?.withLocalPref ?? []).forEach((lp, k) => {
+          const lpSource: Source = { ...source, path: () => `${nBase}.toAdvertise.withLocalPref[${k}].localPref` };
+          for (const p of lp.prefixes) setLocalPref(n, canonicalPrefix(p), lp.localPref, lpSource, node, errors);
+        });
+        for (const wc of nb.toAdvertise?.withCommunity ?? []) {
+          const c = parseCommunity(wc.community);
+          if (!c) continue;
+          for (const p of wc.prefixes) addCommunity(n, canonicalPrefix(p), c.kind === 'large' ? `large:${c.value}` : c.value);
+        }
+        const rx = nb.toReceive?.allowed;
+        n.receiveAll = rx?.mode === 'all';
+        for (const p of rx?.prefixes ?? []) {
+          const prefix = canonicalPrefix(p.prefix);
+          n.receive.set(`${prefix} ${p.ge ?? ''} ${p.le ?? ''}`, { prefix, ...(p.ge !== undefined ? { ge: p.ge } : {}), ...(p.le !== undefined ? { le: p.le } : {}) });
+        }
+        mergeNeighbor(r, n, node, errors);
+      });
+    });
+  }
+}
+
+function familyOf(text: string): 4 | 6 | undefined {
+  return parseIP(text)?.family ?? parseCIDR(text)?.family;
+}
+
+function finishNeighbor(n: NeighborDraft, routerPrefixes: readonly string[], tuning: SpeakerTuning): SpeakerNeighborPlan {
+  const family = familyOf(n.address);
+  // A session carries its own address family only (frr-k8s without dualStackAddressFamily).
+  const prefixes = (n.advertiseAll ? routerPrefixes : [...n.advertise]).filter((p) => familyOf(p) === family).sort(compareAddressText);
+  const advertise: AdvertisedPrefix[] = prefixes.map((prefix) => {
+    const communities = [...(n.communities.get(prefix) ?? [])];
+    const lp = n.localPref.get(prefix);
+    return {
+      prefix,
+      ...(lp ? { localPref: lp.value } : {}),
+      communities: communities.filter((c) => !c.startsWith('large:')).sort(),
+      largeCommunities: communities.filter((c) => c.startsWith('large:')).map((c) => c.slice('large:'.length)).sort(),
+    };
+  });
+  const receive = n.receiveAll
+    ? ({ mode: 'all' } as const)
+    : ({
+        mode: 'filtered',
+        prefixes: [...n.receive.values()].filter((p) => familyOf(p.prefix) === family).sort((a, b) => compareAddressText(a.prefix, b.prefix) || (a.ge ?? 0) - (b.ge ?? 0) || (a.le ?? 0) - (b.le ?? 0)),
+      } as const);
+  return {
+    address: n.address,
+    remoteAs: n.remoteAs,
+    ...(n.port !== undefined ? { port: n.port } : {}),
+    ...(n.password !== undefined ? { password: n.password } : {}),
+    ebgpMultihop: n.ebgpMultihop,
+    timers: {
+      ...(n.hold !== undefined ? { holdSeconds: n.hold, keepaliveSeconds: n.keepalive } : {}),
+      connectSeconds: n.connect ?? tuning.connectTimeSeconds,
+    },
+    advertise,
+    receive,
+    peerNames: [...n.peerNames].sort(),
+  };
+}
+
+/** The node's speaker, or undefined when no BGPPeer or FRRConfiguration applies to it. */
+export function speakerPlanFor(
+  node: string,
+  labels: Readonly<Record<string, string>>,
+  o: K8sObjects,
+  services: readonly ServiceForAdvertisement[],
+  tuning: SpeakerTuning,
+  announcements: Map<string, ServiceAnnouncement[]>,
+  errors: InputError[],
+): SpeakerPlan | undefined {
+  const r: RouterDraft = { prefixes: new Set(), neighbors: new Map(), sources: new Set() };
+  addMetalLB(r, node, labels, o, services, announcements, errors);
+  addFRRConfigurations(r, node, labels, o, errors);
+  if (!r.asn) return undefined;
+  const prefixes = [...r.prefixes].sort(compareAddressText);
+  return {
+    asn: r.asn.value,
+    ...(r.id ? { routerId: r.id.value } : {}),
+    prefixes,
+    neighbors: [...r.neighbors.values()].map((n) => finishNeighbor(n, prefixes, tuning)).sort((a, b) => compareAddressText(a.address, b.address)),
+    ...(tuning.coalesceTimeMs !== undefined ? { coalesceTimeMs: tuning.coalesceTimeMs } : {}),
+    routeMapDelay0: tuning.routeMapDelay0,
+    sources: [...r.sources].sort(),
+  };
+}

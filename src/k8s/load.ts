@@ -1,0 +1,224 @@
+// Multi-document YAML manifest files -> Manifest[], keeping each document's YAML tree so that
+// later validation can point at the exact line of a field.
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { InputError, InputErrors } from '../errors.ts';
+import type { Manifest, ObjectMeta } from './manifest.ts';
+
+export type PathSegment = string | number;
+
+interface Origin {
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** For derived documents: path prefixes that were written elsewhere in the original. */
+  readonly renames?: readonly (readonly [readonly PathSegment[], readonly PathSegment[]])[];
+}
+
+// Keyed by Manifest.body: the body object travels with the manifest even when callers copy the
+// manifest with a spread, and a WeakMap keeps Manifest itself a plain data type.
+const origins = new WeakMap<object, Origin>();
+
+/** `spec.neighbors[0].address` from ['spec', 'neighbors', 0, 'address']. */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(s)) out += out === '' ? s : `.${s}`;
+    // Keys with dots or slashes (annotations) are quoted so the path stays unambiguous.
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+/** The inverse of formatPath. */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  const re = /([A-Za-z_][\w-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (const m of path.matchAll(re)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
+}
+
+function lineAt(lines: LineCounter, offset: number | undefined): number | undefined {
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+/**
+ * The 1-based line of `path` inside the manifest's document. When the path does not exist (a
+ * missing required field, or a path of a converted legacy document), the line of the deepest
+ * existing ancestor. Keys are matched exactly first, then case-insensitively, so the modern
+ * camelCase path of a converted legacy document still finds the old lowercase key.
+ */
+export function lineOf(manifest: Pick<Manifest, 'body' | 'source'>, path: string | readonly PathSegment[]): number | undefined {
+  const origin = origins.get(manifest.body);
+  if (!origin) return manifest.source.line;
+  const segments = translate(typeof path === 'string' ? parsePath(path) : path, origin.renames ?? []);
+  let node: unknown = origin.doc.contents;
+  let line = lineAt(origin.lines, (node as Node | null)?.range?.[0]) ?? manifest.source.line;
+  for (const seg of segments) {
+    if (isMap(node)) {
+      const pairs = node.items;
+      const keyText = (k: unknown): string | undefined => (isScalar(k) ? String(k.value) : undefined);
+      const pair =
+        pairs.find((p) => keyText(p.key) === String(seg)) ??
+        pairs.find((p) => keyText(p.key)?.toLowerCase() === String(seg).toLowerCase());
+      if (!pair) break;
+      line = lineAt(origin.lines, (pair.key as Node | null)?.range?.[0]) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!item) break;
+      line = lineAt(origin.lines, (item as Node).range?.[0]) ?? line;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+function translate(path: readonly PathSegment[], renames: NonNullable<Origin['renames']>): readonly PathSegment[] {
+  let best: (typeof renames)[number] | undefined;
+  for (const r of renames) {
+    const [from] = r;
+    if (from.length <= path.length && from.every((s, i) => s === path[i]) && (!best || from.length > best[0].length)) best = r;
+  }
+  return best ? [...best[1], ...path.slice(best[0].length)] : path;
+}
+
+/**
+ * Let a derived body (a converted legacy document) report lines from the original document.
+ * `renames` maps path prefixes of the derived document to where the original wrote them; keys
+ * that only changed case need no entry.
+ */
+export function inheritOrigin(
+  derivedBody: object,
+  from: Pick<Manifest, 'body'>,
+  renames: readonly (readonly [readonly PathSegment[], readonly PathSegment[]])[] = [],
+): void {
+  const origin = origins.get(from.body);
+  if (origin) origins.set(derivedBody, { ...origin, renames });
+}
+
+/** An InputError located at `path` of the manifest. */
+export function errorAt(manifest: Pick<Manifest, 'body' | 'source'>, path: string | readonly PathSegment[], expected: string): InputError {
+  const text = typeof path === 'string' ? path : formatPath(path);
+  return new InputError(manifest.source.file, text, expected, lineOf(manifest, path));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+/**
+ * Parse every document of a manifest file. Empty documents are skipped. Only the envelope
+ * (apiVersion, kind, metadata.name) is checked here; the schemas check the rest.
+ */
+export function parseManifests(text: string, file: string): Manifest[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const errors: InputError[] = [];
+  const out: Manifest[] = [];
+  // parseAllDocuments returns an EmptyStream (not an array) for an empty file.
+  const list = Array.isArray(docs) ? docs : [];
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) errors.push(new InputError(file, '', `valid YAML (${e.message.split('\n')[0]})`, lineAt(lines, e.pos[0])));
+      return;
+    }
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    const startLine = lineAt(lines, doc.contents.range?.[0]) ?? 1;
+    const body: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (!isRecord(body)) {
+      errors.push(new InputError(file, '', 'a Kubernetes object (a YAML mapping with apiVersion, kind, metadata)', startLine));
+      return;
+    }
+    origins.set(body, { doc, lines });
+    const source = { file, document: index, line: startLine };
+    const at = (path: string, expected: string) => errorAt({ body, source }, path, expected);
+    let ok = true;
+    if (typeof body.apiVersion !== 'string' || body.apiVersion === '') {
+      errors.push(at('apiVersion', 'a string such as metallb.io/v1beta1'));
+      ok = false;
+    }
+    if (typeof body.kind !== 'string' || body.kind === '') {
+      errors.push(at('kind', 'a string such as IPAddressPool'));
+      ok = false;
+    }
+    const meta = body.metadata;
+    if (!isRecord(meta)) {
+      errors.push(at('metadata', 'a mapping with at least name'));
+      ok = false;
+    } else if (typeof meta.name !== 'string' || meta.name === '') {
+      errors.push(at('metadata.name', 'a non-empty string'));
+      ok = false;
+    }
+    if (!ok || !isRecord(meta)) return;
+    const metadata: ObjectMeta = {
+      name: meta.name as string,
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+      ...(stringRecord(meta.labels) ? { labels: stringRecord(meta.labels) } : {}),
+      ...(stringRecord(meta.annotations) ? { annotations: stringRecord(meta.annotations) } : {}),
+    };
+    out.push({
+      apiVersion: body.apiVersion as string,
+      kind: body.kind as string,
+      metadata,
+      ...(isRecord(body.spec) ? { spec: body.spec } : {}),
+      body,
+      source,
+    });
+  });
+  if (errors.length > 0) throw new InputErrors(errors);
+  return out;
+}
+
+/** Read and parse several files, in the given order; every file's problems are reported together. */
+export async function loadManifestFiles(paths: readonly string[]): Promise<Manifest[]> {
+  const errors: InputError[] = [];
+  const out: Manifest[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      errors.push(new InputError(path, '', `a readable manifest file (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
+      continue;
+    }
+    try {
+      out.push(...parseManifests(text, path));
+    } catch (e) {
+      if (e instanceof InputErrors) errors.push(...e.errors);
+      else throw e;
+    }
+  }
+  if (errors.length > 0) throw new InputErrors(errors);
+  return out;
+}
+
+/** Build a Manifest from a plain object (for code-generated objects, e.g. converted legacy ones). */
+export function manifestFromBody(body: Record<string, unknown>, source: Manifest['source']): Manifest {
+  const meta = (isRecord(body.metadata) ? body.metadata : {}) as Record<string, unknown>;
+  return {
+    apiVersion: String(body.apiVersion),
+    kind: String(body.kind),
+    metadata: {
+      name: String(meta.name ?? ''),
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+      ...(stringRecord(meta.labels) ? { labels: stringRecord(meta.labels) } : {}),
+      ...(stringRecord(meta.annotations) ? { annotations: stringRecord(meta.annotations) } : {}),
+    },
+    ...(isRecord(body.spec) ? { spec: body.spec } : {}),
+    body,
+    source,
+  };
+}

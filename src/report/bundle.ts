@@ -1,0 +1,368 @@
+// The failure bundle: everything a person needs to debug a failed run after the lab is gone.
+// Per target, FRR's view (vtysh) and the kernel's view (ip, bridge), per VRF where VRFs live
+// in their own tables; plus the run result, the timeline and the applied manifests.
+// It is written while something is already broken, so it must finish in seconds even when a
+// daemon hangs: commands run a few at a time, each with a timeout, under one overall
+// deadline, and a command that fails writes its error into its file instead of aborting.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
+import type { ExecResult, Runtime, Target } from '../runtime/runtime.ts';
+import type { RunResult, TimelineEvent } from './result.ts';
+import { stringifyReport, toJsonReport } from './json.ts';
+import { formatTimeline } from './junit.ts';
+import { formatDuration, toJsonValue } from './text.ts';
+
+/** One more file for the bundle, produced by whoever knows how (a runtime, the CLI). */
+export interface BundleExtra {
+  /** Path relative to the bundle directory, e.g. `cluster/crs.yaml` or `leafA/frr.log`. */
+  readonly file: string;
+  /** Shown in index.md. */
+  readonly description: string;
+  /** Produces the content. Aborted on timeout: long-running collectors should honour the signal. */
+  readonly collect: (signal: AbortSignal) => Promise<string>;
+  /** Overrides the per-command timeout (e.g. `kind export logs` takes longer than a vtysh query). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * What a runtime can add to every bundle (CRs, pod logs, `kind export logs`, FRR logs). Not part
+ * of the Runtime contract yet; writeBundle calls it when the runtime has it.
+ */
+export interface BundleExtrasProvider {
+  dumpExtras(): readonly BundleExtra[] | Promise<readonly BundleExtra[]>;
+}
+
+export interface BundleOptions {
+  readonly result?: RunResult;
+  /** The applied manifests as YAML text. */
+  readonly manifests?: string;
+  /** Defaults to result.timeline. */
+  readonly timeline?: readonly TimelineEvent[];
+  /** Files to read on a target with runtime.readFile (e.g. its FRR log). */
+  readonly extraFiles?: (target: Target) => readonly { readonly name: string; readonly path: string }[];
+  readonly extras?: readonly BundleExtra[];
+  /** VRFs whose kernel state to dump on a target (default: a router's VRFs; every lab VRF on a PE). */
+  readonly vrfs?: (target: Target) => readonly string[];
+  /** Commands in flight at once (default 4). */
+  readonly concurrency?: number;
+  /** Per command (default 5 s). */
+  readonly commandTimeoutMs?: number;
+  /** After this, commands not yet started are skipped (default 45 s). */
+  readonly deadlineMs?: number;
+}
+
+export type BundleEntryStatus = 'ok' | 'failed' | 'timeout' | 'skipped';
+
+export interface BundleEntry {
+  readonly file: string;
+  readonly source: string;
+  readonly status: BundleEntryStatus;
+  readonly ms: number;
+  readonly detail?: string;
+}
+
+/** FRR queries per FRR target: file name -> vtysh command. */
+export const FRR_COMMANDS: readonly (readonly [file: string, command: string])[] = [
+  ['frr-running-config.txt', 'show running-config'],
+  ['frr-bgp-summary.json', 'show bgp vrf all summary json'],
+  ['frr-bgp-neighbors.txt', 'show bgp vrf all neighbor'],
+  ['frr-bgp-l2vpn-evpn.json', 'show bgp l2vpn evpn json'],
+  ['frr-evpn-vni.json', 'show evpn vni json'],
+  ['frr-ip-route.json', 'show ip route vrf all json'],
+];
+
+/** Kernel state per target, and per VRF on targets that have VRFs. */
+export const KERNEL_COMMANDS: readonly (readonly [file: string, argv: readonly string[]])[] = [
+  ['ip-link.json', ['ip', '-d', '-j', 'link']],
+  ['ip-addr.json', ['ip', '-j', 'addr']],
+  ['ip-route.json', ['ip', '-j', 'route', 'show', 'table', 'all']],
+  ['ip-neigh.txt', ['ip', 'neigh']],
+  ['bridge-fdb.txt', ['bridge', 'fdb', 'show']],
+];
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || '_';
+
+/** The directory of a target inside the bundle: routers and hosts by name, cluster nodes by role. */
+export function targetDir(t: Target): string {
+  switch (t.kind) {
+    case 'router':
+    case 'host':
+      return safeName(t.name);
+    case 'pe':
+      return `${safeName(t.node)}.pe`;
+    case 'speaker':
+      return `${safeName(t.node)}.speaker`;
+  }
+}
+
+export function describeTarget(t: Target): string {
+  return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : t.kind === 'pe' ? `PE router on ${t.node}` : `speaker on ${t.node}`;
+}
+
+const runsFrr = (t: Target) => t.kind !== 'host';
+
+function defaultVrfs(runtime: Runtime, t: Target): readonly string[] {
+  if (t.kind === 'router') return runtime.lab.routers.find((r) => r.name === t.name)?.vrfs ?? [];
+  // Which VRFs a PE has depends on the applied L3VNIs; the lab's VRFs cover the usual case, and
+  // one that is absent only costs an error line in its file.
+  if (t.kind === 'pe') return runtime.lab.vrfs.map((v) => v.name);
+  return [];
+}
+
+/** A bundle-relative path that cannot escape the bundle directory. */
+function containedPath(file: string): string {
+  const parts = normalize(file)
+    .split(/[\\/]+/)
+    .filter((p) => p !== '' && p !== '.' && p !== '..')
+    .map(safeName);
+  return parts.length > 0 ? parts.join('/') : '_';
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${formatDuration(ms)}`);
+    this.name = 'TimeoutError';
+  }
+}
+
+async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TimeoutError(ms));
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function prettyIfJson(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2) + '\n';
+  } catch {
+    return text;
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function execOutput(r: ExecResult): { text: string; ok: boolean } {
+  if (r.exitCode === 0) return { text: prettyIfJson(r.stdout), ok: true };
+  const parts = [`# pelab: command exited with code ${r.exitCode} after ${formatDuration(r.ms)}`];
+  if (r.stdout) parts.push(r.stdout);
+  if (r.stderr) parts.push(`# stderr:\n${r.stderr}`);
+  return { text: parts.join('\n') + '\n', ok: false };
+}
+
+interface Job {
+  readonly file: string;
+  readonly source: string;
+  /** Jobs with the same key give up together once one of them times out (a hung daemon). */
+  readonly hangKey?: string;
+  readonly timeoutMs?: number;
+  readonly run: (signal: AbortSignal) => Promise<{ text: string; ok: boolean }>;
+}
+
+async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+function hasExtras(runtime: Runtime): runtime is Runtime & BundleExtrasProvider {
+  return typeof (runtime as Partial<BundleExtrasProvider>).dumpExtras === 'function';
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function formatIndex(
+  entries: readonly BundleEntry[],
+  info: { result?: RunResult | undefined; instance: string; runtime: string; writtenAt: string; ms: number },
+): string {
+  const out: string[] = ['# pelab failure bundle', ''];
+  const r = info.result;
+  if (r) {
+    out.push(`Scenario **${r.scenario}** on ${r.runtime}, lab ${r.lab}: **${r.passed ? 'passed' : 'failed'}** in ${formatDuration(r.ms)} (started ${r.startedAt}).`);
+  }
+  out.push(`Instance ${info.instance} (${info.runtime}); bundle written ${info.writtenAt} in ${formatDuration(info.ms)}.`, '');
+  if (r && r.failures.length > 0) {
+    out.push('## Failures', '');
+    for (const f of r.failures) out.push(`- **${f.name}** (${f.kind}): expected ${f.expected}${f.message ? ` — ${f.message}` : ''}`);
+    out.push('');
+  }
+  const problems = entries.filter((e) => e.status !== 'ok');
+  if (problems.length > 0) out.push(`${problems.length} of ${entries.length} files hold an error instead of output (marked below).`, '');
+  out.push('## Files', '', '| file | from | status | time |', '|---|---|---|---|');
+  for (const e of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
+    const status = e.status === 'ok' ? 'ok' : `**${e.status}**${e.detail ? `: ${mdCell(e.detail)}` : ''}`;
+    out.push(`| [${mdCell(e.file)}](${encodeURI(e.file)}) | ${mdCell(e.source)} | ${status} | ${formatDuration(e.ms)} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Writes the bundle under `dir` (created if missing) as `<dir>/<target>/<file>`, and returns the
+ * absolute path of the directory. Never throws for a failing command; only for a directory it
+ * cannot write.
+ */
+export async function writeBundle(runtime: Runtime, dir: string, options: BundleOptions = {}): Promise<string> {
+  const root = resolve(dir);
+  const started = performance.now();
+  const timeoutMs = options.commandTimeoutMs ?? 5_000;
+  const deadline = started + (options.deadlineMs ?? 45_000);
+  const entries: BundleEntry[] = [];
+
+  const write = async (file: string, content: string) => {
+    const path = join(root, ...file.split('/'));
+    if (!path.startsWith(root + sep)) throw new Error(`bundle file ${file} escapes ${root}`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  };
+
+  await mkdir(root, { recursive: true });
+  const perTarget: Job[][] = [];
+  const vrfsOf = options.vrfs ?? ((t: Target) => defaultVrfs(runtime, t));
+
+  for (const t of runtime.dumpTargets()) {
+    const base = targetDir(t);
+    const jobs: Job[] = [];
+    perTarget.push(jobs);
+    if (runsFrr(t)) {
+      for (const [file, command] of FRR_COMMANDS) {
+        jobs.push({
+          file: `${base}/${file}`,
+          source: `vtysh -c "${command}" on ${describeTarget(t)}`,
+          hangKey: `${base}/vtysh`,
+          run: async () => ({ text: prettyIfJson(await runtime.vtysh(t, command)), ok: true }),
+        });
+      }
+    }
+    const contexts: (string | undefined)[] = [undefined, ...vrfsOf(t)];
+    for (const vrf of contexts) {
+      for (const [file, argv] of KERNEL_COMMANDS) {
+        jobs.push({
+          file: vrf === undefined ? `${base}/${file}` : `${base}/vrf-${safeName(vrf)}/${file}`,
+          source: `\`${argv.join(' ')}\` on ${describeTarget(t)}${vrf === undefined ? '' : ` in vrf ${vrf}`}`,
+          hangKey: `${base}/exec`,
+          run: async () => execOutput(await runtime.exec(t, argv, vrf === undefined ? { timeoutMs } : { vrf, timeoutMs })),
+        });
+      }
+    }
+    for (const extra of options.extraFiles?.(t) ?? []) {
+      jobs.push({
+        file: `${base}/${containedPath(extra.name)}`,
+        source: `${extra.path} on ${describeTarget(t)}`,
+        run: async () => ({ text: await runtime.readFile(t, extra.path), ok: true }),
+      });
+    }
+  }
+
+  // Round-robin over targets: when every daemon hangs, each target's first command times out
+  // once and the rest of that target is skipped, instead of one target eating all the workers.
+  const jobs: Job[] = [];
+  for (let i = 0; perTarget.some((list) => i < list.length); i++) {
+    for (const list of perTarget) if (list[i]) jobs.push(list[i] as Job);
+  }
+  jobs.unshift({
+    file: 'status.json',
+    source: 'runtime status',
+    run: async () => ({ text: JSON.stringify(toJsonValue(await runtime.status()), null, 2) + '\n', ok: true }),
+  });
+
+  const extras: BundleExtra[] = [...(options.extras ?? [])];
+  if (hasExtras(runtime)) {
+    try {
+      extras.push(...(await withTimeout(timeoutMs, async () => runtime.dumpExtras())));
+    } catch (error) {
+      entries.push({ file: 'extras.txt', source: 'runtime.dumpExtras()', status: 'failed', ms: 0, detail: errorText(error) });
+      await write('extras.txt', `# pelab: runtime.dumpExtras() failed: ${errorText(error)}\n`);
+    }
+  }
+  // Extras (CRs, pod logs) go first: they matter most and would be the first skipped at the deadline.
+  jobs.splice(
+    1,
+    0,
+    ...extras.map((extra): Job => ({
+      file: containedPath(extra.file),
+      source: extra.description,
+      ...(extra.timeoutMs === undefined ? {} : { timeoutMs: extra.timeoutMs }),
+      run: async (signal) => ({ text: await extra.collect(signal), ok: true }),
+    })),
+  );
+
+  const hung = new Map<string, string>();
+  await runPool(jobs, options.concurrency ?? 4, async (job) => {
+    const t0 = performance.now();
+    let status: BundleEntryStatus;
+    let text: string;
+    let detail: string | undefined;
+    const hungBy = job.hangKey ? hung.get(job.hangKey) : undefined;
+    if (hungBy !== undefined) {
+      status = 'skipped';
+      detail = `an earlier command on this target timed out (${hungBy})`;
+      text = `# pelab: skipped: ${detail}\n`;
+    } else if (performance.now() > deadline) {
+      status = 'skipped';
+      detail = 'the bundle deadline passed';
+      text = `# pelab: skipped: ${detail}\n`;
+    } else {
+      try {
+        const out = await withTimeout(job.timeoutMs ?? timeoutMs, job.run);
+        status = out.ok ? 'ok' : 'failed';
+        text = out.text;
+        if (!out.ok) detail = text.split('\n', 1)[0]?.replace(/^# pelab: /, '');
+      } catch (error) {
+        status = error instanceof TimeoutError ? 'timeout' : 'failed';
+        detail = errorText(error);
+        if (status === 'timeout' && job.hangKey) hung.set(job.hangKey, job.file);
+        text = `# pelab: ${job.source} ${status === 'timeout' ? detail : `failed: ${detail}`}\n`;
+      }
+    }
+    const ms = performance.now() - t0;
+    try {
+      await write(job.file, text);
+    } catch (error) {
+      status = 'failed';
+      detail = `could not write: ${errorText(error)}`;
+    }
+    entries.push(detail === undefined ? { file: job.file, source: job.source, status, ms } : { file: job.file, source: job.source, status, ms, detail });
+  });
+
+  const r = options.result;
+  const timeline = options.timeline ?? r?.timeline ?? [];
+  const fixed: [string, string, string][] = [];
+  if (r) fixed.push(['result.json', 'run result (same shape as --json)', stringifyReport(toJsonReport(r))]);
+  fixed.push(['timeline.txt', 'run timeline', formatTimeline({ timeline }) + '\n']);
+  if (options.manifests !== undefined) fixed.push(['manifests.yaml', 'applied manifests', options.manifests]);
+  for (const [file, source, content] of fixed) {
+    await write(file, content);
+    entries.push({ file, source, status: 'ok', ms: 0 });
+  }
+
+  const index = formatIndex(entries, {
+    result: r,
+    instance: runtime.instance,
+    runtime: runtime.kind,
+    writtenAt: new Date().toISOString(),
+    ms: performance.now() - started,
+  });
+  await write('index.md', index);
+  return root;
+}

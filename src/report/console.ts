@@ -1,0 +1,319 @@
+// What a person sees while a scenario runs and right after: live progress on a terminal,
+// one line per event everywhere else (CI logs, pipes), and a summary table at the end.
+// Formatting is pure (format* functions); the reporter only decides when to write.
+import type { CheckResult, RunResult } from './result.ts';
+import type { ServiceState, SessionState } from '../runtime/runtime.ts';
+import { condense, formatDuration, truncate } from './text.ts';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export interface Reporter {
+  phaseStart(name: string): void;
+  phaseEnd(name: string, ms: number): void;
+  checkStart(name: string): void;
+  checkAttempt(name: string, attempt: number, elapsedMs: number): void;
+  checkEnd(result: CheckResult): void;
+  warning(text: string): void;
+  runEnd(result: RunResult): void;
+  /** Stops the redraw timer and clears the live lines. Safe to call more than once. */
+  close(): void;
+}
+
+export interface ConsoleReporterOptions {
+  readonly stream: OutputStream;
+  /** Defaults to process.env; read for CI and NO_COLOR. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Force live redrawing on or off (default: stream is a TTY and CI is not 'true'). */
+  readonly live?: boolean;
+  /** Force colours on or off (default: live and NO_COLOR unset or empty). */
+  readonly color?: boolean;
+  readonly now?: () => number;
+  /** Live redraw interval so elapsed times keep moving between attempts; 0 turns it off. */
+  readonly tickMs?: number;
+  /** Plain mode: print every attempt, not only attempts 1, 2, 4, 8, ... */
+  readonly everyAttempt?: boolean;
+}
+
+export interface Paint {
+  readonly green: (s: string) => string;
+  readonly red: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly bold: (s: string) => string;
+}
+
+export function paint(enabled: boolean): Paint {
+  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+/** NO_COLOR (no-color.org): present and not empty turns colour off. */
+export function colorAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
+  const v = env['NO_COLOR'];
+  return v === undefined || v === '';
+}
+
+export function isLiveTerminal(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
+  return stream.isTTY === true && env['CI'] !== 'true';
+}
+
+function statusWord(status: CheckResult['status'], p: Paint): string {
+  return status === 'passed' ? p.green('PASS') : p.red('FAIL');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** One line for a finished check: `PASS name (eventually, 1.2s, 3 attempts)`. */
+export function formatCheckLine(c: CheckResult, p: Paint = paint(false)): string {
+  return `${statusWord(c.status, p)} ${c.name} ${p.dim(`(${c.mode}, ${formatDuration(c.ms)}, ${plural(c.attempts, 'attempt')})`)}`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], indent = '  '): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    indent + cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+/** Expected and observed, indented under the failure's name. */
+export function formatFailure(c: CheckResult, p: Paint = paint(false)): string[] {
+  const lines = [`  ${p.red('✗')} ${p.bold(c.name)} ${p.dim(`[${c.kind}, step ${c.step + 1}]`)}`];
+  lines.push(`      expected: ${c.expected}`);
+  lines.push(`      observed: ${condense(c.observed, 500)}`);
+  if (c.message) lines.push(`      ${c.message}`);
+  return lines;
+}
+
+/** The end-of-run summary: checks table, failures with expected vs observed, phases, bundle. */
+export function formatSummary(r: RunResult, options: { color?: boolean } = {}): string {
+  const p = paint(options.color ?? false);
+  const failed = r.checks.filter((c) => c.status === 'failed').length;
+  const verdict = r.passed ? p.green(p.bold('PASSED')) : p.red(p.bold('FAILED'));
+  const out: string[] = [];
+  out.push(`Scenario ${p.bold(r.scenario)} on ${r.runtime} (lab ${r.lab}): ${verdict} in ${formatDuration(r.ms)}`);
+  out.push(`  ${plural(r.checks.length, 'check')}, ${r.checks.length - failed} passed, ${failed} failed`);
+  if (r.checks.length > 0) {
+    out.push('');
+    const rows = r.checks.map((c) => [c.status === 'passed' ? 'PASS' : 'FAIL', c.name, c.kind, c.mode, formatDuration(c.ms), String(c.attempts)]);
+    const lines = table(['STATUS', 'CHECK', 'KIND', 'MODE', 'TIME', 'ATTEMPTS'], rows);
+    // Colour after padding so ANSI codes do not skew the column widths.
+    out.push(...lines.map((l, i) => (i < 2 ? p.dim(l) : l.replace(/^( {2})(PASS|FAIL)/, (_m, s: string, w: string) => s + (w === 'PASS' ? p.green(w) : p.red(w))))));
+  }
+  if (r.failures.length > 0) {
+    out.push('', p.red('Failures:'));
+    for (const f of r.failures) out.push(...formatFailure(f, p));
+  }
+  if (r.warnings.length > 0) {
+    out.push('', p.yellow('Warnings:'));
+    for (const w of r.warnings) out.push(`  ! ${w}`);
+  }
+  if (r.phases.length > 0) {
+    out.push('', 'Phases:');
+    out.push(...table(['PHASE', 'TIME'], r.phases.map((ph) => [ph.name, formatDuration(ph.ms)])));
+  }
+  if (r.bundle) out.push('', `Failure bundle: ${r.bundle}`);
+  return out.join('\n') + '\n';
+}
+
+// A check whose expectation is that something does NOT get through (isolation) is told apart
+// by its wording, because CheckResult carries no intent field (see the report to the lead).
+const ISOLATION_WORDS = /\b(isolat\w*|unreachable|not reach\w*|fails?|refused|blocked|no route|must not|denied|times? out)\b/i;
+
+export function isIsolationCheck(c: Pick<CheckResult, 'kind' | 'expected' | 'name'>): boolean {
+  return c.kind === 'http' && (ISOLATION_WORDS.test(c.expected) || /\bisolat/i.test(c.name));
+}
+
+export interface DemoExtras {
+  readonly sessions?: readonly SessionState[];
+  readonly services?: readonly ServiceState[];
+}
+
+/**
+ * The view a person would build by hand after `make demo`: which sessions are up, which IPs
+ * services got, and what can and cannot reach what. Derived from check results by kind, plus
+ * the cluster API's own view when the caller has it.
+ */
+export function formatDemo(checks: readonly CheckResult[], extras: DemoExtras = {}, options: { color?: boolean } = {}): string {
+  const p = paint(options.color ?? false);
+  const mark = (c: CheckResult) => (c.status === 'passed' ? p.green('✓') : p.red('✗'));
+  const line = (c: CheckResult) => `  ${mark(c)} ${c.name} ${p.dim('→')} ${condense(c.observed, 160)}`;
+  const sections: [string, string[]][] = [];
+  const byKind = (...kinds: string[]) => checks.filter((c) => kinds.includes(c.kind));
+
+  const sessionLines = byKind('bgp-session').map(line);
+  for (const s of extras.sessions ?? []) {
+    const ok = s.bgpStatus === 'Established';
+    sessionLines.push(`  ${ok ? p.green('✓') : p.red('✗')} ${s.node} → ${s.peer}${s.vrf ? ` (vrf ${s.vrf})` : ''}: bgp ${s.bgpStatus}${s.bfdStatus ? `, bfd ${s.bfdStatus}` : ''}`);
+  }
+  sections.push(['BGP sessions', sessionLines]);
+
+  const serviceLines = (extras.services ?? []).map(
+    (s) => `  ${s.externalIPs.length > 0 ? p.green('✓') : p.yellow('…')} ${s.namespace}/${s.name}: ${s.externalIPs.join(', ') || 'pending'}${s.pool ? ` (pool ${s.pool})` : ''}`,
+  );
+  serviceLines.push(...byKind('k8s-status').map(line));
+  sections.push(['Service IPs and cluster status', serviceLines]);
+
+  sections.push(['Routes', byKind('bgp-route', 'evpn-route', 'kernel-route').map(line)]);
+  const http = byKind('http');
+  sections.push(['Reachability', http.filter((c) => !isIsolationCheck(c)).map(line)]);
+  sections.push(['Isolation', http.filter((c) => isIsolationCheck(c)).map(line)]);
+  const known = new Set(['bgp-session', 'k8s-status', 'bgp-route', 'evpn-route', 'kernel-route', 'http']);
+  sections.push(['Other checks', checks.filter((c) => !known.has(c.kind)).map(line)]);
+
+  const out: string[] = [];
+  for (const [title, lines] of sections) {
+    if (lines.length === 0) continue;
+    out.push(p.bold(title), ...lines, '');
+  }
+  return out.length === 0 ? 'Nothing to show: no checks ran.\n' : out.join('\n');
+}
+
+interface Running {
+  attempt: number;
+  /** Elapsed time the check last reported, and when, so the display can extrapolate. */
+  reportedMs: number;
+  reportedAt: number;
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** The live block: the current phase and one status line per running check. */
+export function formatLiveLines(
+  state: { phase?: { name: string; startedAt: number } | undefined; running: ReadonlyMap<string, Running> },
+  now: number,
+  frame: number,
+  width: number,
+  p: Paint,
+): string[] {
+  const spin = SPINNER[frame % SPINNER.length] ?? '-';
+  const lines: string[] = [];
+  // Truncate before colouring so the width is counted on visible characters.
+  const fit = (text: string) => truncate(text, Math.max(10, width - 1));
+  if (state.phase) lines.push(p.dim(fit(`${spin} ${state.phase.name} ${formatDuration(now - state.phase.startedAt)}`)));
+  for (const [name, r] of state.running) {
+    const elapsed = r.reportedMs + (now - r.reportedAt);
+    const suffix = r.attempt > 0 ? `${formatDuration(elapsed)}, attempt ${r.attempt}` : formatDuration(elapsed);
+    const text = fit(`${spin} ${name}  (${suffix})`);
+    lines.push(p.yellow(text.slice(0, 1)) + text.slice(1));
+  }
+  return lines;
+}
+
+export function createConsoleReporter(options: ConsoleReporterOptions): Reporter {
+  const { stream } = options;
+  const env = options.env ?? process.env;
+  const live = options.live ?? isLiveTerminal(stream, env);
+  const colorOn = options.color ?? (live && colorAllowed(env));
+  const p = paint(colorOn);
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  const running = new Map<string, Running>();
+  let phase: { name: string; startedAt: number } | undefined;
+  let drawn = 0;
+  let frame = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const stamp = () => p.dim(`[${formatDuration(now() - t0).padStart(6)}]`);
+
+  const erase = () => {
+    if (drawn > 0) stream.write(`\x1b[${drawn}A\r\x1b[0J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    const lines = formatLiveLines({ phase, running }, now(), frame++, stream.columns ?? 80, p);
+    if (lines.length > 0) stream.write(lines.join('\n') + '\n');
+    drawn = lines.length;
+  };
+  /** Writes permanent lines above the live block, then redraws the block. */
+  const emit = (...lines: string[]) => {
+    if (live) {
+      erase();
+      if (lines.length > 0) stream.write(lines.join('\n') + '\n');
+      draw();
+      syncTimer();
+    } else if (lines.length > 0) {
+      stream.write(lines.map((l) => `${stamp()} ${l}`).join('\n') + '\n');
+    }
+  };
+  const tickMs = options.tickMs ?? 250;
+  const syncTimer = () => {
+    const busy = phase !== undefined || running.size > 0;
+    if (busy && !timer && tickMs > 0) {
+      timer = setInterval(() => {
+        erase();
+        draw();
+      }, tickMs);
+      // A reporter must never be what keeps the process alive.
+      timer.unref?.();
+    } else if (!busy && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+
+  const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+  return {
+    phaseStart(name) {
+      phase = { name, startedAt: now() };
+      if (live) emit();
+      else emit(`phase ${name} ...`);
+    },
+    phaseEnd(name, ms) {
+      if (phase?.name === name) phase = undefined;
+      emit(`${p.green('✓')} phase ${name} ${p.dim(formatDuration(ms))}`);
+    },
+    checkStart(name) {
+      const t = now();
+      running.set(name, { attempt: 0, reportedMs: 0, reportedAt: t });
+      if (live) emit();
+      else emit(`check ${name} ...`);
+    },
+    checkAttempt(name, attempt, elapsedMs) {
+      const t = now();
+      const r = running.get(name);
+      if (r) {
+        r.attempt = attempt;
+        r.reportedMs = elapsedMs;
+        r.reportedAt = t;
+      } else {
+        running.set(name, { attempt, reportedMs: elapsedMs, reportedAt: t });
+      }
+      if (live) emit();
+      // A 5-minute eventually check polls 300 times; a CI log needs to see it is alive, not every poll.
+      else if (options.everyAttempt || isPowerOfTwo(attempt)) emit(`  ${name}: attempt ${attempt} at ${formatDuration(elapsedMs)}`);
+    },
+    checkEnd(result) {
+      running.delete(result.name);
+      const lines = [formatCheckLine(result, p)];
+      if (result.status === 'failed') {
+        lines.push(`    expected: ${result.expected}`, `    observed: ${condense(result.observed, 300)}`);
+        if (result.message) lines.push(`    ${result.message}`);
+      }
+      emit(...lines);
+    },
+    warning(text) {
+      emit(`${p.yellow('warning:')} ${text}`);
+    },
+    runEnd(result) {
+      phase = undefined;
+      running.clear();
+      if (live) {
+        erase();
+        syncTimer();
+      }
+      stream.write('\n' + formatSummary(result, { color: colorOn }));
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (live) erase();
+    },
+  };
+}

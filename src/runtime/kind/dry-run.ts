@@ -1,0 +1,32 @@
+// What `--dry-run` prints: per step its phase and description, then the exact argv, shell-quoted
+// only so a person can read (and paste) it. pelab itself never runs a shell string.
+import { shellJoin } from '../../render/host-setup.ts';
+import type { Step } from './plan.ts';
+
+export function quoteArgv(argv: readonly string[]): string {
+  return shellJoin(argv);
+}
+
+export function formatStep(step: Step, index?: number): string {
+  const n = index === undefined ? '' : `${String(index + 1).padStart(2)}. `;
+  const lines = [`# ${n}[${step.phase}] ${step.description}`];
+  for (const w of step.writes ?? []) lines.push(`  write ${w.path} (${Buffer.byteLength(w.content)} bytes)`);
+  if (step.onlyIf) lines.push(`  only if \`${quoteArgv(step.onlyIf)}\` succeeds:`);
+  if (step.unless) lines.push(`  unless \`${quoteArgv(step.unless)}\` succeeds:`);
+  if (step.argv) lines.push(`  $ ${quoteArgv(step.argv)}${step.stdoutTo ? ` > ${quoteArgv([step.stdoutTo])}` : ''}`);
+  return lines.join('\n');
+}
+
+export function formatPlan(title: string, steps: readonly Step[]): string {
+  return `${[`# ${title}`, ...steps.map((s, i) => formatStep(s, i))].join('\n')}\n`;
+}
+
+/** One command the runtime would run outside a plan (exec, vtysh, a fault), in the same style. */
+export function formatCommand(description: string, argv: readonly string[]): string {
+  return `# ${description}\n  $ ${quoteArgv(argv)}\n`;
+}
+
+/** A Kubernetes API call the runtime would make (apply, delete, list). */
+export function formatApiCall(description: string, detail: readonly string[] = []): string {
+  return `# ${description}\n${detail.map((d) => `  ${d}\n`).join('')}`;
+}

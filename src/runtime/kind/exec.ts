@@ -1,0 +1,104 @@
+// Where a command runs in the real lab, as argv. Fabric routers and hosts are containerlab
+// containers (docker exec). The PE is OpenPERouter's router pod on the node: kubectl exec into
+// its `frr` container, then nsenter into the named netns `perouter` where FRR and the VRFs live
+// (how upstream's e2e executor does it; kubectl exec alone lands in the host network). The
+// speaker is the frr-k8s pod's `frr` container on the node (host network).
+import type { Lab } from '../../lab/model.ts';
+import type { Target } from '../runtime.ts';
+import { assertContainer, assertK8sName, assertVrf, clabContainer, FRRK8S, OPENPEROUTER } from './names.ts';
+
+export interface PodExecContext {
+  readonly kubeconfig: string;
+  /** The router (pe) or frr-k8s (speaker) pod on the target's node. */
+  readonly pod: string;
+}
+
+export interface ExecArgvOptions {
+  readonly vrf?: string;
+  /** stdin is fed to the command (docker/kubectl need -i for that). */
+  readonly stdin?: boolean;
+}
+
+export function targetLabel(t: Target): string {
+  return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : `${t.kind} on ${t.node}`;
+}
+
+/** Throws unless the target names something the lab has. */
+export function assertTarget(lab: Lab, t: Target): void {
+  switch (t.kind) {
+    case 'router':
+      if (!lab.routers.some((r) => r.name === t.name)) throw new Error(`lab ${lab.name} has no router "${t.name}"`);
+      return;
+    case 'host':
+      if (!lab.hosts.some((h) => h.name === t.name)) throw new Error(`lab ${lab.name} has no host "${t.name}"`);
+      return;
+    case 'pe':
+    case 'speaker':
+      if (!lab.cluster?.nodes.some((n) => n.name === t.node)) throw new Error(`lab ${lab.name} has no cluster node "${t.node}"`);
+  }
+}
+
+/** `ip vrf exec <vrf>`: sockets of the command are bound to the VRF device. */
+export function vrfPrefix(vrf: string | undefined): string[] {
+  return vrf === undefined ? [] : ['ip', 'vrf', 'exec', assertVrf(vrf)];
+}
+
+export function containerExecArgv(container: string, argv: readonly string[], options: ExecArgvOptions = {}): string[] {
+  if (argv.length === 0) throw new Error('exec: empty command');
+  return ['docker', 'exec', ...(options.stdin ? ['-i'] : []), assertContainer(container), ...vrfPrefix(options.vrf), ...argv];
+}
+
+function podExecArgv(ctx: PodExecContext, namespace: string, container: string, inner: readonly string[], stdin: boolean): string[] {
+  return [
+    'kubectl', '--kubeconfig', ctx.kubeconfig, 'exec', ...(stdin ? ['-i'] : []),
+    '-n', namespace, assertK8sName(ctx.pod), '-c', container, '--', ...inner,
+  ];
+}
+
+/**
+ * The argv that runs `argv` on `target`. Pod targets need the pod (resolved from the API first).
+ */
+export function execArgv(lab: Lab, target: Target, argv: readonly string[], options: ExecArgvOptions = {}, pod?: PodExecContext): string[] {
+  assertTarget(lab, target);
+  if (argv.length === 0) throw new Error('exec: empty command');
+  switch (target.kind) {
+    case 'router':
+    case 'host':
+      return containerExecArgv(clabContainer(lab, target.name), argv, options);
+    case 'pe':
+      if (!pod) throw new Error(`no router pod known on ${target.node}`);
+      return podExecArgv(
+        pod,
+        OPENPEROUTER.namespace,
+        OPENPEROUTER.frrContainer,
+        ['nsenter', `--net=${OPENPEROUTER.netnsPath}`, ...vrfPrefix(options.vrf), ...argv],
+        options.stdin ?? false,
+      );
+    case 'speaker':
+      if (!pod) throw new Error(`no frr-k8s pod known on ${target.node}`);
+      return podExecArgv(pod, FRRK8S.namespace, FRRK8S.frrContainer, [...vrfPrefix(options.vrf), ...argv], options.stdin ?? false);
+  }
+}
+
+export function vtyshArgv(command: string): string[] {
+  if (command.trim() === '') throw new Error('vtysh: empty command');
+  return ['vtysh', '-c', command];
+}
+
+export function linkArgv(iface: string, state: 'up' | 'down'): string[] {
+  return ['ip', 'link', 'set', 'dev', iface, state];
+}
+
+/**
+ * Restarting a fabric router's FRR: its container's PID 1 is tini -> docker-start -> watchfrr,
+ * so restarting the container or watchfrr would stop the container and take containerlab's
+ * veths with it. Killing bgpd makes watchfrr start it again, which drops and re-forms every
+ * session like a daemon crash does.
+ */
+export const ROUTER_RESTART = {
+  kill: ['pkill', '-KILL', '-x', 'bgpd'],
+  pid: ['pgrep', '-x', 'bgpd'],
+  /** Re-applies /etc/frr/frr.conf in case the restarted bgpd came back without it. */
+  reload: ['vtysh', '-b'],
+  runningConfig: ['vtysh', '-c', 'show running-config'],
+} as const;

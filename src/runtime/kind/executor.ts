@@ -1,0 +1,91 @@
+// The only place the kind runtime causes side effects. The real executor runs argv through
+// proc/run.ts and writes files; the dry-run executor prints what it would do and reports
+// success, so the same code path drives both.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { LabBuildError } from '../../errors.ts';
+import { run, type RunOptions, type RunResult } from '../../proc/run.ts';
+import { formatCommand, formatStep, quoteArgv } from './dry-run.ts';
+import type { Step } from './plan.ts';
+
+export type CommandRunner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+export interface StepOutcome {
+  readonly step: Step;
+  readonly skipped: boolean;
+  readonly result?: RunResult;
+}
+
+export interface Executor {
+  readonly dryRun: boolean;
+  /** Runs one plan step; throws LabBuildError when it fails. */
+  step(step: Step, signal?: AbortSignal): Promise<StepOutcome>;
+  /** Runs one command and returns its result whatever the exit code. */
+  command(description: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Tells the user about an API call (dry-run only prints it). */
+  note(text: string): void;
+}
+
+const EMPTY: RunResult = { exitCode: 0, stdout: '', stderr: '', ms: 0 };
+
+export class RealExecutor implements Executor {
+  readonly dryRun = false;
+  private readonly runner: CommandRunner;
+
+  constructor(runner: CommandRunner = run) {
+    this.runner = runner;
+  }
+
+  async step(step: Step, signal?: AbortSignal): Promise<StepOutcome> {
+    const base: RunOptions = { allowFailure: true, timeoutMs: step.timeoutMs ?? 120_000, ...(signal ? { signal } : {}) };
+    for (const w of step.writes ?? []) {
+      await mkdir(dirname(w.path), { recursive: true });
+      await writeFile(w.path, w.content);
+    }
+    if (step.unless && (await this.runner(step.unless, { ...base, timeoutMs: 30_000 })).exitCode === 0) return { step, skipped: true };
+    if (step.onlyIf && (await this.runner(step.onlyIf, { ...base, timeoutMs: 30_000 })).exitCode !== 0) return { step, skipped: true };
+    if (!step.argv) return { step, skipped: false };
+    const result = await this.runner(step.argv, base);
+    if (result.exitCode !== 0) {
+      const output = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+      throw new LabBuildError(`${step.description}: \`${quoteArgv(step.argv)}\` exited with ${result.exitCode}\n${output}`, step.hint);
+    }
+    if (step.stdoutTo) {
+      await mkdir(dirname(step.stdoutTo), { recursive: true });
+      await writeFile(step.stdoutTo, result.stdout, { mode: 0o600 });
+    }
+    return { step, skipped: false, result };
+  }
+
+  command(_description: string, argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.runner(argv, { ...options, allowFailure: true });
+  }
+
+  note(): void {
+    // Only the dry-run reports API calls; real ones speak through their results.
+  }
+}
+
+export class DryRunExecutor implements Executor {
+  readonly dryRun = true;
+  private readonly out: NodeJS.WritableStream;
+  private count = 0;
+
+  constructor(out: NodeJS.WritableStream = process.stdout) {
+    this.out = out;
+  }
+
+  async step(step: Step): Promise<StepOutcome> {
+    this.out.write(`${formatStep(step, this.count++)}\n`);
+    return { step, skipped: false, result: EMPTY };
+  }
+
+  async command(description: string, argv: readonly string[]): Promise<RunResult> {
+    this.out.write(formatCommand(description, argv));
+    return EMPTY;
+  }
+
+  note(text: string): void {
+    this.out.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}

@@ -1,0 +1,117 @@
+// Resolves the names checks use into targets and addresses, from the lab (fabric facts) and the
+// cluster plan computed from the applied manifests (PE VTEPs, host-session addresses). Service
+// IPs come from the runtime (the cluster API's view), refreshed while checks run.
+import { ResolveError, type NodeRef, type PeerRef, type Resolver, type VtepRef } from '../checks/resolver.ts';
+import type { DesiredState, NodePlan } from '../k8s/plan.ts';
+import type { Lab } from '../lab/model.ts';
+import {
+  clusterNode, host, LookupError, peerAddressFacing, router, switchOfTor, vtepOf,
+} from '../lab/query.ts';
+import type { Target } from '../runtime/runtime.ts';
+
+export class LabResolver implements Resolver {
+  readonly lab: Lab;
+  desired: DesiredState | undefined;
+  private serviceMap = new Map<string, readonly string[]>();
+
+  constructor(lab: Lab, desired?: DesiredState) {
+    this.lab = lab;
+    this.desired = desired;
+  }
+
+  setServices(services: readonly { namespace: string; name: string; externalIPs: readonly string[] }[]): void {
+    this.serviceMap = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s.externalIPs]));
+  }
+
+  private nodePlan(node: string): NodePlan {
+    clusterNode(this.lab, node);
+    const plan = this.desired?.nodes.find((n) => n.node === node);
+    if (!plan) throw new ResolveError(`cluster node ${node} has no configuration applied yet`);
+    return plan;
+  }
+
+  target(ref: NodeRef): Target {
+    if ('router' in ref) return { kind: 'router', name: router(this.lab, ref.router).name };
+    if ('host' in ref) return { kind: 'host', name: host(this.lab, ref.host).name };
+    if ('pe' in ref) return { kind: 'pe', node: clusterNode(this.lab, ref.pe).name };
+    return { kind: 'speaker', node: clusterNode(this.lab, ref.speaker).name };
+  }
+
+  private nameOf(ref: NodeRef): string {
+    return 'router' in ref ? ref.router : 'host' in ref ? ref.host : 'pe' in ref ? ref.pe : ref.speaker;
+  }
+
+  peerAddress(on: NodeRef, peer: Exclude<PeerRef, string>, vrf?: string): string {
+    if ('router' in peer) {
+      const r = router(this.lab, peer.router);
+      if ('pe' in on) {
+        // A PE peers with the ToR on the switch its underlay interface is attached to.
+        const sw = switchOfTor(this.lab, r.name);
+        if (!sw) throw new LookupError(`router ${r.name} is not a ToR serving the cluster`);
+        return sw.torAddress;
+      }
+      return peerAddressFacing(this.lab, this.nameOf(on), r.name);
+    }
+    if ('pe' in peer) {
+      const pe = this.nodePlan(peer.pe).pe;
+      if (!pe) throw new ResolveError(`node ${peer.pe} has no Underlay applied`);
+      const sw = 'router' in on ? switchOfTor(this.lab, on.router) : undefined;
+      const itf = (sw && pe.interfaces.find((i) => i.switch === sw.name)) ?? pe.interfaces[0];
+      if (!itf) throw new ResolveError(`the PE of ${peer.pe} has no underlay interface`);
+      return itf.address.ip;
+    }
+    if ('speaker' in peer) {
+      const session = this.hostSession(peer.speaker, peer.vrf ?? vrf);
+      if (!session.ipv4) throw new ResolveError(`the host session of ${peer.speaker} has no IPv4 address`);
+      return session.ipv4.hostSide.ip;
+    }
+    // The PE's end of a host session is the same on every node; any node with it will do.
+    const node = 'pe' in on ? on.pe : 'speaker' in on ? on.speaker : this.desired?.nodes.find((n) => n.pe)?.node;
+    if (!node) throw new ResolveError('no PE router is configured yet');
+    const session = this.hostSession(node, peer.peRouterSide.vrf);
+    if (!session.ipv4) throw new ResolveError(`the ${peer.peRouterSide.vrf} host session has no IPv4 address`);
+    return session.ipv4.routerSide.ip;
+  }
+
+  /** The host session of a node in a VRF ('default' or undefined = the L3Passthrough one). */
+  private hostSession(node: string, vrf: string | undefined) {
+    const pe = this.nodePlan(node).pe;
+    if (!pe) throw new ResolveError(`node ${node} has no OpenPERouter configuration applied`);
+    if (vrf === undefined || vrf === 'default') {
+      if (!pe.passthrough) throw new ResolveError(`node ${node} has no L3Passthrough (name a vrf for an L3VNI session)`);
+      return pe.passthrough.hostSession;
+    }
+    const l3 = pe.l3vnis.find((l) => l.vrf === vrf);
+    if (!l3?.hostSession) throw new ResolveError(`node ${node} has no L3VNI host session in VRF ${vrf}`);
+    return l3.hostSession;
+  }
+
+  vtep(ref: VtepRef): string {
+    if ('router' in ref) return vtepOf(this.lab, ref.router);
+    const pe = this.nodePlan(ref.pe).pe;
+    if (!pe?.vtep) throw new ResolveError(`the PE of ${ref.pe} has no VTEP (no Underlay tunnelEndpoint applied)`);
+    return pe.vtep;
+  }
+
+  vni(vrf: string): number {
+    const fabric = this.lab.vrfs.find((v) => v.name === vrf);
+    if (fabric) return fabric.vni;
+    for (const n of this.desired?.nodes ?? []) {
+      const l3 = n.pe?.l3vnis.find((l) => l.vrf === vrf);
+      if (l3) return l3.vni;
+    }
+    throw new LookupError(`no VRF "${vrf}" in lab ${this.lab.name} or in the applied L3VNIs`);
+  }
+
+  hostAddress(name: string): string {
+    return host(this.lab, name).address.ip;
+  }
+
+  hostSubnet(name: string): string {
+    return host(this.lab, name).subnet;
+  }
+
+  serviceIPs(service: string): readonly string[] {
+    return this.serviceMap.get(service) ?? [];
+  }
+}
