@@ -8,6 +8,7 @@ import { manifestKey } from './manifest.ts';
 import { cidrHost, cidrLast, formatIP, parseCIDR } from './net.ts';
 import type { HostSessionAddresses, HostSessionPlan, PeL3VniPlan, PeNeighborPlan, PeRouterPlan, RemoteAs } from './plan.ts';
 import { selectorMatches } from './schemas/common.ts';
+import type { LabelSelector } from './schemas/common.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { HostSession, UnderlayNeighbor } from './schemas/openperouter.ts';
 
@@ -98,8 +99,7 @@ export function pePlanFor(
   tuning: PeTuning,
   errors: InputError[],
 ): PeRouterPlan | undefined {
-  const applies = <T extends { spec: { nodeSelector?: Parameters<typeof selectorMatches>[0] } }>(list: readonly T[]) =>
-    list.filter((x) => selectorMatches(x.spec.nodeSelector, labels));
+  const applies = <T extends { spec: { nodeSelector?: LabelSelector } }>(list: readonly T[]) => list.filter((x) => selectorMatches(x.spec.nodeSelector, labels));
   const underlays = applies(o.underlays);
   const l3vnis = applies(o.l3vnis);
   const passthroughs = applies(o.l3passthroughs);

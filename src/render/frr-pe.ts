@@ -110,8 +110,9 @@ function vrfRouter(pe: PeRouterPlan, v: PeRouterPlan['l3vnis'][number]): string[
 export function renderPeRouter(pe: PeRouterPlan, options: FrrRenderOptions = {}): string {
   const lines = ['frr defaults traditional', ...(options.hostname ? [`hostname ${options.hostname}`] : []), '!'];
   for (const v of pe.l3vnis) lines.push(`vrf ${v.vrf}`, ` vni ${v.vni}`, 'exit-vrf', '!');
+  // Defined before use: bgpd warns about route-maps referenced before they exist.
+  lines.push(`route-map ${ALLOW_ALL} permit 1`, 'exit', '!');
   lines.push(...defaultRouter(pe));
   for (const v of pe.l3vnis) lines.push(...vrfRouter(pe, v));
-  lines.push(`route-map ${ALLOW_ALL} permit 1`, 'exit', '!');
   return `${lines.join('\n')}\n`;
 }

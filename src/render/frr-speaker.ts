@@ -64,6 +64,8 @@ export function renderSpeaker(s: SpeakerPlan, options: FrrRenderOptions = {}): s
   const neighbors = [...s.neighbors].sort((a, b) => compareAddressText(a.address, b.address));
   const lines = ['frr defaults traditional', ...(options.hostname ? [`hostname ${options.hostname}`] : []), '!'];
   if (s.routeMapDelay0) lines.push('bgp route-map delay-timer 0', '!');
+  // Policies first: bgpd warns about route-maps referenced before they exist.
+  for (const n of neighbors) lines.push(...outPolicy(n), ...inPolicy(n));
   lines.push(`router bgp ${s.asn}`, ...routerPreamble(s.routerId, s.coalesceTimeMs));
   for (const n of neighbors) lines.push(...sessionLines(n.address, n));
   for (const f of ['ipv4', 'ipv6'] as const) {
@@ -76,6 +78,5 @@ export function renderSpeaker(s: SpeakerPlan, options: FrrRenderOptions = {}): s
     lines.push(...addressFamily(`${f} unicast`, af));
   }
   lines.push('exit', '!');
-  for (const n of neighbors) lines.push(...outPolicy(n), ...inPolicy(n));
   return `${lines.join('\n')}\n`;
 }

@@ -11,12 +11,35 @@ import type { Target } from '../runtime/runtime.ts';
 
 export class LabResolver implements Resolver {
   readonly lab: Lab;
-  desired: DesiredState | undefined;
+  private current: DesiredState | undefined;
+  /**
+   * Earlier plans, newest first: a check that something is gone (a deleted L3VNI's session)
+   * still needs the address it had.
+   */
+  private readonly history: DesiredState[] = [];
   private serviceMap = new Map<string, readonly string[]>();
 
   constructor(lab: Lab, desired?: DesiredState) {
     this.lab = lab;
-    this.desired = desired;
+    this.current = desired;
+  }
+
+  get desired(): DesiredState | undefined {
+    return this.current;
+  }
+
+  set desired(next: DesiredState | undefined) {
+    if (this.current && this.current !== next) this.history.unshift(this.current);
+    this.current = next;
+  }
+
+  /** The first plan, newest first, in which `pick` finds something. */
+  private fromPlans<T>(pick: (d: DesiredState) => T | undefined): T | undefined {
+    for (const d of [...(this.current ? [this.current] : []), ...this.history]) {
+      const found = pick(d);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   setServices(services: readonly { namespace: string; name: string; externalIPs: readonly string[] }[]): void {
@@ -25,7 +48,7 @@ export class LabResolver implements Resolver {
 
   private nodePlan(node: string): NodePlan {
     clusterNode(this.lab, node);
-    const plan = this.desired?.nodes.find((n) => n.node === node);
+    const plan = this.fromPlans((d) => d.nodes.find((n) => n.node === node && n.pe));
     if (!plan) throw new ResolveError(`cluster node ${node} has no configuration applied yet`);
     return plan;
   }
@@ -75,15 +98,16 @@ export class LabResolver implements Resolver {
 
   /** The host session of a node in a VRF ('default' or undefined = the L3Passthrough one). */
   private hostSession(node: string, vrf: string | undefined) {
-    const pe = this.nodePlan(node).pe;
-    if (!pe) throw new ResolveError(`node ${node} has no OpenPERouter configuration applied`);
+    clusterNode(this.lab, node);
+    const pe = (d: DesiredState) => d.nodes.find((n) => n.node === node)?.pe;
     if (vrf === undefined || vrf === 'default') {
-      if (!pe.passthrough) throw new ResolveError(`node ${node} has no L3Passthrough (name a vrf for an L3VNI session)`);
-      return pe.passthrough.hostSession;
+      const pt = this.fromPlans((d) => pe(d)?.passthrough?.hostSession);
+      if (!pt) throw new ResolveError(`node ${node} has no L3Passthrough (name a vrf for an L3VNI session)`);
+      return pt;
     }
-    const l3 = pe.l3vnis.find((l) => l.vrf === vrf);
-    if (!l3?.hostSession) throw new ResolveError(`node ${node} has no L3VNI host session in VRF ${vrf}`);
-    return l3.hostSession;
+    const l3 = this.fromPlans((d) => pe(d)?.l3vnis.find((l) => l.vrf === vrf)?.hostSession);
+    if (!l3) throw new ResolveError(`node ${node} has no L3VNI host session in VRF ${vrf}`);
+    return l3;
   }
 
   vtep(ref: VtepRef): string {
@@ -96,10 +120,8 @@ export class LabResolver implements Resolver {
   vni(vrf: string): number {
     const fabric = this.lab.vrfs.find((v) => v.name === vrf);
     if (fabric) return fabric.vni;
-    for (const n of this.desired?.nodes ?? []) {
-      const l3 = n.pe?.l3vnis.find((l) => l.vrf === vrf);
-      if (l3) return l3.vni;
-    }
+    const vni = this.fromPlans((d) => d.nodes.flatMap((n) => n.pe?.l3vnis ?? []).find((l) => l.vrf === vrf)?.vni);
+    if (vni !== undefined) return vni;
     throw new LookupError(`no VRF "${vrf}" in lab ${this.lab.name} or in the applied L3VNIs`);
   }
 

@@ -100,6 +100,13 @@ describe('old fields are never dropped silently', () => {
     const e = errorsOf(head.replace('hostasn: 64515', 'hostasn: 64514'));
     expect(e.errors.map((x) => [x.path, x.line])).toEqual([['spec.hostSession.hostASN', 9]]);
   });
+  test('errors in renamed Underlay fields point at the old field', () => {
+    const e = errorsOf('apiVersion: openpe.openperouter.github.io/v1alpha1\nkind: Underlay\nmetadata: {name: u}\nspec:\n  asn: 64514\n  vtepcidr: 100.65.0.0\n  nics: [toswitch1]\n  neighbors:\n    - asn: 64512\n      address: 192.168.11.2\n      holdtime: 2s\n      keepalivetime: 1s\n');
+    expect(e.errors.map((x) => [x.path, x.line])).toEqual([
+      ['spec.neighbors[0].holdTimeSeconds', 11],
+      ['spec.tunnelEndpoint.cidrs[0]', 6],
+    ]);
+  });
   test('convertLegacy on the old hostsession keeps every value', () => {
     const [m] = parseManifests('apiVersion: openpe.openperouter.github.io/v1alpha1\nkind: L3VNI\nmetadata: {name: v}\nspec:\n  vrf: other\n  vni: 5\n  vxlanport: 4790\n  hostsession: {asn: 1, hosttype: External, localcidr: {ipv4: 10.0.0.0/24, ipv6: "fd00::/64"}}\n', 'o.yaml');
     expect(convertLegacy(m!).manifest.spec).toEqual({

@@ -32,7 +32,7 @@ metadata: {name: green}
 spec:
   vrf: green
   vni: 300
-  importRTs: ["64514:300", "*:301"]
+  importRTs: ["64514:300", "10.0.0.1:301"]
   exportRTs: ["64514:300"]
   hostSession:
     asn: 64514
@@ -94,6 +94,20 @@ spec:
           - address: 192.170.0.7
             dynamicASN: external
             ebgpMultiHop: true
+---
+apiVersion: frrk8s.metallb.io/v1beta1
+kind: FRRConfiguration
+metadata: {name: v6, namespace: frr-k8s-system}
+spec:
+  bgp:
+    routers:
+      - asn: 64514
+        prefixes: ["fd00:50::/64"]
+        neighbors:
+          - address: "fd00:170::1"
+            dynamicASN: internal
+            toAdvertise:
+              allowed: {mode: all}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -189,7 +203,7 @@ describe('PE router config', () => {
         '  neighbor 192.170.0.2 next-hop-self force',
         '  network fd00:170::2/128',
         '  advertise ipv6 unicast',
-        '  route-target import *:301',
+        '  route-target import 10.0.0.1:301',
         '  route-target export 64514:300',
         'router bgp 64514 vrf bare',
       ]),
@@ -234,9 +248,9 @@ describe('speaker config', () => {
         ' neighbor 192.170.0.7 remote-as external',
         ' neighbor 192.170.0.7 ebgp-multihop',
         ' neighbor fd00:170::1 remote-as internal',
-        '  network fd00:31::/128',
+        '  network fd00:50::/64',
         '  neighbor fd00:170::1 route-map fd00:170::1-out out',
-        'ipv6 prefix-list fd00:170::1-out-1 seq 5 permit fd00:31::/128',
+        'ipv6 prefix-list fd00:170::1-out-1 seq 5 permit fd00:50::/64',
         ' set local-preference 200',
         ' set community 65535:65281 additive',
         ' set large-community 1:2:3 additive',
@@ -264,8 +278,8 @@ const configs = (): [string, string, string[]][] => [
   ['EVPN speaker node 2', renderSpeaker(evpn.nodes[2]!.speaker!), ['route-map 192.169.10.1-out permit 10', 'neighbor 192.169.11.1 route-map 192.169.11.1-out out', 'bgp route-map delay-timer 0']],
   ['passthrough PE node 1', renderPeRouter(passthrough.nodes[1]!.pe!), ['neighbor 192.169.10.3 timers connect 5', 'network 192.169.10.3/32']],
   ['passthrough speaker node 0', renderSpeaker(passthrough.nodes[0]!.speaker!), ['network 172.30.0.10/32']],
-  ['rich PE', renderPeRouter(rich.nodes[0]!.pe!), ['route-target import *:301', 'neighbor fd00:170::2 next-hop-self force', 'neighbor 192.168.12.2 ebgp-multihop 4']],
-  ['rich speaker', renderSpeaker(rich.nodes[0]!.speaker!), ['set large-community 1:2:3 additive', 'ipv6 prefix-list fd00:170::1-out-1 seq 5 permit fd00:31::/128']],
+  ['rich PE', renderPeRouter(rich.nodes[0]!.pe!), ['route-target import 10.0.0.1:301', 'neighbor fd00:170::2 next-hop-self force', 'neighbor 192.168.12.2 ebgp-multihop 4']],
+  ['rich speaker', renderSpeaker(rich.nodes[0]!.speaker!), ['set large-community 1:2:3 additive', 'ipv6 prefix-list fd00:170::1-out-1 seq 5 permit fd00:50::/64']],
 ];
 
 describe.skipIf(!frrAvailable)('real FRR 8.4 accepts the rendered configs', () => {

@@ -139,6 +139,11 @@ describe('unsupported kinds and fields are errors that name them', () => {
     const errors = pelabErrors(`${HEAD.Underlay}${UNDERLAY_OK.replace('type: NetworkDevice', 'type: CNIDevice')}`);
     expect(errors.find((e) => e.path === 'spec.interfaces[0].type')?.expected).toMatch(/does not emulate CNIDevice/);
   });
+  test('wildcard import route targets, which FRR 8.4 does not take', () => {
+    const errors = pelabErrors(`${HEAD.L3VNI}spec:\n  vrf: red\n  vni: 100\n  importRTs: ["*:100"]\n`);
+    expect(errors.map((e) => [e.path, e.line])).toEqual([['spec.importRTs[0]', 9]]);
+    expect(errors[0]?.expected).toMatch(/wildcard/);
+  });
   test('BFD on a BGPPeer', () => {
     const errors = pelabErrors(`${HEAD.BGPPeer}spec:\n  myASN: 64515\n  peerASN: 64514\n  peerAddress: 192.169.10.1\n  bfdProfile: fast\n`);
     expect(errors.map((e) => e.path)).toEqual(['spec.bfdProfile']);

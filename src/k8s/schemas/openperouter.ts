@@ -111,12 +111,16 @@ export const underlaySpec = z.strictObject({
 });
 export type UnderlaySpec = z.output<typeof underlaySpec>;
 
-const routeTargets = (wildcard: boolean) =>
-  z
-    .array(
-      z.string().refine((s) => isRouteTarget(s, wildcard), wildcard ? 'a route target ASN:NN, IPv4:NN or *:NN' : 'a route target ASN:NN or IPv4:NN'),
-    )
-    .max(100);
+// Upstream also accepts `*:NN` imports, but FRR 8.4 (what pelab emulates with) rejects
+// wildcard route targets, so pelab refuses them up front rather than at config load.
+const routeTargets = z
+  .array(
+    z
+      .string()
+      .refine((s) => !s.startsWith('*:'), 'an explicit route target (pelab\'s FRR 8.4 does not accept the wildcard *:NN)')
+      .refine((s) => s.startsWith('*:') || isRouteTarget(s, false), 'a route target ASN:NN or IPv4:NN'),
+  )
+  .max(100);
 
 export const l3vniSpec = z.strictObject({
   vrf: z
@@ -127,8 +131,8 @@ export const l3vniSpec = z.strictObject({
   vni: intIn(1, 16777215, 'a VNI'),
   vxlanPort: intIn(1, 65535, 'a UDP port').optional(),
   hostSession: hostSession.optional(),
-  importRTs: routeTargets(true).optional(),
-  exportRTs: routeTargets(false).optional(),
+  importRTs: routeTargets.optional(),
+  exportRTs: routeTargets.optional(),
   nodeSelector: labelSelector.optional(),
 });
 export type L3VNISpec = z.output<typeof l3vniSpec>;

@@ -11,6 +11,8 @@ export interface PodExecContext {
   readonly kubeconfig: string;
   /** The router (pe) or frr-k8s (speaker) pod on the target's node. */
   readonly pod: string;
+  /** The dry-run does not look the pod up; it prints a stand-in name instead. */
+  readonly placeholder?: boolean;
 }
 
 export interface ExecArgvOptions {
@@ -51,7 +53,7 @@ export function containerExecArgv(container: string, argv: readonly string[], op
 function podExecArgv(ctx: PodExecContext, namespace: string, container: string, inner: readonly string[], stdin: boolean): string[] {
   return [
     'kubectl', '--kubeconfig', ctx.kubeconfig, 'exec', ...(stdin ? ['-i'] : []),
-    '-n', namespace, assertK8sName(ctx.pod), '-c', container, '--', ...inner,
+    '-n', namespace, ctx.placeholder ? `<${ctx.pod}>` : assertK8sName(ctx.pod), '-c', container, '--', ...inner,
   ];
 }
 

@@ -87,8 +87,11 @@ export const CHART_CRDS: Readonly<Record<ChartName, readonly string[]>> = {
   openperouter: ['underlays.network.openperouter.io', 'l3vnis.network.openperouter.io', 'l3passthroughs.network.openperouter.io'],
 };
 
-/** Images loaded into the kind nodes: the demos' nginx workload (upstream loads it the same way). */
-export const DEFAULT_CLUSTER_IMAGES: readonly string[] = ['nginx:1.25'];
+/**
+ * Images loaded into the kind nodes: the workload image of pelab's scenarios (upstream's demos
+ * pull nginx on the host and `kind load` it the same way, to spare every node the pull).
+ */
+export const DEFAULT_CLUSTER_IMAGES: readonly string[] = ['nginx:1.27'];
 
 export interface PlanOptions {
   /** Absolute work directory (.pelab/kind/<instance>). */

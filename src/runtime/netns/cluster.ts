@@ -18,8 +18,8 @@ import type { ClusterNodePlan } from './plan.ts';
 import { l3vniDeviceLines } from './plan.ts';
 import type { NetnsRuntime } from './runtime.ts';
 import { Endpoint } from './endpoints.ts';
-import { applySysctls, createNamespaces, deleteNamespaces, ipBatch } from './netops.ts';
-import type { FrrRouter } from './frr.ts';
+import { applySysctls, createNamespaces, ipBatch } from './netops.ts';
+import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
 import type { EndpointConfig } from './endpoint-server.ts';
 
 /** What has been realised on a node so far, kept in the ledger across pelab processes. */
@@ -28,6 +28,8 @@ export interface RealisedNode {
   vtep?: string;
   vrfs: { vrf: string; vni: number; vxlan: string; bridge: string; hostInterface: string }[];
   passthrough: boolean;
+  /** VRFs whose L3VNI was deleted: their namespace stays known to zebra (see withNetnsVrfLines). */
+  parkedVrfs: string[];
   peConfig: string;
   speakerConfig: string;
   serviceIPs: string[];
@@ -37,7 +39,7 @@ const ENDPOINT_PORT = 8090;
 const FORWARDING = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.forwarding=1', 'net.ipv6.conf.all.forwarding=1'];
 
 function emptyRealised(): RealisedNode {
-  return { underlay: [], vrfs: [], passthrough: false, peConfig: '', speakerConfig: '', serviceIPs: [] };
+  return { underlay: [], vrfs: [], passthrough: false, parkedVrfs: [], peConfig: '', speakerConfig: '', serviceIPs: [] };
 }
 
 export class ClusterEmulator {
@@ -61,9 +63,15 @@ export class ClusterEmulator {
     return `${this.nodePlan(node).peNs}.${vrf}`;
   }
 
-  private pe(node: string, vrfs: readonly string[] = this.realised(node).vrfs.map((v) => v.vrf)): FrrRouter {
+  private pe(node: string, vrfs: readonly string[] = this.knownVrfs(node)): FrrRouter {
     const plan = this.nodePlan(node);
     return this.rt.frrRouter(plan.peNs, `${node}-pe`, new Map(vrfs.map((v) => [v, this.vrfNs(node, v)])), true);
+  }
+
+  /** VRF namespaces a PE has: live L3VNIs and parked ones. */
+  private knownVrfs(node: string): string[] {
+    const r = this.realised(node);
+    return [...r.vrfs.map((v) => v.vrf), ...(r.parkedVrfs ?? [])];
   }
 
   private speaker(node: string): FrrRouter {
@@ -154,23 +162,35 @@ export class ClusterEmulator {
     // VRFs that go away: configuration first, so FRR withdraws before the devices vanish.
     const removed = r.vrfs.filter((v) => !wantVrfs.some((w) => w.vrf === v.vrf && w.vni === v.vni));
     const added = wantVrfs.filter((w) => !r.vrfs.some((v) => v.vrf === w.vrf && v.vni === w.vni));
-    const peConfig = pe ? renderPeRouter(pe, { hostname: `${node}-pe` }) : '';
+    r.parkedVrfs ??= [];
+    const parked = [...new Set([...r.parkedVrfs, ...removed.map((v) => v.vrf)])].filter((v) => !added.some((a) => a.vrf === v));
+    const peConfig = pe ? withNetnsVrfLines(renderPeRouter(pe, { hostname: `${node}-pe` }), parked) : '';
 
-    for (const v of added) {
+    const newVrfs = added.filter((v) => !r.parkedVrfs.includes(v.vrf));
+    for (const v of newVrfs) {
       const vrfNs = this.vrfNs(node, v.vrf);
       this.ledger.addNamespaces([vrfNs]);
       await createNamespaces([vrfNs]);
       await ipBatch(vrfNs, ['link set lo up']);
       await applySysctls(new Map([[vrfNs, FORWARDING]]));
-      if (v.hostSession) await this.createHostSession(ns.ns, vrfNs, v.hostSession);
       await this.pe(node, []).exposeVrf(v.vrf, vrfNs);
+    }
+    for (const v of added) {
+      if (v.hostSession) await this.createHostSession(ns.ns, this.vrfNs(node, v.vrf), v.hostSession);
     }
     if (pe?.passthrough && !r.passthrough) {
       await this.createHostSession(ns.ns, ns.peNs, pe.passthrough.hostSession);
       r.passthrough = true;
     }
-    if (added.length > 0) await this.pe(node).waitForVrfs(added.map((v) => v.vrf));
+    if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));
 
+    // frr-reload removes `router bgp X vrf V` before the VRF's `vni`, which FRR refuses ("Please
+    // unconfigure l3vni"); take a deleted L3VNI down in the order FRR accepts first.
+    for (const v of removed) {
+      const asn = /^router bgp (\d+) vrf (\S+)$/m.exec(r.peConfig.split('\n').filter((l) => l.endsWith(` vrf ${v.vrf}`)).join('\n'))?.[1];
+      const result = await this.pe(node).vtysh(['configure terminal', `vrf ${v.vrf}`, `no vni ${v.vni}`, 'exit-vrf', ...(asn ? [`no router bgp ${asn} vrf ${v.vrf}`] : [])]);
+      if (result.exitCode !== 0) throw new LabBuildError(`could not remove L3VNI ${v.vni} (vrf ${v.vrf}) from ${node}'s PE: ${(result.stdout + result.stderr).trim()}`);
+    }
     if (peConfig !== r.peConfig) {
       await this.pushConfig(this.pe(node), ns.peNs, peConfig, r.peConfig === '');
       r.peConfig = peConfig;
@@ -184,15 +204,12 @@ export class ClusterEmulator {
       r.vrfs.push({ vrf: v.vrf, vni: v.vni, vxlan: v.vxlan, bridge: v.bridge, hostInterface: v.hostSession?.hostInterface ?? '' });
     }
     for (const v of removed) {
-      const vrfNs = this.vrfNs(node, v.vrf);
+      // The namespace is parked, not deleted; its devices and host session go.
+      await ipBatch(this.vrfNs(node, v.vrf), [`link del ${v.vxlan}`, `link del ${v.bridge}`], { force: true });
       if (v.hostInterface) await ipBatch(ns.ns, [`link del ${v.hostInterface}`], { force: true });
-      await this.pe(node).hideVrf(v.vrf);
-      await deleteNamespaces([vrfNs]);
-      this.ledger.update((d) => {
-        d.namespaces = d.namespaces.filter((n) => n !== vrfNs);
-      });
       r.vrfs = r.vrfs.filter((x) => x.vrf !== v.vrf);
     }
+    r.parkedVrfs = parked;
     if (!pe?.passthrough && r.passthrough) {
       await ipBatch(ns.ns, ['link del pt-host'], { force: true });
       r.passthrough = false;
@@ -261,7 +278,7 @@ export class ClusterEmulator {
     for (const v of r.vrfs) await ipBatch(this.vrfNs(target.node, v.vrf), [`link del ${v.vxlan}`, `link del ${v.bridge}`], { force: true });
     const pe = this.pe(target.node);
     await pe.start();
-    if (r.vrfs.length > 0) await pe.waitForVrfs(r.vrfs.map((v) => v.vrf));
+    if (this.knownVrfs(target.node).length > 0) await pe.waitForVrfs(this.knownVrfs(target.node));
     if (r.peConfig) await this.pushConfig(pe, ns.peNs, r.peConfig, true);
     const plan = (this.ledger.data.desired as DesiredState | undefined)?.nodes.find((n) => n.node === target.node)?.pe as PeRouterPlan | undefined;
     for (const v of r.vrfs) {

@@ -3,14 +3,14 @@
 // whose /run/netns shows ONLY that router's VRF namespaces. If every zebra saw every namespace,
 // a leaf's zebra would bind its L3VNI to another router's VXLAN device.
 import { spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
 import { run, type RunResult } from '../../proc/run.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
 import { processStartTime, type Ledger } from './ledger.ts';
 import { nsPath, NETNS_DIR } from './netops.ts';
-import type { InstanceNames } from './names.ts';
+import { FRR_CONF_ROOT, type InstanceNames } from './names.ts';
 
 export const FRR_BIN = '/usr/lib/frr';
 export const OWNER_ENV = 'PELAB_OWNER';
@@ -37,6 +37,21 @@ function mkdirOwned(dir: string): void {
   mkdirSync(dir, { recursive: true });
   const { uid, gid } = frrOwner();
   chownSync(dir, uid, gid);
+}
+
+/**
+ * zebra's running config shows each netns VRF's namespace (` netns /run/netns/<vrf>`). A config
+ * without those lines would make frr-reload remove them, detaching every VRF from its namespace.
+ * `parked` VRFs keep a bare stanza: their namespace stays known to zebra after their L3VNI is
+ * deleted, because FRR 8.4's zebra crashes when a netns VRF is removed and created again.
+ */
+export function withNetnsVrfLines(config: string, parked: readonly string[] = []): string {
+  const withLines = config.replace(/^vrf (\S+)\n/gm, (line, vrf: string) => `${line} netns ${NETNS_DIR}/${vrf}\n`);
+  if (parked.length === 0) return withLines;
+  const stanzas = parked.map((vrf) => `vrf ${vrf}\n netns ${NETNS_DIR}/${vrf}\nexit-vrf\n!\n`).join('');
+  // Before the first `router`/`route-map` line, where FRR itself lists VRF stanzas.
+  const at = withLines.search(/^(route-map|router|ip prefix-list|bgp community-list)/m);
+  return at < 0 ? `${withLines}${stanzas}` : `${withLines.slice(0, at)}${stanzas}${withLines.slice(at)}`;
 }
 
 export class FrrRouter {
@@ -103,6 +118,9 @@ export class FrrRouter {
   async hideVrf(vrf: string): Promise<void> {
     const target = join(this.viewDir, vrf);
     await run(['umount', target], { allowFailure: true });
+    // Remove the file too: zebra only notices a namespace on the file's creation, so a VRF
+    // added again later needs a fresh file.
+    rmSync(target, { force: true });
     this.ledger.update((d) => {
       d.mounts = d.mounts.filter((m) => m !== target);
     });
@@ -174,7 +192,7 @@ export class FrrRouter {
   /** Replaces the running configuration with `file` through frr-reload (minimal diff, no restart). */
   async reloadConfig(file: string): Promise<void> {
     const r = await run(
-      ['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', this.confDir, '--rundir', this.runDir, '--stdout', file],
+      ['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', FRR_CONF_ROOT, '--rundir', this.runDir, '--stdout', file],
       { allowFailure: true, timeoutMs: 30_000 },
     );
     if (r.exitCode !== 0) throw new LabBuildError(`frr-reload of ${this.instance} failed:\n${(r.stdout + r.stderr).trim().slice(-2000)}`);

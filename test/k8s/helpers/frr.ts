@@ -99,9 +99,11 @@ export class FrrInstance {
   }
 }
 
-/** Lines of a vtysh run that report a rejected command. */
+/** Lines of a vtysh run that report a rejected command or a dangling reference. */
 export function rejectedLines(output: string): string[] {
   return output
     .split('\n')
-    .filter((l) => /^line \d+:|% (Unknown|Invalid|Ambiguous|Incomplete|Specify)|Failure to communicate/.test(l));
+    .filter((l) => /^line \d+:|^% |Failure to communicate|does not exist/.test(l))
+    // vtysh looks for its own vtysh.conf per instance; pelab does not use one.
+    .filter((l) => !/Can't open configuration file .*vtysh\.conf/.test(l));
 }

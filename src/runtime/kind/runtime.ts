@@ -1,0 +1,581 @@
+// The real lab: a kind cluster and a containerlab fabric on a Docker host, with upstream
+// frr-k8s, MetalLB and OpenPERouter installed from their charts. Bring-up and teardown follow
+// the plans in plan.ts; commands run in containers and pods (exec.ts); cluster state comes from
+// the Kubernetes API (kube.ts). With dryRun every command and API call is printed instead.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LabBuildError } from '../../errors.ts';
+import { manifestFromBody } from '../../k8s/load.ts';
+import { manifestKey, type Manifest, type ManifestSource } from '../../k8s/manifest.ts';
+import { validateManifests } from '../../k8s/validate.ts';
+import { clabLabName } from '../../render/clab.ts';
+import type { Lab } from '../../lab/model.ts';
+import { eventuallyValue } from '../../proc/wait.ts';
+import type { BundleExtra, BundleExtrasProvider } from '../../report/bundle.ts';
+import type {
+  ApplyResult, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+} from '../runtime.ts';
+import { formatApiCall, formatPlan } from './dry-run.ts';
+import { execArgv, linkArgv, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
+import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
+import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
+import {
+  assertIfName, assertInstance, clabContainer, defaultWorkDir, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type WorkFiles,
+} from './names.ts';
+import {
+  clabState, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeReadiness, parsePods, parseServices, podOnNode, type PodRef,
+} from './parse.ts';
+import { kubectl, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
+
+export interface KindTiming {
+  /** How long an apply keeps retrying while webhooks and CRDs come up. */
+  readonly applyRetryMs: number;
+  readonly applyIntervalMs: number;
+  /** How long apply waits for MetalLB to give the applied LoadBalancer Services an IP. */
+  readonly serviceIpMs: number;
+  readonly pollMs: number;
+  /** A deleted router / frr-k8s pod's replacement must be Ready within this. */
+  readonly podReadyMs: number;
+  /** bgpd must be back this long after it was killed. */
+  readonly frrRestartMs: number;
+  readonly execTimeoutMs: number;
+}
+
+export const DEFAULT_TIMING: KindTiming = {
+  applyRetryMs: 60_000,
+  applyIntervalMs: 2_000,
+  serviceIpMs: 30_000,
+  pollMs: 1_000,
+  podReadyMs: 180_000,
+  frrRestartMs: 60_000,
+  execTimeoutMs: 30_000,
+};
+
+export interface KindRuntimeOptions {
+  readonly instance?: string;
+  /** Print every command and API call instead of running it. */
+  readonly dryRun?: boolean;
+  /** Where the dry-run prints (default stdout). */
+  readonly out?: NodeJS.WritableStream;
+  /** Default `.pelab/kind/<instance>` under the current directory. */
+  readonly workDir?: string;
+  /** Images, pinned charts, timeouts of the bring-up. */
+  readonly plan?: Omit<Partial<PlanOptions>, 'workDir'>;
+  /** Tests inject these; by default commands run through proc/run.ts and the API from the kubeconfig. */
+  readonly executor?: Executor;
+  readonly cluster?: ClusterApi;
+  readonly timing?: Partial<KindTiming>;
+}
+
+interface AppliedState {
+  readonly manifests: { readonly key: string; readonly body: Record<string, unknown>; readonly source: ManifestSource }[];
+}
+
+/** Kinds pelab applies, grouped as the failure bundle dumps them. */
+const CR_GROUPS: readonly (readonly [file: string, resources: string])[] = [
+  ['cluster/openperouter.yaml', 'underlays.network.openperouter.io,l3vnis.network.openperouter.io,l2vnis.network.openperouter.io,l3passthroughs.network.openperouter.io'],
+  ['cluster/frr-k8s.yaml', 'frrconfigurations.frrk8s.metallb.io,bgpsessionstates.frrk8s.metallb.io,frrnodestates.frrk8s.metallb.io'],
+  ['cluster/metallb.yaml', 'ipaddresspools.metallb.io,bgpadvertisements.metallb.io,bgppeers.metallb.io,communities.metallb.io,bfdprofiles.metallb.io'],
+  ['cluster/services.yaml', 'services,endpointslices.discovery.k8s.io'],
+  ['cluster/workloads.yaml', 'deployments,daemonsets'],
+];
+
+export class KindRuntime implements Runtime, BundleExtrasProvider {
+  readonly kind = 'kind' as const;
+  readonly lab: Lab;
+  readonly instance: string;
+  readonly files: WorkFiles;
+  readonly planOptions: PlanOptions;
+  private readonly executor: Executor;
+  private readonly timing: KindTiming;
+  private api: ClusterApi | undefined;
+
+  constructor(lab: Lab, options: KindRuntimeOptions = {}) {
+    this.lab = lab;
+    this.instance = assertInstance(options.instance ?? lab.name);
+    const workDir = options.workDir ?? defaultWorkDir(this.instance);
+    this.files = workFiles(workDir);
+    this.planOptions = { ...options.plan, workDir };
+    this.executor = options.executor ?? (options.dryRun ? new DryRunExecutor(options.out ?? process.stdout) : new RealExecutor());
+    this.api = options.cluster;
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+  }
+
+  get dryRun(): boolean {
+    return this.executor.dryRun;
+  }
+
+  /** The bring-up this runtime performs, as printed by `pelab up --runtime kind --dry-run`. */
+  upPlan(): Step[] {
+    return planUp(this.lab, this.planOptions);
+  }
+
+  downPlan(): Step[] {
+    return planDown(this.lab, this.planOptions);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
+    const steps = this.upPlan();
+    if (this.dryRun) this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
+    let phase: string | undefined;
+    let started = performance.now();
+    const close = () => {
+      if (phase !== undefined) options.onPhase?.(phase, Math.round(performance.now() - started));
+    };
+    for (const step of steps) {
+      options.signal?.throwIfAborted();
+      if (step.phase !== phase) {
+        close();
+        phase = step.phase;
+        started = performance.now();
+      }
+      try {
+        await this.executor.step(step, options.signal);
+      } catch (e) {
+        if (e instanceof LabBuildError) {
+          // e.message already carries the step's own hint; this one says what to do with the rest.
+          throw new LabBuildError(e.message, `what was built is left for inspection; remove it with: pelab down --name ${this.instance}`, { cause: e });
+        }
+        throw e;
+      }
+    }
+    close();
+    if (!this.dryRun && this.lab.cluster) await this.writeApplied({ manifests: [] });
+  }
+
+  async down(): Promise<void> {
+    if (this.dryRun) this.executor.note(`# pelab down: lab ${this.lab.name}, instance ${this.instance}, runtime kind (dry run)`);
+    const failures: string[] = [];
+    // Best effort: every step runs, so one leftover does not keep the others around.
+    for (const step of this.downPlan()) {
+      try {
+        await this.executor.step(step);
+      } catch (e) {
+        failures.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    this.api = undefined;
+    if (failures.length > 0) throw new LabBuildError(`teardown of ${this.instance} left something behind:\n${failures.join('\n')}`);
+  }
+
+  async status(): Promise<LabStatus> {
+    const notes: string[] = [];
+    const clabName = clabLabName(this.lab);
+    const inspectArgv = existsSync(this.files.topology)
+      ? ['containerlab', 'inspect', '-t', this.files.topology, '--format', 'json']
+      : ['containerlab', 'inspect', '--name', clabName, '--format', 'json'];
+    const inspect = await this.executor.command('list the containerlab nodes', inspectArgv, { timeoutMs: 60_000 });
+    let clab: Map<string, { state: string; detail: string }> = new Map();
+    if (inspect.exitCode === 0 && inspect.stdout.trim() !== '') {
+      try {
+        clab = new Map(parseClabInspect(JSON.parse(inspect.stdout), clabName).map((n) => [n.node, { state: n.state, detail: n.container }]));
+      } catch (e) {
+        notes.push(`containerlab inspect: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else if (inspect.exitCode !== 0) notes.push(`containerlab inspect failed: ${(inspect.stderr || inspect.stdout).trim()}`);
+
+    const bridgesOut = await this.executor.command('list the host bridges', ['ip', '-j', 'link', 'show', 'type', 'bridge']);
+    const bridges = bridgesOut.exitCode === 0 ? safely(() => parseBridges(bridgesOut.stdout), new Map<string, boolean>()) : new Map<string, boolean>();
+
+    const nodes: NodeStatus[] = [];
+    for (const r of this.lab.routers) {
+      const c = clab.get(r.name);
+      nodes.push({ name: r.name, kind: 'router', state: c ? clabState(c.state) : 'down', detail: c?.detail ?? clabContainer(this.lab, r.name) });
+    }
+    for (const h of this.lab.hosts) {
+      const c = clab.get(h.name);
+      nodes.push({ name: h.name, kind: 'host', state: c ? clabState(c.state) : 'down', detail: c?.detail ?? clabContainer(this.lab, h.name) });
+    }
+    for (const s of this.lab.switches) {
+      const up = bridges.get(s.name);
+      nodes.push({ name: s.name, kind: 'switch', state: up === undefined ? 'down' : up ? 'up' : 'down', detail: `host bridge ${s.name}` });
+    }
+
+    const cluster = this.lab.cluster;
+    if (cluster) {
+      const kindOut = await this.executor.command('list the kind nodes', ['kind', 'get', 'nodes', '--name', cluster.name]);
+      const kindNodes = new Set(kindOut.exitCode === 0 ? parseKindNodes(kindOut.stdout) : []);
+      let ready = new Map<string, boolean>();
+      let routers: unknown = { items: [] };
+      let speakers: unknown = { items: [] };
+      if (this.dryRun) {
+        this.executor.note(formatApiCall('list nodes and the router / frr-k8s pods', [`kubeconfig ${this.files.kubeconfig}`]));
+      } else if (!existsSync(this.files.kubeconfig) && !this.api) {
+        notes.push(`no kubeconfig at ${this.files.kubeconfig}: the cluster was not brought up by this instance`);
+      } else {
+        try {
+          const api = this.cluster();
+          ready = parseNodeReadiness(await api.listNodes());
+          routers = await api.listPods(OPENPEROUTER.namespace, OPENPEROUTER.routerSelector);
+          speakers = await api.listPods(FRRK8S.namespace, FRRK8S.selector);
+        } catch (e) {
+          notes.push(`Kubernetes API: ${apiErrorMessage(e)}`);
+        }
+      }
+      for (const n of cluster.nodes) {
+        const present = kindNodes.has(n.name);
+        const nodeReady = ready.get(n.name) === true;
+        const pod = (list: unknown, kind: 'pe' | 'speaker', what: string): NodeStatus => {
+          const p = safely(() => podOnNode(list, n.name), undefined);
+          const state: NodeStatus['state'] = present && p?.ready && nodeReady ? 'up' : 'down';
+          const detail = !present ? `kind node ${n.name} missing` : p ? `${p.namespace}/${p.name} (${p.phase}${p.ready ? ', ready' : ''})` : `no ${what} pod`;
+          return { name: n.name, kind, state, detail };
+        };
+        nodes.push(pod(routers, 'pe', 'OpenPERouter router'));
+        nodes.push(pod(speakers, 'speaker', 'frr-k8s'));
+      }
+    }
+    // A dry run looked at nothing: say so rather than report everything down.
+    const shown = this.dryRun ? nodes.map((n): NodeStatus => ({ ...n, state: 'unknown' })) : nodes;
+    return {
+      lab: this.lab.name,
+      runtime: 'kind',
+      up: shown.length > 0 && shown.every((n) => n.state === 'up'),
+      nodes: shown,
+      applied: this.readApplied().manifests.map((m) => m.key),
+      notes,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Commands
+
+  private cluster(): ClusterApi {
+    if (!this.api) {
+      if (!existsSync(this.files.kubeconfig)) {
+        throw new LabBuildError(`lab instance "${this.instance}" has no cluster (no kubeconfig at ${this.files.kubeconfig})`, `run: pelab up --runtime kind --name ${this.instance}`);
+      }
+      this.api = clusterApiFromKubeconfig(this.files.kubeconfig);
+    }
+    return this.api;
+  }
+
+  /** The router (pe) or frr-k8s (speaker) pod on a node, from the API. */
+  async podFor(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<PodRef | undefined> {
+    const [ns, selector] = target.kind === 'pe' ? [OPENPEROUTER.namespace, OPENPEROUTER.routerSelector] : [FRRK8S.namespace, FRRK8S.selector];
+    return podOnNode(await this.cluster().listPods(ns, selector, target.node), target.node);
+  }
+
+  private async podContext(target: Target): Promise<PodExecContext | undefined> {
+    if (target.kind !== 'pe' && target.kind !== 'speaker') return undefined;
+    if (this.dryRun) {
+      const what = target.kind === 'pe' ? `${OPENPEROUTER.namespace} pod ${OPENPEROUTER.routerSelector}` : `${FRRK8S.namespace} pod ${FRRK8S.selector}`;
+      this.executor.note(formatApiCall(`find the ${what} on node ${target.node}`, [`fieldSelector spec.nodeName=${target.node}`]));
+      return { kubeconfig: this.files.kubeconfig, pod: `${target.kind === 'pe' ? 'router' : 'frr-k8s'}-pod-on-${target.node}`, placeholder: true };
+    }
+    const pod = await this.podFor(target);
+    if (!pod) throw new LabBuildError(`no ${target.kind === 'pe' ? 'OpenPERouter router' : 'frr-k8s'} pod on node ${target.node}`);
+    return { kubeconfig: this.files.kubeconfig, pod: pod.name };
+  }
+
+  async exec(target: Target, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const pod = await this.podContext(target);
+    const stdin = options.input !== undefined;
+    const full = execArgv(this.lab, target, argv, { ...(options.vrf !== undefined ? { vrf: options.vrf } : {}), stdin }, pod);
+    const where = `${targetLabel(target)}${options.vrf ? ` in vrf ${options.vrf}` : ''}`;
+    return this.executor.command(`run on ${where}`, full, {
+      timeoutMs: options.timeoutMs ?? this.timing.execTimeoutMs,
+      ...(stdin ? { input: options.input } : {}),
+    });
+  }
+
+  async vtysh(target: Target, command: string): Promise<string> {
+    if (target.kind === 'host') throw new LabBuildError(`host ${target.name} runs no FRR`);
+    const r = await this.exec(target, vtyshArgv(command), { timeoutMs: 15_000 });
+    if (r.exitCode !== 0) throw new Error(`vtysh -c "${command}" on ${targetLabel(target)} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
+  }
+
+  async readFile(target: Target, path: string): Promise<string> {
+    if (!path.startsWith('/')) throw new Error(`readFile: ${JSON.stringify(path)} is not an absolute path`);
+    const r = await this.exec(target, ['cat', '--', path]);
+    if (r.exitCode !== 0) throw new Error(`cannot read ${path} on ${targetLabel(target)}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Manifests
+
+  private readApplied(): AppliedState {
+    if (!existsSync(this.files.applied)) return { manifests: [] };
+    try {
+      return JSON.parse(readFileSync(this.files.applied, 'utf8')) as AppliedState;
+    } catch {
+      return { manifests: [] };
+    }
+  }
+
+  private async writeApplied(state: AppliedState): Promise<void> {
+    await mkdir(dirname(this.files.applied), { recursive: true });
+    await writeFile(this.files.applied, `${JSON.stringify(state, null, 1)}\n`);
+  }
+
+  async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    const previous = this.readApplied().manifests.map((m) => manifestFromBody(m.body, m.source));
+    const byKey = new Map(previous.map((m) => [manifestKey(m), m]));
+    for (const m of manifests) byKey.set(manifestKey(m), m);
+    // Cross-object checks need everything applied so far; only the new objects are sent.
+    const { manifests: all, warnings } = validateManifests([...byKey.values()]);
+    const incoming = new Set(manifests.map((m) => manifestKey(m)));
+    const toSend = orderForApply(all.filter((m) => incoming.has(manifestKey(m))));
+
+    for (const m of toSend) {
+      if (this.dryRun) {
+        this.executor.note(formatApiCall(`server-side apply ${manifestKey(m)} (${m.apiVersion}, field manager pelab, force)`, [`from ${m.source.file}:${m.source.line}`]));
+        continue;
+      }
+      await this.applyOne(m);
+    }
+    if (!this.dryRun) {
+      await this.writeApplied({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
+    }
+    const lbs = toSend.filter((m) => m.kind === 'Service' && (m.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer');
+    return { warnings, serviceIPs: await this.serviceIPsAfter(lbs) };
+  }
+
+  private async applyOne(m: Manifest): Promise<void> {
+    const deadline = performance.now() + this.timing.applyRetryMs;
+    for (;;) {
+      try {
+        await this.cluster().apply(m.body);
+        return;
+      } catch (e) {
+        // Webhooks and freshly registered CRDs answer 5xx / 404 for a while after an install.
+        const code = (e as { code?: unknown }).code;
+        const transient = typeof code !== 'number' || code >= 500 || code === 404;
+        if (!transient || performance.now() > deadline) {
+          throw new LabBuildError(`apply ${manifestKey(m)} (${m.source.file}:${m.source.line}) was rejected: ${apiErrorMessage(e)}`);
+        }
+      }
+      await delay(this.timing.applyIntervalMs);
+    }
+  }
+
+  /** Waits (bounded) until MetalLB gave the just-applied LoadBalancer Services an address. */
+  private async serviceIPsAfter(lbs: readonly Manifest[]): Promise<Record<string, readonly string[]>> {
+    if (this.dryRun || !this.lab.cluster) return {};
+    const keys = new Set(lbs.map((m) => `${m.metadata.namespace ?? 'default'}/${m.metadata.name}`));
+    let services: readonly ServiceState[] = [];
+    const deadline = performance.now() + (keys.size > 0 ? this.timing.serviceIpMs : 0);
+    for (;;) {
+      services = await this.services();
+      const pending = services.filter((s) => keys.has(`${s.namespace}/${s.name}`) && s.externalIPs.length === 0);
+      if (pending.length === 0 || performance.now() >= deadline) break;
+      await delay(this.timing.pollMs);
+    }
+    return Object.fromEntries(services.map((s) => [`${s.namespace}/${s.name}`, s.externalIPs]));
+  }
+
+  async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
+    const { manifests: converted, warnings } = validateManifests(manifests, { crossObject: false });
+    for (const m of orderForApply(converted).reverse()) {
+      if (this.dryRun) {
+        this.executor.note(formatApiCall(`delete ${manifestKey(m)} (${m.apiVersion})`));
+        continue;
+      }
+      try {
+        const existed = await this.cluster().remove(m.body);
+        if (!existed) warnings.push(`${manifestKey(m)} did not exist`);
+      } catch (e) {
+        throw new LabBuildError(`delete ${manifestKey(m)} failed: ${apiErrorMessage(e)}`);
+      }
+    }
+    if (this.dryRun) return { warnings, serviceIPs: {} };
+    const gone = new Set(converted.map((m) => manifestKey(m)));
+    await this.writeApplied({ manifests: this.readApplied().manifests.filter((m) => !gone.has(m.key)) });
+    return { warnings, serviceIPs: await this.serviceIPsAfter([]) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults
+
+  async fault(fault: Fault): Promise<void> {
+    switch (fault.kind) {
+      case 'link-down':
+      case 'link-up':
+        return this.setLink(fault.node, assertIfName(fault.interface), fault.kind === 'link-down' ? 'down' : 'up');
+      case 'restart-frr':
+        return this.restartFrr(fault.target);
+    }
+  }
+
+  private async setLink(node: string, iface: string, state: 'up' | 'down'): Promise<void> {
+    const check = (r: ExecResult) => {
+      if (r.exitCode !== 0) throw new LabBuildError(`link-${state} ${node}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
+    };
+    if (this.lab.routers.some((r) => r.name === node)) return check(await this.exec({ kind: 'router', name: node }, linkArgv(iface, state)));
+    if (this.lab.hosts.some((h) => h.name === node)) return check(await this.exec({ kind: 'host', name: node }, linkArgv(iface, state)));
+    if (!this.lab.cluster?.nodes.some((n) => n.name === node)) throw new LabBuildError(`lab ${this.lab.name} has no node "${node}"`);
+    // Until an Underlay claims it, the fabric interface is in the kind node's own namespace;
+    // afterwards OpenPERouter has moved it into the router's netns.
+    const container = kindNodeContainer(node);
+    const onNode = await this.executor.command(`is ${iface} still in ${node}'s own namespace?`, ['docker', 'exec', container, 'ip', 'link', 'show', 'dev', iface]);
+    if (onNode.exitCode === 0) {
+      return check(await this.executor.command(`link-${state} ${node}:${iface}`, ['docker', 'exec', container, ...linkArgv(iface, state)]));
+    }
+    return check(await this.exec({ kind: 'pe', node }, linkArgv(iface, state)));
+  }
+
+  private async restartFrr(target: Target): Promise<void> {
+    switch (target.kind) {
+      case 'host':
+        throw new LabBuildError(`host ${target.name} runs no FRR`);
+      case 'router':
+        return this.restartRouterFrr(target.name);
+      case 'pe':
+      case 'speaker':
+        return this.replacePod(target);
+    }
+  }
+
+  private async restartRouterFrr(name: string): Promise<void> {
+    const t: Target = { kind: 'router', name };
+    const before = (await this.exec(t, ROUTER_RESTART.pid)).stdout.trim();
+    const killed = await this.exec(t, ROUTER_RESTART.kill);
+    if (killed.exitCode !== 0 && !this.dryRun) throw new LabBuildError(`restart-frr ${name}: bgpd was not running (${killed.stderr.trim()})`);
+    if (this.dryRun) {
+      this.executor.note(`# then poll \`pgrep -x bgpd\` until watchfrr has started a new bgpd (up to ${this.timing.frrRestartMs} ms), and run \`vtysh -b\` if its config is gone`);
+      return;
+    }
+    await eventuallyValue(
+      async () => {
+        const r = await this.exec(t, ROUTER_RESTART.pid);
+        const pid = r.stdout.trim();
+        return r.exitCode === 0 && pid !== '' && pid !== before ? pid : undefined;
+      },
+      { timeoutMs: this.timing.frrRestartMs, intervalMs: this.timing.pollMs, what: `bgpd to come back on ${name}` },
+    );
+    const running = await this.exec(t, ROUTER_RESTART.runningConfig);
+    if (!/^router bgp /m.test(running.stdout)) {
+      const reload = await this.exec(t, ROUTER_RESTART.reload);
+      if (reload.exitCode !== 0) throw new LabBuildError(`restart-frr ${name}: reloading frr.conf failed: ${reload.stderr.trim()}`);
+    }
+  }
+
+  /** Deletes the node's router (pe) or frr-k8s (speaker) pod and waits for its Ready replacement. */
+  private async replacePod(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<void> {
+    const ns = target.kind === 'pe' ? OPENPEROUTER.namespace : FRRK8S.namespace;
+    if (this.dryRun) {
+      this.executor.note(formatApiCall(`delete the ${target.kind === 'pe' ? 'router' : 'frr-k8s'} pod on ${target.node} (namespace ${ns})`, [
+        `then poll until a new pod on ${target.node} is Ready (up to ${this.timing.podReadyMs} ms)`,
+      ]));
+      return;
+    }
+    const old = await this.podFor(target);
+    if (!old) throw new LabBuildError(`restart-frr: no pod to delete on ${target.node} in ${ns}`);
+    try {
+      await this.cluster().deletePod(ns, old.name);
+    } catch (e) {
+      if (!isNotFound(e)) throw new LabBuildError(`deleting ${ns}/${old.name} failed: ${apiErrorMessage(e)}`);
+    }
+    await eventuallyValue(
+      async () => {
+        const p = await this.podFor(target);
+        return p && p.name !== old.name && p.ready ? p : undefined;
+      },
+      { timeoutMs: this.timing.podReadyMs, intervalMs: this.timing.pollMs, what: `a new Ready pod on ${target.node} in ${ns}` },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Cluster views
+
+  async sessionStates(): Promise<readonly SessionState[]> {
+    if (!this.lab.cluster) return [];
+    if (this.dryRun) {
+      this.executor.note(formatApiCall('list bgpsessionstates.frrk8s.metallb.io (all namespaces)'));
+      return [];
+    }
+    return parseBgpSessionStates(await this.cluster().listBgpSessionStates());
+  }
+
+  async services(): Promise<readonly ServiceState[]> {
+    if (!this.lab.cluster) return [];
+    if (this.dryRun) {
+      this.executor.note(formatApiCall('list services (all namespaces)'));
+      return [];
+    }
+    return parseServices(await this.cluster().listServices());
+  }
+
+  dumpTargets(): readonly Target[] {
+    return [
+      ...this.lab.routers.map((r): Target => ({ kind: 'router', name: r.name })),
+      ...this.lab.hosts.map((h): Target => ({ kind: 'host', name: h.name })),
+      ...(this.lab.cluster?.nodes ?? []).flatMap((n): Target[] => [
+        { kind: 'pe', node: n.name },
+        { kind: 'speaker', node: n.name },
+      ]),
+    ];
+  }
+
+  /** CRs, pod logs, `kind export logs` and the fabric containers' logs, for failure bundles. */
+  async dumpExtras(): Promise<readonly BundleExtra[]> {
+    const extras: BundleExtra[] = [];
+    const text = async (description: string, argv: readonly string[], timeoutMs = 20_000): Promise<string> => {
+      const r = await this.executor.command(description, argv, { timeoutMs });
+      if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${(r.stderr || r.stdout).trim()}`);
+      return r.stdout;
+    };
+    for (const r of this.lab.routers) {
+      const argv = ['docker', 'logs', '--timestamps', clabContainer(this.lab, r.name)];
+      extras.push({ file: `${r.name}/container.log`, description: `docker logs of ${r.name}`, collect: () => text(`logs of ${r.name}`, argv) });
+    }
+    const cluster = this.lab.cluster;
+    if (!cluster || !existsSync(this.files.kubeconfig)) return extras;
+    const kc = this.files.kubeconfig;
+    for (const [file, resources] of CR_GROUPS) {
+      const argv = kubectl(kc, 'get', resources, '-A', '-o', 'yaml');
+      extras.push({ file, description: `kubectl get ${resources} -A -o yaml`, collect: () => text(`dump ${resources}`, argv) });
+    }
+    extras.push({ file: 'cluster/pods.txt', description: 'kubectl get pods -A -o wide', collect: () => text('list pods', kubectl(kc, 'get', 'pods', '-A', '-o', 'wide')) });
+    extras.push({
+      file: 'cluster/events.txt',
+      description: 'kubectl get events -A',
+      collect: () => text('list events', kubectl(kc, 'get', 'events', '-A', '--sort-by=.lastTimestamp')),
+    });
+    for (const ns of [OPENPEROUTER.namespace, FRRK8S.namespace, METALLB.namespace]) {
+      let pods: PodRef[] = [];
+      try {
+        pods = parsePods(await this.cluster().listPods(ns));
+      } catch {
+        continue;
+      }
+      for (const p of pods) {
+        const argv = kubectl(kc, 'logs', '-n', ns, p.name, '--all-containers', '--prefix', '--timestamps');
+        extras.push({ file: `cluster/logs/${ns}/${p.name}.log`, description: `logs of ${ns}/${p.name} (${p.node})`, collect: () => text(`logs of ${p.name}`, argv) });
+      }
+    }
+    const exportDir = resolve(this.files.dir, '..', '..', 'kind-logs', this.instance, new Date().toISOString().replace(/[:.]/g, '-'));
+    extras.push({
+      file: 'cluster/kind-export-logs.txt',
+      description: `kind export logs (written to ${exportDir})`,
+      timeoutMs: 180_000,
+      collect: async () => `kind export logs wrote ${exportDir}\n${await text('kind export logs', ['kind', 'export', 'logs', exportDir, '--name', cluster.name], 180_000)}`,
+    });
+    return extras;
+  }
+
+  /** The whole bring-up as text (what `--dry-run` prints, without running anything). */
+  describeUp(): string {
+    return formatPlan(`pelab up: lab ${this.lab.name}, instance ${this.instance}, runtime kind`, this.upPlan());
+  }
+}
+
+/** Namespaces first: everything else may live in them. */
+function orderForApply(manifests: readonly Manifest[]): Manifest[] {
+  return [...manifests.filter((m) => m.kind === 'Namespace'), ...manifests.filter((m) => m.kind !== 'Namespace')];
+}
+
+function safely<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}

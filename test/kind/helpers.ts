@@ -1,0 +1,121 @@
+// Shared by the kind runtime tests: fixtures (see test/fixtures/kind/README.md for where each came
+// from), a recording executor, and a stand-in for the Kubernetes API that answers with those
+// fixtures. No cluster can run here; the stand-in only returns recorded or schema-assembled
+// shapes, and records what the runtime sent.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { RunOptions, RunResult } from '../../src/proc/run.ts';
+import type { Executor, StepOutcome } from '../../src/runtime/kind/executor.ts';
+import type { ClusterApi } from '../../src/runtime/kind/kube.ts';
+import type { Step } from '../../src/runtime/kind/plan.ts';
+import { repoRoot } from '../lab/helpers.ts';
+
+export const fixtureDir = resolve(repoRoot, 'test', 'fixtures', 'kind');
+
+export function fixtureText(name: string): string {
+  return readFileSync(resolve(fixtureDir, name), 'utf8');
+}
+
+export function fixture(name: string): unknown {
+  return JSON.parse(fixtureText(name));
+}
+
+export const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '', ms: 1 });
+export const failed = (exitCode: number, stderr: string): RunResult => ({ exitCode, stdout: '', stderr, ms: 1 });
+
+export interface RecordedCommand {
+  readonly description: string;
+  readonly argv: readonly string[];
+  readonly options: RunOptions;
+}
+
+/** Records plan steps and commands; answers commands with `respond` (default: success, no output). */
+export class RecordingExecutor implements Executor {
+  readonly dryRun = false;
+  readonly steps: Step[] = [];
+  readonly commands: RecordedCommand[] = [];
+  readonly notes: string[] = [];
+  respond: (argv: readonly string[]) => RunResult = () => ok();
+  failStep: ((step: Step) => boolean) | undefined;
+
+  async step(step: Step): Promise<StepOutcome> {
+    this.steps.push(step);
+    if (this.failStep?.(step)) throw new Error(`step failed: ${step.description}`);
+    return { step, skipped: false, result: ok() };
+  }
+
+  async command(description: string, argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    this.commands.push({ description, argv, options });
+    return this.respond(argv);
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+}
+
+/** A Kubernetes API stand-in that serves fixture lists and records writes. */
+export class FakeCluster implements ClusterApi {
+  readonly applied: Record<string, unknown>[] = [];
+  readonly removed: Record<string, unknown>[] = [];
+  readonly deletedPods: string[] = [];
+  readonly podQueries: { namespace: string; labelSelector?: string; node?: string }[] = [];
+  pods: Record<string, unknown> = {
+    'openperouter-system': fixture('router-pods.json'),
+    'frr-k8s-system': fixture('frrk8s-pods.json'),
+  };
+  sessions: unknown = fixture('bgpsessionstates.json');
+  serviceList: unknown = fixture('services-demo.json');
+  nodeList: unknown = fixture('nodes.json');
+  /** Errors thrown by the next apply calls, in order. */
+  applyErrors: unknown[] = [];
+  onDeletePod: ((namespace: string, name: string) => void) | undefined;
+
+  async apply(body: Record<string, unknown>): Promise<void> {
+    const e = this.applyErrors.shift();
+    if (e !== undefined) throw e;
+    this.applied.push(body);
+  }
+
+  async remove(body: Record<string, unknown>): Promise<boolean> {
+    this.removed.push(body);
+    return true;
+  }
+
+  async listBgpSessionStates(): Promise<unknown> {
+    return this.sessions;
+  }
+
+  async listServices(): Promise<unknown> {
+    return this.serviceList;
+  }
+
+  async listPods(namespace: string, labelSelector?: string, node?: string): Promise<unknown> {
+    this.podQueries.push({ namespace, ...(labelSelector ? { labelSelector } : {}), ...(node ? { node } : {}) });
+    const list = (this.pods[namespace] ?? { items: [] }) as { items: { spec?: { nodeName?: string } }[] };
+    // What the API server does with fieldSelector spec.nodeName.
+    return node ? { ...list, items: list.items.filter((p) => p.spec?.nodeName === node) } : list;
+  }
+
+  async listNodes(): Promise<unknown> {
+    return this.nodeList;
+  }
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    this.deletedPods.push(`${namespace}/${name}`);
+    this.onDeletePod?.(namespace, name);
+  }
+}
+
+/** A writable stream that keeps what was written. */
+export function captureStream(): NodeJS.WritableStream & { text(): string } {
+  const chunks: string[] = [];
+  const stream = {
+    write(chunk: string | Uint8Array): boolean {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
+  return stream as unknown as NodeJS.WritableStream & { text(): string };
+}
