@@ -85,7 +85,10 @@ export interface Runtime {
   status(): Promise<LabStatus>;
 
   exec(target: Target, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  /** `vtysh -c <command>` on the target's FRR; JSON-parsed when the command ends in `json`. */
+  /**
+   * `vtysh -c <command>` on the target's FRR. Returns vtysh's raw stdout, JSON commands included:
+   * parsing is the caller's (checks parse through src/checks/parse/*).
+   */
   vtysh(target: Target, command: string): Promise<string>;
   readFile(target: Target, path: string): Promise<string>;
 
@@ -99,4 +102,26 @@ export interface Runtime {
 
   /** Every FRR instance and namespace/container the lab has, for dumps. */
   dumpTargets(): readonly Target[];
+  /**
+   * The VRFs a target really has now (a router's lab VRFs, a PE's applied L3VNIs), so failure
+   * bundles dump per-VRF kernel state only for those. Absent: the bundle guesses from the lab.
+   */
+  vrfsOf?(target: Target): readonly string[];
+  /** More files for failure bundles (FRR logs, CRs, pod logs); src/report/bundle.ts collects them. */
+  dumpExtras?(): readonly BundleExtra[] | Promise<readonly BundleExtra[]>;
+
+  /** True when the runtime only prints what it would do (`--dry-run`): nothing runs, every answer is empty. */
+  readonly dryRun?: boolean;
+}
+
+/** One more file for a failure bundle, produced by whoever knows how (a runtime, the CLI). */
+export interface BundleExtra {
+  /** Path relative to the bundle directory, e.g. `cluster/crs.yaml` or `leafA/frr.log`. */
+  readonly file: string;
+  /** Shown in index.md. */
+  readonly description: string;
+  /** Produces the content. Aborted on timeout: long-running collectors should honour the signal. */
+  readonly collect: (signal: AbortSignal) => Promise<string>;
+  /** Overrides the per-command timeout (e.g. `kind export logs` takes longer than a vtysh query). */
+  readonly timeoutMs?: number;
 }

@@ -17,7 +17,10 @@ export const bgpSessionParams = z.strictObject({
   peer: peerRefSchema,
   vrf: z.string().min(1).optional(),
   afi: z.enum(['ipv4', 'ipv6', 'l2vpn-evpn']).optional(),
-  /** FRR's state name (Established, Active, Connect, Idle, ...) or `absent`. */
+  /**
+   * FRR's state name (Established, Active, Connect, Idle, ...), `absent`, or `!<state>` for "any
+   * state but": `!Established` holds while a session is down, whether it flaps or is gone.
+   */
   state: z.string().min(1).default('Established'),
 });
 export type BgpSessionParams = z.infer<typeof bgpSessionParams>;
@@ -40,7 +43,13 @@ export interface BgpSessionObserved {
 
 const sameState = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+function negated(state: string): string | undefined {
+  return state.startsWith('!') ? state.slice(1) : undefined;
+}
+
 function expectedText(p: { on: string; peer: string; vrf?: string | undefined; afi?: string | undefined; state: string }): string {
+  const not = negated(p.state);
+  if (not !== undefined) return `${p.on} has no ${not} BGP session with ${p.peer}${inVrf(p.vrf)}${p.afi ? ` (${p.afi})` : ''}`;
   if (sameState(p.state, ABSENT_STATE)) return `${p.on} has no BGP neighbor ${p.peer}${inVrf(p.vrf)}`;
   return `${p.on} has BGP session with ${p.peer}${inVrf(p.vrf)}${p.afi ? ` (${p.afi})` : ''} ${p.state}`;
 }
@@ -60,6 +69,13 @@ export function evaluateBgpSession(plan: BgpSessionPlan, observed: BgpSessionObs
     return n.exists
       ? { ok: false, expected, observed: condensed, message: `neighbor ${plan.peer} exists (state ${n.state})` }
       : { ok: true, expected, observed: condensed, message: `no neighbor ${plan.peer}` };
+  }
+  const not = negated(plan.state);
+  if (not !== undefined) {
+    const actual = plan.afi !== undefined && n.exists ? (observed.families?.[plan.afi] ?? 'not activated') : n.exists ? n.state : ABSENT_STATE;
+    return sameState(actual, not)
+      ? { ok: false, expected, observed: condensed, message: `still ${actual}` }
+      : { ok: true, expected, observed: condensed, message: `${plan.peer} ${actual}` };
   }
   if (!n.exists) return { ok: false, expected, observed: condensed, message: `no neighbor ${plan.peer} configured${inVrf(plan.vrf)}` };
   if (!sameState(n.state, plan.state)) {

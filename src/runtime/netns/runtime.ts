@@ -246,6 +246,8 @@ export class NetnsRuntime implements Runtime {
       const plan = this.plan.routers.find((r) => r.name === target.name);
       if (!plan) throw new LabBuildError(`no router ${target.name}`);
       await this.stopFrr(plan.ns);
+      // zebra must learn the VNIs before their VXLAN devices exist, or the L3VNI stays down.
+      for (const v of plan.vrfs) await ipBatch(v.ns, [`link del vni${v.vni}`, `link del br${v.vni}`], { force: true });
       await this.startFabricRouter(plan);
       return;
     }
