@@ -6,20 +6,23 @@ import { ExitCode, InputError, InputErrors, LabBuildError } from '../errors.ts';
 const USAGE = `pelab: lab and e2e harness for OpenPERouter + MetalLB on a leaf/spine EVPN fabric
 
 usage:
-  pelab up [--lab LAB] [--name NAME] [--runtime netns|kind] [--dry-run]
-  pelab down [--name NAME | --all]
-  pelab status [--name NAME] [--json]
-  pelab exec <node>[:pe] [--vrf VRF] -- <command...>
-  pelab apply|delete [--name NAME] <manifest files...>
+  pelab up [--lab LAB] [--name NAME] [RUNTIME]
+  pelab down [--name NAME | --all] [RUNTIME]
+  pelab status [--name NAME] [--json] [RUNTIME]
+  pelab exec <node>[:pe] [--vrf VRF] [--name NAME] [RUNTIME] -- <command...>
+  pelab apply|delete [--name NAME] [RUNTIME] <manifest files...>
   pelab run <scenario...> [--runtime netns|kind] [--keep] [--json FILE] [--junit FILE]
             [--bundle-dir DIR] [--name NAME] [--demo] [--dry-run]
   pelab validate <scenario or manifest files...>
-  pelab dump [--name NAME] [--out DIR]
+  pelab dump [--name NAME] [--out DIR] [RUNTIME]
   pelab graph [--lab LAB] [--format mermaid|dot]
   pelab matrix [--tags a,b] [--runtime netns|kind]
   pelab list
 
 LAB is a name under labs/ (default singlecluster) or a path. NAME defaults to the lab's name.
+RUNTIME is [--runtime netns|kind] [--dry-run] (default netns, or $PELAB_RUNTIME). A kind lab
+is found by its work directory .pelab/kind/<NAME>/ under the current directory; --dry-run
+(kind only) prints every command and API call instead of running it.
 Exit codes: 0 passed, 1 a check failed, 2 bad input, 3 the lab could not be built.`;
 
 type Command = (argv: string[]) => Promise<number>;

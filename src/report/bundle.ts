@@ -6,31 +6,13 @@
 // deadline, and a command that fails writes its error into its file instead of aborting.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
-import type { ExecResult, Runtime, Target } from '../runtime/runtime.ts';
+import type { BundleExtra, ExecResult, Runtime, Target } from '../runtime/runtime.ts';
 import type { RunResult, TimelineEvent } from './result.ts';
 import { stringifyReport, toJsonReport } from './json.ts';
 import { formatTimeline } from './junit.ts';
 import { formatDuration, toJsonValue } from './text.ts';
 
-/** One more file for the bundle, produced by whoever knows how (a runtime, the CLI). */
-export interface BundleExtra {
-  /** Path relative to the bundle directory, e.g. `cluster/crs.yaml` or `leafA/frr.log`. */
-  readonly file: string;
-  /** Shown in index.md. */
-  readonly description: string;
-  /** Produces the content. Aborted on timeout: long-running collectors should honour the signal. */
-  readonly collect: (signal: AbortSignal) => Promise<string>;
-  /** Overrides the per-command timeout (e.g. `kind export logs` takes longer than a vtysh query). */
-  readonly timeoutMs?: number;
-}
-
-/**
- * What a runtime can add to every bundle (CRs, pod logs, `kind export logs`, FRR logs). Not part
- * of the Runtime contract yet; writeBundle calls it when the runtime has it.
- */
-export interface BundleExtrasProvider {
-  dumpExtras(): readonly BundleExtra[] | Promise<readonly BundleExtra[]>;
-}
+export type { BundleExtra };
 
 export interface BundleOptions {
   readonly result?: RunResult;
@@ -41,7 +23,7 @@ export interface BundleOptions {
   /** Files to read on a target with runtime.readFile (e.g. its FRR log). */
   readonly extraFiles?: (target: Target) => readonly { readonly name: string; readonly path: string }[];
   readonly extras?: readonly BundleExtra[];
-  /** VRFs whose kernel state to dump on a target (default: a router's VRFs; every lab VRF on a PE). */
+  /** VRFs whose kernel state to dump on a target (default: bundleVrfs). */
   readonly vrfs?: (target: Target) => readonly string[];
   /** Commands in flight at once (default 4). */
   readonly concurrency?: number;
@@ -101,7 +83,12 @@ export function describeTarget(t: Target): string {
 
 const runsFrr = (t: Target) => t.kind !== 'host';
 
-function defaultVrfs(runtime: Runtime, t: Target): readonly string[] {
+/**
+ * The VRFs whose kernel state a bundle dumps on a target: the runtime's answer when it knows
+ * (vrfsOf), else a router's lab VRFs and every lab VRF on a PE.
+ */
+export function bundleVrfs(runtime: Runtime, t: Target): readonly string[] {
+  if (runtime.vrfsOf) return runtime.vrfsOf(t);
   if (t.kind === 'router') return runtime.lab.routers.find((r) => r.name === t.name)?.vrfs ?? [];
   // Which VRFs a PE has depends on the applied L3VNIs; the lab's VRFs cover the usual case, and
   // one that is absent only costs an error line in its file.
@@ -184,10 +171,6 @@ async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
-function hasExtras(runtime: Runtime): runtime is Runtime & BundleExtrasProvider {
-  return typeof (runtime as Partial<BundleExtrasProvider>).dumpExtras === 'function';
-}
-
 function mdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -238,7 +221,7 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
 
   await mkdir(root, { recursive: true });
   const perTarget: Job[][] = [];
-  const vrfsOf = options.vrfs ?? ((t: Target) => defaultVrfs(runtime, t));
+  const vrfsOf = options.vrfs ?? ((t: Target) => bundleVrfs(runtime, t));
 
   for (const t of runtime.dumpTargets()) {
     const base = targetDir(t);
@@ -287,9 +270,9 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   });
 
   const extras: BundleExtra[] = [...(options.extras ?? [])];
-  if (hasExtras(runtime)) {
+  if (runtime.dumpExtras) {
     try {
-      extras.push(...(await withTimeout(timeoutMs, async () => runtime.dumpExtras())));
+      extras.push(...(await withTimeout(timeoutMs, async () => (await runtime.dumpExtras?.()) ?? [])));
     } catch (error) {
       entries.push({ file: 'extras.txt', source: 'runtime.dumpExtras()', status: 'failed', ms: 0, detail: errorText(error) });
       await write('extras.txt', `# pelab: runtime.dumpExtras() failed: ${errorText(error)}\n`);

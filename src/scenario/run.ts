@@ -2,8 +2,10 @@
 // failure bundle when a check fails, tear down. Produces the RunResult every report reads.
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { LabBuildError } from '../errors.ts';
-import { runCheck, type CheckSpec } from '../checks/run-check.ts';
+import { InputError, InputErrors, LabBuildError } from '../errors.ts';
+import { formatDuration } from '../checks/duration.ts';
+import { brief } from '../checks/match.ts';
+import { runCheck, validateCheck, type CheckSpec } from '../checks/run-check.ts';
 import { computeDesiredState } from '../k8s/desired.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import type { Reporter } from '../report/console.ts';
@@ -28,6 +30,8 @@ export interface RunScenarioOptions {
   readonly signal?: AbortSignal;
   /** How many checks of a group run at once. */
   readonly checkConcurrency?: number;
+  /** Where a dry run prints (default stdout). */
+  readonly out?: NodeJS.WritableStream;
 }
 
 export interface ScenarioOutcome {
@@ -61,6 +65,7 @@ function describeStep(step: Step): string {
 }
 
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioOutcome> {
+  if (options.dryRun) return dryRunScenario(scenario, options);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const reporter = options.reporter;
@@ -217,6 +222,108 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       warnings: [...warnings, ...(error instanceof Error ? [`lab error: ${error.message}`] : [])],
     };
   }
+}
+
+/**
+ * `--dry-run`: walks the scenario without running a check. A runtime that can dry-run (kind)
+ * prints its bring-up plan, the applies, every probe's exact command and the teardown; the
+ * resolver gets the service IPs pelab's MetalLB model predicts, so the commands carry addresses.
+ * Nothing is polled and no bundle is written.
+ */
+async function dryRunScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioOutcome> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const out = options.out ?? process.stdout;
+  const say = (line: string): void => void out.write(`${line}\n`);
+  const rt = await createRuntime(options.runtime, scenario.lab, { ...(options.instance ? { instance: options.instance } : {}), dryRun: true, out });
+  // Only a runtime that dry-runs itself may be called: the netns runtime would act for real.
+  const live = rt.dryRun === true;
+  const signal = options.signal ?? new AbortController().signal;
+  const resolver = new LabResolver(scenario.lab);
+  const applied = new Map<string, Manifest>();
+  let described = 0;
+
+  say(`# pelab run ${scenario.name} (dry run): lab ${scenario.lab.name}, runtime ${rt.kind}, instance ${rt.instance}`);
+  say(`# scenario ${scenario.file}${scenario.description ? `: ${scenario.description}` : ''}`);
+  if (!live) say(`# the ${rt.kind} runtime has no dry run: its bring-up, applies and probe commands are not shown`);
+
+  const applyFiles = async (files: readonly string[], mode: 'apply' | 'delete'): Promise<void> => {
+    const ms = files.flatMap((f) => [...(scenario.manifestsByFile.get(f) ?? [])]);
+    say(`# ${mode} ${files.join(', ')}`);
+    if (live) await (mode === 'apply' ? rt.apply(ms) : rt.delete(ms));
+    else for (const m of ms) say(`#   ${mode} ${manifestKey(m)} from ${m.source.file}:${m.source.line}`);
+    for (const m of ms) mode === 'apply' ? applied.set(manifestKey(m), m) : applied.delete(manifestKey(m));
+    if (scenario.lab.cluster) {
+      const desired = computeDesiredState([...applied.values()], scenario.lab.cluster);
+      resolver.desired = desired;
+      resolver.setServices(desired.services.map((s) => ({ namespace: s.namespace, name: s.name, externalIPs: s.ips })));
+    }
+  };
+
+  const describeCheck = async (spec: CheckSpec, prefix: string): Promise<void> => {
+    const v = validateCheck(spec);
+    if (!v.ok) throw new InputErrors(v.issues.map((i) => new InputError(scenario.file, i.path, i.message)));
+    const c = v.check;
+    described++;
+    say(`# ${prefix}${c.name === c.description ? c.description : `${c.name}: ${c.description}`}`);
+    say(`#   ${c.kind.kind}, ${c.mode === 'eventually' ? `eventually within ${formatDuration(c.timeoutMs)}` : `consistently for ${formatDuration(c.durationMs)}`}, every ${formatDuration(c.intervalMs)}`);
+    let plan: unknown;
+    try {
+      plan = c.kind.plan(c.params, resolver);
+    } catch (e) {
+      say(`#   resolved when it runs: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (!live) {
+      say(`#   resolved: ${brief(plan, 300)}`);
+      return;
+    }
+    // The runtime prints the probe's exact command or API call; its empty answer is not evaluated.
+    await c.kind.probe(plan, { runtime: rt, signal, budgetMs: c.attemptTimeoutMs }).catch(() => undefined);
+  };
+
+  if (live) await rt.up({ signal });
+  if (scenario.manifests.length > 0) await applyFiles(scenario.manifests, 'apply');
+  for (const step of scenario.steps) {
+    signal.throwIfAborted();
+    say(`# == step ${step.index + 1}: ${describeStep(step)}`);
+    switch (step.kind) {
+      case 'apply':
+      case 'delete':
+        await applyFiles(step.files, step.kind);
+        break;
+      case 'fault': {
+        const fault = toFault(step.fault, resolver);
+        say(`# fault ${JSON.stringify(fault)}`);
+        if (live) await rt.fault(fault);
+        break;
+      }
+      case 'wait':
+        await describeCheck(step.check, 'wait until: ');
+        break;
+      case 'checks':
+        for (const c of step.checks) await describeCheck(c, 'check: ');
+        break;
+    }
+  }
+  if (options.keep) say(`# the lab would be kept up (--keep)`);
+  else if (live) await rt.down();
+  say(`# dry run: nothing was built, applied or checked (${described} checks described)`);
+
+  const result: RunResult = {
+    passed: true,
+    scenario: scenario.name,
+    runtime: options.runtime,
+    lab: scenario.lab.name,
+    startedAt,
+    ms: Math.round(performance.now() - started),
+    phases: [],
+    checks: [],
+    failures: [],
+    timeline: [],
+    warnings: [],
+  };
+  return { result, exitCode: 0, sessions: [], services: [] };
 }
 
 class WaitFailed extends Error {

@@ -1,15 +1,41 @@
-// pelab dump: the failure bundle, on demand, for a lab that is up.
-import { writeBundle } from '../../report/bundle.ts';
+// pelab dump: the failure bundle, on demand, for a lab that is up (netns, or kind with
+// --runtime kind). With --dry-run (kind) it prints every command the bundle would run instead.
 import { stringify } from 'yaml';
+import { bundleVrfs, describeTarget, FRR_COMMANDS, KERNEL_COMMANDS, targetDir, writeBundle } from '../../report/bundle.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
 import { parse } from '../args.ts';
-import { attachNetns, runningInstance } from '../instance.ts';
+import { attachKind, attachNetns, runningInstance } from '../instance.ts';
+import { RUNTIME_OPTIONS, runtimeAndDryRun } from './lifecycle.ts';
 
 export async function dump(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { name: { type: 'string' }, out: { type: 'string' } });
-  const rt = await attachNetns(await runningInstance(values.name, undefined));
+  const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, out: { type: 'string' }, ...RUNTIME_OPTIONS });
+  const { kind, dryRun } = runtimeAndDryRun(values);
+  const instance = await runningInstance(values.name, values.lab, { runtime: kind, dryRun });
+  const rt = kind === 'netns' ? await attachNetns(instance) : await attachKind(instance, { lab: values.lab, dryRun });
   const dir = values.out ?? `out/dumps/${rt.instance}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  if (rt.kind === 'kind' && rt.dryRun) {
+    await describeBundle(rt, dir);
+    return 0;
+  }
+  const applied = rt.kind === 'netns' ? rt.ledger.data.applied.map((a) => a.manifest.body) : rt.appliedManifests();
   const started = performance.now();
-  const path = await writeBundle(rt, dir, { manifests: rt.ledger.data.applied.map((a) => stringify(a.manifest.body)).join('---\n') });
+  const path = await writeBundle(rt, dir, { manifests: applied.map((body) => stringify(body)).join('---\n') });
   process.stdout.write(`wrote ${path} in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
+}
+
+/** What writeBundle would collect, each command printed by the dry-running runtime. */
+async function describeBundle(rt: Runtime, dir: string): Promise<void> {
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  say(`# pelab dump (dry run): a failure bundle of instance ${rt.instance} of lab ${rt.lab.name} on ${rt.kind} would be written to ${dir}`);
+  say('# status.json: runtime status');
+  for (const extra of (await rt.dumpExtras?.()) ?? []) say(`# ${extra.file}: ${extra.description}`);
+  for (const t of rt.dumpTargets()) {
+    say(`# == ${describeTarget(t)}: ${targetDir(t)}/`);
+    if (t.kind !== 'host') for (const [, command] of FRR_COMMANDS) await rt.vtysh(t, command);
+    for (const vrf of [undefined, ...bundleVrfs(rt, t)]) {
+      for (const [, argv] of KERNEL_COMMANDS) await rt.exec(t, argv, vrf === undefined ? {} : { vrf });
+    }
+  }
+  say(`dry run: nothing was collected; the above is what pelab dump would do for instance ${rt.instance} of lab ${rt.lab.name} on ${rt.kind}`);
 }

@@ -1,79 +1,134 @@
 // pelab up | down | status | exec | apply | delete: the lab as a thing you keep around to poke at.
+// On netns (the default) a lab is found by its ledger; on kind (--runtime kind or PELAB_RUNTIME)
+// by its work directory `.pelab/kind/<instance>/`. With --dry-run (kind only) every command
+// prints what it would do instead.
 import { InputError } from '../../errors.ts';
 import { loadManifestFiles } from '../../k8s/load.ts';
-import { createRuntime } from '../../runtime/create.ts';
+import { createRuntime, type RuntimeKind } from '../../runtime/create.ts';
+import { NetnsRuntime } from '../../runtime/netns/runtime.ts';
 import { leftoverInstances, teardownInstance } from '../../runtime/netns/teardown.ts';
+import type { LabStatus, Runtime } from '../../runtime/runtime.ts';
 import { labFromOption, parse, runtimeKind } from '../args.ts';
-import { attachNetns, parseTarget, runningInstance } from '../instance.ts';
+import { attachKind, attachNetns, kindInstances, parseTarget, runningInstance } from '../instance.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
+
+/** The options every lifecycle command takes to pick the runtime. */
+export const RUNTIME_OPTIONS = {
+  runtime: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+/** The runtime kind of a command line, and whether it is a dry run (which only kind can do). */
+export function runtimeAndDryRun(values: { runtime?: string | undefined; 'dry-run'?: boolean | undefined }): { kind: RuntimeKind; dryRun: boolean } {
+  const kind = runtimeKind(values.runtime);
+  const dryRun = values['dry-run'] ?? false;
+  if (dryRun && kind !== 'kind') throw new InputError('command line', '--dry-run', 'only with --runtime kind: the netns runtime has no dry run');
+  return { kind, dryRun };
+}
+
+/** The lab instance a command is about, attached on its runtime. */
+async function attach(
+  values: { name?: string | undefined; lab?: string | undefined; runtime?: string | undefined; 'dry-run'?: boolean | undefined },
+  out?: NodeJS.WritableStream,
+): Promise<Runtime> {
+  const { kind, dryRun } = runtimeAndDryRun(values);
+  const instance = await runningInstance(values.name, values.lab, { runtime: kind, dryRun });
+  if (kind === 'netns') return attachNetns(instance);
+  return attachKind(instance, { lab: values.lab, dryRun, ...(out ? { out } : {}) });
+}
+
+function dryRunNote(rt: Runtime, what: string): void {
+  if (rt.dryRun) process.stdout.write(`dry run: nothing was ${what}; the above is what pelab would do for instance ${rt.instance} of lab ${rt.lab.name} on ${rt.kind}\n`);
+}
 
 export async function up(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     lab: { type: 'string' },
     name: { type: 'string' },
-    runtime: { type: 'string' },
-    'dry-run': { type: 'boolean' },
+    ...RUNTIME_OPTIONS,
   });
+  const { kind, dryRun } = runtimeAndDryRun(values);
   const lab = await labFromOption(values.lab ?? positionals[0]);
-  const rt = await createRuntime(runtimeKind(values.runtime), lab, { ...(values.name ? { instance: values.name } : {}), dryRun: values['dry-run'] ?? false });
+  const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun });
   const started = performance.now();
   await withInterruptCleanup(rt, (signal) =>
     rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) }),
   );
-  process.stdout.write(`lab ${rt.instance} (${lab.name}) is up on ${rt.kind} in ${Math.round(performance.now() - started)} ms\n`);
+  if (rt.dryRun) dryRunNote(rt, 'built');
+  else process.stdout.write(`lab ${rt.instance} (${lab.name}) is up on ${rt.kind} in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
 }
 
 export async function down(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, all: { type: 'boolean' } });
-  const names = values.all ? await leftoverInstances() : [await runningInstance(values.name ?? positionals[0], values.lab)];
-  for (const name of names) {
-    const r = await teardownInstance(name);
-    process.stdout.write(`lab ${name} removed: ${r.namespaces} namespaces, ${r.killed} processes, ${r.mounts} mounts in ${r.ms} ms\n`);
+  const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, all: { type: 'boolean' }, ...RUNTIME_OPTIONS });
+  const { kind, dryRun } = runtimeAndDryRun(values);
+  const name = values.name ?? positionals[0];
+  if (kind === 'kind') {
+    const names = values.all ? kindInstances() : [await runningInstance(name, values.lab, { runtime: kind, dryRun })];
+    for (const instance of names) {
+      const rt = await attachKind(instance, { lab: values.lab, dryRun });
+      const started = performance.now();
+      await rt.down();
+      if (rt.dryRun) dryRunNote(rt, 'removed');
+      else process.stdout.write(`lab ${instance} removed from kind in ${Math.round(performance.now() - started)} ms\n`);
+    }
+    return 0;
+  }
+  const names = values.all ? await leftoverInstances() : [await runningInstance(name, values.lab)];
+  for (const instance of names) {
+    const r = await teardownInstance(instance);
+    process.stdout.write(`lab ${instance} removed: ${r.namespaces} namespaces, ${r.killed} processes, ${r.mounts} mounts in ${r.ms} ms\n`);
   }
   return 0;
 }
 
+function formatStatus(rt: Runtime, s: LabStatus): string {
+  const lines = [`lab ${rt.instance} (${s.lab}) on ${s.runtime}: ${rt.dryRun ? 'unknown (dry run)' : s.up ? 'up' : 'NOT fully up'}`];
+  for (const n of s.nodes) lines.push(`  ${n.state.padEnd(5)} ${n.kind.padEnd(8)} ${n.name.padEnd(24)} ${n.detail ?? ''}`);
+  if (s.applied.length > 0) lines.push('applied:', ...s.applied.map((a) => `  ${a}`));
+  for (const note of s.notes) lines.push(`note: ${note}`);
+  return `${lines.join('\n')}\n`;
+}
+
 export async function status(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, json: { type: 'boolean' } });
-  const rt = await attachNetns(await runningInstance(values.name, values.lab));
+  const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, json: { type: 'boolean' }, ...RUNTIME_OPTIONS });
+  // With --json, stdout is the JSON alone: a dry run prints its commands on stderr.
+  const rt = await attach(values, values.json ? process.stderr : undefined);
   const s = await rt.status();
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-  } else {
-    process.stdout.write(`lab ${rt.instance} (${s.lab}) on ${s.runtime}: ${s.up ? 'up' : 'NOT fully up'}\n`);
-    for (const n of s.nodes) process.stdout.write(`  ${n.state.padEnd(5)} ${n.kind.padEnd(8)} ${n.name.padEnd(24)} ${n.detail ?? ''}\n`);
-    if (s.applied.length > 0) process.stdout.write(`applied:\n${s.applied.map((a) => `  ${a}`).join('\n')}\n`);
-    for (const note of s.notes) process.stdout.write(`note: ${note}\n`);
-  }
+  process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(rt, s));
+  if (rt.dryRun) return 0;
   return s.up ? 0 : 1;
 }
 
 export async function exec(argv: string[]): Promise<number> {
+  const usage = 'pelab exec <node>[:pe] [--vrf VRF] [--runtime netns|kind] [--dry-run] -- <command...>';
   const dash = argv.indexOf('--');
-  if (dash < 0) throw new InputError('command line', 'exec', 'pelab exec <node> [--vrf VRF] -- <command...>');
-  const { values, positionals } = parse(argv.slice(0, dash), { name: { type: 'string' }, vrf: { type: 'string' } });
+  if (dash < 0) throw new InputError('command line', 'exec', usage);
+  const { values, positionals } = parse(argv.slice(0, dash), { name: { type: 'string' }, lab: { type: 'string' }, vrf: { type: 'string' }, ...RUNTIME_OPTIONS });
   const command = argv.slice(dash + 1);
-  if (positionals.length !== 1 || command.length === 0) throw new InputError('command line', 'exec', 'pelab exec <node> [--vrf VRF] -- <command...>');
-  const rt = await attachNetns(await runningInstance(values.name, undefined));
+  if (positionals.length !== 1 || command.length === 0) throw new InputError('command line', 'exec', usage);
+  const rt = await attach(values);
   const target = parseTarget(rt.lab, positionals[0]!);
-  // `vtysh` means this node's FRR, which lives in its own pathspace.
-  const argvFinal = command[0] === 'vtysh' && target.kind !== 'host' ? ['vtysh', '-N', rt.frrInstanceOf(target), ...command.slice(1)] : command;
+  // netns: `vtysh` means this node's FRR, which lives in its own pathspace. kind: each FRR has
+  // its own container (or pod), where plain vtysh is the right one.
+  const argvFinal = rt instanceof NetnsRuntime && command[0] === 'vtysh' && target.kind !== 'host' ? ['vtysh', '-N', rt.frrInstanceOf(target), ...command.slice(1)] : command;
   const r = await rt.exec(target, argvFinal, values.vrf ? { vrf: values.vrf } : {});
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
+  if (rt.dryRun) dryRunNote(rt, 'run');
   return r.exitCode;
 }
 
 async function applyOrDelete(argv: string[], mode: 'apply' | 'delete'): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, f: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, f: { type: 'string', multiple: true }, ...RUNTIME_OPTIONS });
   const files = [...(values.f ?? []), ...positionals];
   if (files.length === 0) throw new InputError('command line', mode, `pelab ${mode} <manifest files...>`);
   const manifests = await loadManifestFiles(files);
-  const rt = await attachNetns(await runningInstance(values.name, undefined));
+  const rt = await attach(values);
   const r = mode === 'apply' ? await rt.apply(manifests) : await rt.delete(manifests);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const [svc, ips] of Object.entries(r.serviceIPs)) process.stdout.write(`service ${svc}: ${ips.join(', ')}\n`);
+  if (rt.dryRun) dryRunNote(rt, mode === 'apply' ? 'applied' : 'deleted');
   return 0;
 }
 

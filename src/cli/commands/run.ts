@@ -49,8 +49,11 @@ export async function runCommand(argv: string[]): Promise<number> {
           dryRun: values['dry-run'] ?? false,
           signal: controller.signal,
         });
-        results.push(outcome.result);
-        if (values.demo) process.stdout.write(`\n${formatDemo(outcome.result.checks, { sessions: outcome.sessions, services: outcome.services }, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
+        // A dry run checked nothing: it has no results to report and no demo view.
+        if (!values['dry-run']) {
+          results.push(outcome.result);
+          if (values.demo) process.stdout.write(`\n${formatDemo(outcome.result.checks, { sessions: outcome.sessions, services: outcome.services }, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}\n`);
+        }
         exitCode = Math.max(exitCode, outcome.exitCode);
       } finally {
         reporter.close();
@@ -60,7 +63,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (values.json || values.junit) {
+    if (values['dry-run'] && (values.json || values.junit)) process.stderr.write('dry run: no --json/--junit report written\n');
+    else if (values.json || values.junit) {
       const written = await writeReports(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
       for (const f of written) process.stderr.write(`wrote ${f}\n`);
     }

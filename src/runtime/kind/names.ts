@@ -77,7 +77,16 @@ export interface WorkFiles {
   readonly namespaces: string;
   /** What pelab applied through this instance, for status() and cross-object validation. */
   readonly applied: string;
+  /** The lab file this instance was built from, so later commands (down, status, exec) can rebuild it. */
+  readonly labRecord: string;
   routerDir(router: string): string;
+}
+
+/** Contents of WorkFiles.labRecord. */
+export interface LabRecord {
+  /** Absolute path of the lab file. */
+  readonly lab: string;
+  readonly name: string;
 }
 
 export function workFiles(dir: string): WorkFiles {
@@ -88,6 +97,7 @@ export function workFiles(dir: string): WorkFiles {
     kubeconfig: resolve(dir, 'kubeconfig'),
     namespaces: resolve(dir, 'namespaces.yaml'),
     applied: resolve(dir, 'applied.json'),
+    labRecord: resolve(dir, 'lab.json'),
     routerDir: (router) => resolve(dir, router),
   };
 }

@@ -10,7 +10,7 @@ import { renderFabricRouter, renderFrrDaemons } from '../../render/frr-fabric.ts
 import { hostSetupCommands } from '../../render/host-setup.ts';
 import { renderKindConfig } from '../../render/kind-config.ts';
 import type { Lab } from '../../lab/model.ts';
-import { assertIfName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles } from './names.ts';
+import { assertIfName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
 
 export type Phase =
   | 'preflight'
@@ -184,6 +184,8 @@ export function generatedFiles(lab: Lab, options: PlanOptions): FileWrite[] {
     out.push({ path: `${options.workDir}/${rel.daemons}`, content: renderFrrDaemons(header) });
   }
   out.push({ path: files.namespaces, content: namespacesManifest() });
+  const record: LabRecord = { lab: lab.source, name: lab.name };
+  out.push({ path: files.labRecord, content: `${JSON.stringify(record)}\n` });
   return out;
 }
 

@@ -13,9 +13,8 @@ import { validateManifests } from '../../k8s/validate.ts';
 import { clabLabName } from '../../render/clab.ts';
 import type { Lab } from '../../lab/model.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
-import type { BundleExtra, BundleExtrasProvider } from '../../report/bundle.ts';
 import type {
-  ApplyResult, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { formatApiCall, formatPlan } from './dry-run.ts';
 import { execArgv, linkArgv, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
@@ -82,7 +81,7 @@ const CR_GROUPS: readonly (readonly [file: string, resources: string])[] = [
   ['cluster/workloads.yaml', 'deployments,daemonsets'],
 ];
 
-export class KindRuntime implements Runtime, BundleExtrasProvider {
+export class KindRuntime implements Runtime {
   readonly kind = 'kind' as const;
   readonly lab: Lab;
   readonly instance: string;
@@ -223,7 +222,9 @@ export class KindRuntime implements Runtime, BundleExtrasProvider {
         const pod = (list: unknown, kind: 'pe' | 'speaker', what: string): NodeStatus => {
           const p = safely(() => podOnNode(list, n.name), undefined);
           const state: NodeStatus['state'] = present && p?.ready && nodeReady ? 'up' : 'down';
-          const detail = !present ? `kind node ${n.name} missing` : p ? `${p.namespace}/${p.name} (${p.phase}${p.ready ? ', ready' : ''})` : `no ${what} pod`;
+          const detail = this.dryRun
+            ? `${what} pod on ${n.name}`
+            : !present ? `kind node ${n.name} missing` : p ? `${p.namespace}/${p.name} (${p.phase}${p.ready ? ', ready' : ''})` : `no ${what} pod`;
           return { name: n.name, kind, state, detail };
         };
         nodes.push(pod(routers, 'pe', 'OpenPERouter router'));
@@ -308,6 +309,11 @@ export class KindRuntime implements Runtime, BundleExtrasProvider {
     } catch {
       return { manifests: [] };
     }
+  }
+
+  /** The bodies of what was applied through this instance and is still there (applied.json). */
+  appliedManifests(): readonly Record<string, unknown>[] {
+    return this.readApplied().manifests.map((m) => m.body);
   }
 
   private async writeApplied(state: AppliedState): Promise<void> {
@@ -540,6 +546,10 @@ export class KindRuntime implements Runtime, BundleExtrasProvider {
       collect: () => text('list events', kubectl(kc, 'get', 'events', '-A', '--sort-by=.lastTimestamp')),
     });
     for (const ns of [OPENPEROUTER.namespace, FRRK8S.namespace, METALLB.namespace]) {
+      if (this.dryRun) {
+        this.executor.note(formatApiCall(`list the pods of ${ns}, to collect each one's logs (kubectl logs --all-containers)`));
+        continue;
+      }
       let pods: PodRef[] = [];
       try {
         pods = parsePods(await this.cluster().listPods(ns));

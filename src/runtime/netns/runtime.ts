@@ -2,14 +2,16 @@
 // curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
 // later pelab process can pick the lab up again from that ledger.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
 import type { Lab } from '../../lab/model.ts';
 import { renderFabricRouter } from '../../render/frr-fabric.ts';
 import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
+import { targetDir } from '../../report/bundle.ts';
 import type {
-  ApplyResult, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { Endpoint } from './endpoints.ts';
 import { FrrRouter } from './frr.ts';
@@ -19,7 +21,7 @@ import { instanceNames, type InstanceNames } from './names.ts';
 import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { teardownInstance } from './teardown.ts';
-import { ClusterEmulator } from './cluster.ts';
+import { ClusterEmulator, type RealisedNode } from './cluster.ts';
 
 /**
  * Timers for fabric routers whose lab file sets none. FRR's 120 s connect retry would stall a
@@ -212,6 +214,31 @@ export class NetnsRuntime implements Runtime {
     if (target.kind === 'host') return [];
     const ns = this.nsOf(target);
     return ['zebra', 'bgpd'].map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
+  }
+
+  /** A router's lab VRFs; a PE's live L3VNIs as realised (recorded in the ledger). */
+  vrfsOf(target: Target): readonly string[] {
+    switch (target.kind) {
+      case 'router':
+        return this.plan.routers.find((r) => r.name === target.name)?.vrfs.map((v) => v.name) ?? [];
+      case 'pe': {
+        const realised = Ledger.read(this.names.stateFile)?.data.cluster?.[target.node] as Pick<RealisedNode, 'vrfs'> | undefined;
+        return realised?.vrfs.map((v) => v.vrf) ?? [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** Every FRR daemon's log file, for failure bundles (`<target>/zebra.log`, `<target>/bgpd.log`). */
+  dumpExtras(): readonly BundleExtra[] {
+    return this.dumpTargets().flatMap((t) =>
+      this.logFiles(t).map((path): BundleExtra => ({
+        file: `${targetDir(t)}/${basename(path)}`,
+        description: `FRR log ${path}`,
+        collect: () => readFile(path, 'utf8'),
+      })),
+    );
   }
 
   async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {

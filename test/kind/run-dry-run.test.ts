@@ -1,0 +1,93 @@
+// `runScenario` with dryRun: the scenario is walked, not run. On kind the runtime prints its plan,
+// the applies and every probe's exact command; nothing is polled and no bundle is written.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateCheck } from '../../src/checks/run-check.ts';
+import { createConsoleReporter } from '../../src/report/console.ts';
+import { loadScenario, type Scenario } from '../../src/scenario/load.ts';
+import { runScenario } from '../../src/scenario/run.ts';
+import { quoteArgv } from '../../src/runtime/kind/dry-run.ts';
+import { repoRoot } from '../lab/helpers.ts';
+import { captureStream } from './helpers.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function dryRun(runtime: 'kind' | 'netns', file = 'metallb-evpn.yaml') {
+  const scenario = await loadScenario(resolve(repoRoot, 'scenarios', file));
+  const out = captureStream();
+  const reporterOut = captureStream();
+  const bundleDir = mkdtempSync(join(tmpdir(), 'pelab-dry-bundles-'));
+  dirs.push(bundleDir);
+  const reporter = createConsoleReporter({ stream: reporterOut, live: false });
+  const started = performance.now();
+  const outcome = await runScenario(scenario, { runtime, reporter, bundleDir, dryRun: true, out, instance: 'drytest' });
+  reporter.close();
+  return { scenario, outcome, text: out.text(), reporterText: reporterOut.text(), ms: performance.now() - started, bundleDir };
+}
+
+function descriptions(scenario: Scenario): string[] {
+  return scenario.steps.flatMap((s) => (s.kind === 'checks' ? s.checks : s.kind === 'wait' ? [s.check] : [])).map((c) => {
+    const v = validateCheck(c);
+    if (!v.ok) throw new Error(JSON.stringify(v.issues));
+    return v.check.description;
+  });
+}
+
+describe('dry-run of a scenario on kind', () => {
+  it('prints the bring-up, the applies, every check with its probe, the teardown; fast, exit 0, no bundle', async () => {
+    const { scenario, outcome, text, reporterText, ms, bundleDir } = await dryRun('kind');
+    expect(ms).toBeLessThan(10_000);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.result.checks).toEqual([]);
+    expect(readdirSync(bundleDir)).toEqual([]);
+    expect(reporterText).toBe('');
+    expect(existsSync(resolve(process.cwd(), '.pelab', 'kind', 'drytest'))).toBe(false);
+
+    expect(text).toContain('# pelab run metallb-evpn (dry run): lab singlecluster, runtime kind, instance drytest');
+    expect(text).toContain('containerlab deploy --reconfigure -t ');
+    expect(text).toMatch(/\$ helm upgrade --install frr-k8s frr-k8s /);
+    const applies = text.split('\n').filter((l) => l.startsWith('# server-side apply '));
+    expect(applies.length).toBe(scenario.manifests.flatMap((f) => scenario.manifestsByFile.get(f) ?? []).length);
+
+    const all = descriptions(scenario);
+    expect(all.length).toBeGreaterThan(20);
+    for (const d of all) expect(text).toContain(d);
+    expect(text).toContain(`# dry run: nothing was built, applied or checked (${all.length} checks described)`);
+
+    // Probes carry resolved addresses: the PE's underlay address and MetalLB's predicted service IP.
+    expect(text).toContain(`  $ ${quoteArgv(['docker', 'exec', 'clab-pe-kind-leafkind1', 'vtysh', '-c', 'show bgp neighbor 192.168.11.4 json'])}`);
+    expect(text).toMatch(/\$ docker exec clab-pe-kind-hostA_red curl .*http:\/\/172\.30\.0\.10:80\//);
+    expect(text).toContain('# list bgpsessionstates.frrk8s.metallb.io (all namespaces)');
+    expect(text).toContain('  $ docker exec clab-pe-kind-leafA ip vrf exec red ip -j route show 172.30.0.10/32');
+    expect(text).toContain('  $ kind delete cluster --name pe-kind');
+    // Order: up, applies, checks, teardown.
+    const at = (s: string) => text.indexOf(s);
+    expect(at('containerlab deploy')).toBeLessThan(at('# server-side apply '));
+    expect(at('# server-side apply ')).toBeLessThan(at('# == step 1'));
+    expect(at('# == step 5')).toBeLessThan(at('kind delete cluster'));
+  });
+
+  it('prints the faults and the re-applies of a scenario that has them', async () => {
+    const { outcome, text } = await dryRun('kind', 'evpn-withdrawal.yaml');
+    expect(outcome.exitCode).toBe(0);
+    expect(text).toMatch(/# == step \d+: /);
+    expect(text).toContain('# dry run: nothing was built, applied or checked');
+  });
+});
+
+describe('dry-run of a scenario on netns', () => {
+  it('describes the steps and resolved checks without touching the runtime', async () => {
+    const { scenario, outcome, text } = await dryRun('netns');
+    expect(outcome.exitCode).toBe(0);
+    expect(text).toContain('# the netns runtime has no dry run');
+    expect(text).not.toContain('containerlab');
+    expect(text).toContain('#   apply Service/red/nginx-service-red from ');
+    for (const d of descriptions(scenario)) expect(text).toContain(d);
+    expect(text).toContain('"url":"http://172.30.0.10:80/"');
+  });
+});
