@@ -35,7 +35,8 @@ export function parseRollup(text: string): { rssKiB: number; pssKiB: number } {
 export function kindOf(comm: string): ProcKind {
   if (comm === 'zebra' || comm === 'bgpd' || comm === 'staticd' || comm === 'bfdd') return 'frr';
   if (comm === 'sleep') return 'holder';
-  if (comm === 'node' || comm.startsWith('node')) return 'endpoint';
+  // Node names its main thread, and so the process, "MainThread".
+  if (comm === 'MainThread' || comm === 'node') return 'endpoint';
   return 'other';
 }
 

@@ -70,5 +70,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('/src/cli/main.ts')) {
+  // `pelab graph | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -56,6 +56,13 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
     expect(topo).toContain('startup-config: kind.yaml');
   });
 
+  it('records the lab it was built from, so later commands can attach to the instance', async () => {
+    const { lab, steps } = await load();
+    const files = steps.find((s) => s.phase === 'files')!;
+    const record = files.writes!.find((w) => w.path === `${WORK}/lab.json`);
+    expect(JSON.parse(record!.content)).toEqual({ lab: lab.source, name: lab.name });
+  });
+
   it('creates every switch bridge before deploying, idempotently', async () => {
     const { lab, steps } = await load();
     const deploy = indexOf(steps, (s) => startsWith(s.argv, 'containerlab', 'deploy'), 'deploy');

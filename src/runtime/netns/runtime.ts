@@ -157,8 +157,8 @@ export class NetnsRuntime implements Runtime {
     for (const h of this.plan.hosts) nodes.push({ name: h.name, kind: 'host', state: present.has(h.ns) ? 'up' : 'down', detail: h.ns });
     for (const s of this.plan.switches) nodes.push({ name: s.name, kind: 'switch', state: present.has(s.ns) ? 'up' : 'down', detail: s.ns });
     for (const n of this.plan.clusterNodes) {
-      nodes.push({ name: n.name, kind: 'pe', state: present.has(n.peNs) && daemonUp(n.peNs) ? 'up' : 'down', detail: n.peNs });
-      nodes.push({ name: n.name, kind: 'speaker', state: present.has(n.ns) && daemonUp(n.ns) ? 'up' : 'down', detail: n.ns });
+      nodes.push({ name: n.name, kind: 'pe', state: present.has(n.peNs) && daemonUp(this.names.frrInstance(n.peNs)) ? 'up' : 'down', detail: n.peNs });
+      nodes.push({ name: n.name, kind: 'speaker', state: present.has(n.ns) && daemonUp(this.names.frrInstance(n.ns)) ? 'up' : 'down', detail: n.ns });
     }
     return {
       lab: this.lab.name,

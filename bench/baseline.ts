@@ -1,0 +1,183 @@
+// The floor pelab is compared against: the same fabric brought up by the shortest direct sequence
+// of the `ip` and FRR commands the netns runtime issues, read from the runtime's own FabricPlan and
+// the same FRR renderer, run one after the other with plain child processes: no ledger, no
+// scheduling, no concurrency, no checks. The only waits are the ones FRR needs to accept input
+// (its vty sockets, and zebra knowing a VRF's namespace before the VRF is configured).
+//
+// Objects get the runtime's names and owner mark, so teardownInstance() removes them like a lab.
+import { spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Lab } from '../src/lab/model.ts';
+import { renderFabricRouter } from '../src/render/frr-fabric.ts';
+import { FRR_BIN, OWNER_ENV } from '../src/runtime/netns/frr.ts';
+import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
+import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';
+import { FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
+import { VtyClient } from './vty.ts';
+
+const ENDPOINT_SERVER = join(import.meta.dirname, '..', 'src', 'runtime', 'netns', 'endpoint-server.ts');
+
+function sh(argv: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'ignore', 'pipe'], env: options.env ?? process.env });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`baseline: ${argv.join(' ')} exited ${code}: ${err.trim()}`))));
+    if (options.input !== undefined) child.stdin!.end(options.input);
+  });
+}
+
+function spawnDetached(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: 'ignore', env });
+  child.unref();
+  if (child.pid === undefined) throw new Error(`baseline: could not start ${argv.join(' ')}`);
+  return child.pid;
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000, intervalMs = 5): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // Not yet.
+    }
+    if (performance.now() > deadline) throw new Error(`baseline: timed out waiting for ${what}`);
+    await delay(intervalMs);
+  }
+}
+
+let frrIds: { uid: number; gid: number } | undefined;
+function frrOwner(): { uid: number; gid: number } {
+  if (!frrIds) {
+    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('frr:'));
+    if (!line) throw new Error('baseline: no frr user');
+    const [, , uid, gid] = line.split(':');
+    frrIds = { uid: Number(uid), gid: Number(gid) };
+  }
+  return frrIds;
+}
+
+function ipBatch(ns: string | undefined, lines: readonly string[]): Promise<void> {
+  return sh(['ip', ...(ns ? ['-n', ns] : []), '-batch', '-'], { input: `${lines.join('\n')}\n` });
+}
+
+interface FrrStart {
+  readonly ns: string;
+  readonly pathspace: string;
+  readonly runDir: string;
+  readonly confDir: string;
+  /** VRF name -> namespace; undefined = no netns VRF backend (and no holder). */
+  readonly vrfs?: ReadonlyMap<string, string>;
+  readonly viewDir: string;
+}
+
+/** Holder + view (VRF routers only), zebra, bgpd; resolves when both vty sockets exist. */
+async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
+  const { uid, gid } = frrOwner();
+  for (const d of [s.runDir, s.confDir]) {
+    mkdirSync(d, { recursive: true });
+    chownSync(d, uid, gid);
+  }
+  writeFileSync(join(s.confDir, 'vtysh.conf'), '');
+  let enter: string[];
+  if (s.vrfs) {
+    mkdirSync(s.viewDir, { recursive: true });
+    await sh(['mount', '--bind', s.viewDir, s.viewDir]);
+    await sh(['mount', '--make-shared', s.viewDir]);
+    for (const [vrf, ns] of s.vrfs) {
+      writeFileSync(join(s.viewDir, vrf), '');
+      await sh(['mount', '--bind', nsPath(ns), join(s.viewDir, vrf)]);
+    }
+    const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'], env);
+    await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
+    await sh(['nsenter', '-t', String(holder), '-m', '--', 'mount', '--rbind', s.viewDir, NETNS_DIR]);
+    enter = ['nsenter', '-t', String(holder), '-m', '-n', '--'];
+  } else {
+    enter = ['nsenter', `--net=${nsPath(s.ns)}`, '--'];
+  }
+  const daemon = (name: string, extra: readonly string[]): string[] => [
+    ...enter, join(FRR_BIN, name), '-d', ...extra, '-N', s.pathspace, '-F', 'traditional', '-u', 'frr', '-g', 'frr', '-P', '0',
+    '-i', join(s.runDir, `${name}.pid`), '--log', `file:${join(s.runDir, `${name}.log`)}`,
+  ];
+  await sh(daemon('zebra', s.vrfs ? ['-n'] : []), { env });
+  await sh(daemon('bgpd', []), { env });
+  await until(`vty sockets of ${s.pathspace}`, () => existsSync(join(s.runDir, 'zebra.vty')) && existsSync(join(s.runDir, 'bgpd.vty')), 10_000, 2);
+}
+
+async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv): Promise<void> {
+  const n = plan.names;
+  const vrfs = r.vrfs.length > 0 ? new Map(r.vrfs.map((v) => [v.name, v.ns])) : undefined;
+  await startFrr({ ns: r.ns, pathspace: r.instance, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
+  if (vrfs) {
+    const zebra = VtyClient.forDaemon(r.instance, 'zebra');
+    try {
+      await until(`VRFs in ${r.instance}'s zebra`, async () => {
+        const text = (await zebra.command('show vrf')).text;
+        return [...vrfs.keys()].every((v) => new RegExp(`^vrf ${v} id`, 'm').test(text));
+      });
+    } finally {
+      zebra.close();
+    }
+  }
+  const file = join(n.dir, 'configs', `${r.ns}.conf`);
+  writeFileSync(file, renderFabricRouter(lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS }));
+  await sh(['vtysh', '-N', r.instance, '-f', file]);
+  for (const v of r.vrfs) {
+    const lines = l3vniDeviceLines(v.vni, r.vtep!, r.routerMac!, v.ns);
+    await ipBatch(r.ns, lines.inRouter);
+    await ipBatch(v.ns, lines.inVrf);
+  }
+}
+
+export interface BaselineOptions {
+  /**
+   * Also what `pelab up` starts beyond the fabric: the cluster nodes' (unconfigured) PE router
+   * and speaker FRR instances and the HTTP endpoints, so the end state matches `up`'s.
+   */
+  readonly sameEndState?: boolean;
+}
+
+/** Runs the sequence; returns the duration of each phase (ms). */
+export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOptions = {}): Promise<Record<string, number>> {
+  const env = { ...process.env, [OWNER_ENV]: plan.names.instance };
+  const phases: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    phases[name] = Math.round(now - t);
+    t = now;
+  };
+  mkdirSync(join(plan.names.dir, 'configs'), { recursive: true });
+  await ipBatch(undefined, plan.namespaces.map((ns) => `netns add ${ns}`));
+  lap('namespaces');
+  for (const [ns, lines] of plan.links) await ipBatch(ns, lines);
+  for (const [ns, lines] of plan.config) await ipBatch(ns, lines);
+  for (const [ns, values] of plan.sysctls) await sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]);
+  lap('links');
+  for (const r of plan.routers) await fabricRouter(lab, plan, r, env);
+  lap('frr');
+  if (options.sameEndState) {
+    const n = plan.names;
+    for (const node of plan.clusterNodes) {
+      await startFrr({ ns: node.peNs, pathspace: n.frrInstance(node.peNs), runDir: n.frrRunDir(node.peNs), confDir: n.frrConfDir(node.peNs), viewDir: n.vrfView(node.peNs), vrfs: new Map() }, env);
+      await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
+    }
+    lap('cluster nodes');
+    const endpoints = [
+      ...plan.clusterNodes.map((c) => ({ ns: c.ns, identity: c.name, ports: [8090] })),
+      ...plan.hosts.map((h) => ({ ns: h.ns, identity: h.name, ports: [8090, 80] })),
+    ];
+    for (const e of endpoints) {
+      const file = join(n.nodeDir(e.ns), 'endpoint.json');
+      mkdirSync(n.nodeDir(e.ns), { recursive: true });
+      writeFileSync(file, JSON.stringify({ identity: e.identity, ports: e.ports, services: {} }));
+      spawnDetached(['nsenter', `--net=${nsPath(e.ns)}`, '--', process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, file], env);
+    }
+    lap('endpoints');
+  }
+  return phases;
+}

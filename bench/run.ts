@@ -1,0 +1,382 @@
+// pelab's benchmark on the netns runtime (issue 7): bring-up, convergence, the full scenario,
+// teardown, memory and CPU, against a baseline of the same commands run directly, and scale.
+//
+//   node bench/run.ts [--runs N] [--json FILE] [--quick] [--only a,b]
+//                     [--poll-ms MS] [--sizes 2,4,8,16] [--parallel 1,2,4]
+//
+// Sections: bringup (incl. teardown, memory, CPU), baseline, scenario, scale; `tuning` runs only
+// when named in --only. Needs root and FRR, like the netns runtime. Instances are named bench-*.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadLab, parseLab } from '../src/lab/load.ts';
+import type { Manifest } from '../src/k8s/manifest.ts';
+import { leftoverInstances, teardownInstance } from '../src/runtime/netns/teardown.ts';
+import { preflight } from '../src/runtime/netns/preflight.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import { REPO_ROOT } from '../src/paths.ts';
+import { generateLeafSpineYaml } from './generate-lab.ts';
+import { formatMachine, machineInfo } from './machine.ts';
+import { MemorySampler } from './sampler.ts';
+import { baselineRun, pelabFabricRun, pelabFullRun, parallelRun, scenarioRun, type BenchContext } from './sections.ts';
+import { formatTable, median, summarize, type Metric, type Target } from './stats.ts';
+import { createQuerier } from './vty.ts';
+
+export const SCHEMA = 'pelab-bench';
+export const SCHEMA_VERSION = 1;
+const SECTIONS = ['bringup', 'baseline', 'scenario', 'scale', 'tuning'] as const;
+type Section = (typeof SECTIONS)[number];
+const DEFAULT_SECTIONS: readonly Section[] = ['bringup', 'baseline', 'scenario', 'scale'];
+
+const TARGET_BRINGUP: Target = { op: '<=', value: 10 };
+const TARGET_SCENARIO: Target = { op: '<=', value: 20 };
+const TARGET_TEARDOWN: Target = { op: '<=', value: 3 };
+
+function numbers(text: string, what: string): number[] {
+  const xs = text.split(',').map((s) => Number(s.trim()));
+  if (xs.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`${what}: expected positive integers separated by commas (got "${text}")`);
+  return xs;
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      json: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'poll-ms': { type: 'string' },
+      'sample-ms': { type: 'string' },
+      sizes: { type: 'string' },
+      parallel: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('usage: node bench/run.ts [--runs N] [--json FILE] [--quick] [--only bringup,baseline,scenario,scale,tuning] [--poll-ms 25] [--sample-ms 200] [--sizes 2,4,8,16] [--parallel 1,2,4]\n');
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const runs = values.runs !== undefined ? numbers(values.runs, '--runs')[0]! : quick ? 1 : 3;
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...DEFAULT_SECTIONS];
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}" (sections: ${SECTIONS.join(', ')})`);
+  return {
+    runs,
+    quick,
+    json: values.json,
+    sections: new Set(only as Section[]),
+    pollMs: values['poll-ms'] ? numbers(values['poll-ms'], '--poll-ms')[0]! : 25,
+    sampleMs: values['sample-ms'] ? numbers(values['sample-ms'], '--sample-ms')[0]! : 200,
+    sizes: values.sizes ? numbers(values.sizes, '--sizes') : quick ? [2, 4] : [2, 4, 8, 16],
+    parallel: values.parallel ? numbers(values.parallel, '--parallel') : quick ? [1, 2] : [1, 2, 4],
+  };
+}
+
+class Metrics {
+  readonly list: Metric[] = [];
+  private readonly byId = new Map<string, Metric>();
+
+  define(id: string, section: string, label: string, unit: Metric['unit'], extra: { target?: Target; note?: string } = {}): Metric {
+    let m = this.byId.get(id);
+    if (!m) {
+      m = { id, section, label, unit, samples: [], failures: [], ...extra };
+      this.byId.set(id, m);
+      this.list.push(m);
+    }
+    return m;
+  }
+
+  add(id: string, value: number): void {
+    const m = this.byId.get(id);
+    if (!m) throw new Error(`metric ${id} is not defined`);
+    m.samples.push(Math.round(value * 1000) / 1000);
+  }
+
+  fail(ids: readonly string[], why: string): void {
+    for (const id of ids) this.byId.get(id)?.failures.push(why);
+  }
+}
+
+const s = (ms: number): number => ms / 1000;
+
+async function main(): Promise<number> {
+  const o = options();
+  await preflight();
+  const machine = await machineInfo();
+  const started = new Date();
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const metrics = new Metrics();
+  const details: Record<string, unknown[]> = {};
+  const record = (key: string, value: unknown): void => void (details[key] ??= []).push(value);
+  const errors: string[] = [];
+
+  const querier = createQuerier('socket');
+  const sampler = new MemorySampler();
+  const active = new Set<string>();
+  const ctx: BenchContext = { querier, sampler, pollMs: o.pollMs, sampleMs: o.sampleMs, timeoutMs: 60_000, active, log };
+
+  let interrupted = false;
+  const onSignal = (sig: string): void => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${sig}: removing the benchmark's labs (${[...active].join(', ') || 'none'}) ...`);
+    void (async () => {
+      for (const i of active) await teardownInstance(i).catch(() => undefined);
+      sampler.kill();
+      process.exit(130);
+    })();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  // A killed earlier benchmark may have left instances behind.
+  for (const i of (await leftoverInstances()).filter((x) => x.startsWith('bench-'))) {
+    log(`removing leftover benchmark instance ${i}`);
+    await teardownInstance(i);
+  }
+
+  const attempt = async <T>(what: string, ids: readonly string[], fn: () => Promise<T>): Promise<T | undefined> => {
+    const t = performance.now();
+    try {
+      const r = await fn();
+      log(`  ${what}: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+      return r;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split('\n').slice(0, 3).join(' | ') : String(e);
+      log(`  ${what}: FAILED: ${msg}`);
+      errors.push(`${what}: ${msg}`);
+      metrics.fail(ids, msg);
+      return undefined;
+    }
+  };
+
+  const singlecluster = await loadLab(resolve(REPO_ROOT, 'labs/singlecluster.yaml'));
+  const scenario = await loadScenario(resolve(REPO_ROOT, 'scenarios/metallb-evpn.yaml'));
+  const manifests: Manifest[] = scenario.manifests.flatMap((f) => [...(scenario.manifestsByFile.get(f) ?? [])]);
+
+  // Defined up front so the table keeps this order.
+  const want = (sec: Section): boolean => o.sections.has(sec);
+  if (want('bringup')) {
+    metrics.define('bringup.up_s', 'bring-up (singlecluster)', 'pelab up returns', 's', { note: 'NetnsRuntime.up(): namespaces, links, FRR of every router and node, endpoints' });
+    metrics.define('bringup.fabric_established_s', 'bring-up (singlecluster)', 'up → all fabric sessions Established', 's', { target: TARGET_BRINGUP });
+    metrics.define('bringup.full_established_s', 'bring-up (singlecluster)', 'up + apply → all sessions Established', 's', { target: TARGET_BRINGUP, note: 'fabric, PE routers (underlay + VRF host sessions) and speakers; apply issued as soon as up returns' });
+    metrics.define('bringup.apply_s', 'after apply (EVPN demo manifests)', 'apply returns', 's');
+    metrics.define('bringup.type5_s', 'after apply (EVPN demo manifests)', 'apply → red service type-5 on leafA', 's');
+    metrics.define('bringup.curl_s', 'after apply (EVPN demo manifests)', 'apply → first curl hostA_red → red service', 's');
+    metrics.define('teardown.fabric_s', 'teardown', 'down after up', 's', { target: TARGET_TEARDOWN });
+    metrics.define('teardown.full_s', 'teardown', 'down after up + apply', 's', { target: TARGET_TEARDOWN });
+    metrics.define('memory.full_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, all lab processes', 'MiB', { note: 'sum of Pss from /proc/<pid>/smaps_rollup over FRR daemons, namespace holders and HTTP endpoints, sampled every --sample-ms' });
+    metrics.define('memory.full_frr_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, FRR daemons only', 'MiB');
+    metrics.define('memory.full_endpoint_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, HTTP endpoints only', 'MiB');
+    metrics.define('memory.full_rss_mib', 'memory (peak, singlecluster + demo manifests)', 'RSS, all lab processes', 'MiB');
+    metrics.define('cpu.up_self_s', 'pelab CPU time', 'up: pelab process (user+sys)', 's', { note: 'process.cpuUsage() of the benchmark process over NetnsRuntime.up() (no polling runs during it)' });
+    metrics.define('cpu.up_children_s', 'pelab CPU time', 'up: commands it ran (ip, nsenter, vtysh, ...)', 's', { note: 'cutime+cstime of reaped children over up(); the FRR daemons fork away and are not included' });
+  }
+  if (want('baseline')) {
+    metrics.define('baseline.fabric_established_s', 'baseline: same fabric, direct commands', 'baseline → all fabric sessions Established', 's', { note: 'FabricPlan batches + fabric routers only, sequential, plain child processes' });
+    metrics.define('baseline.ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline (fabric Established)', 'x', { note: 'per run: pelab fabric_established / baseline fabric_established (runs interleaved)' });
+    metrics.define('baseline.same_end_state_s', 'baseline: same fabric, direct commands', 'baseline + node FRR + endpoints → Established', 's', { note: 'also starts what up starts beyond the fabric: PE and speaker FRR of each node, HTTP endpoints' });
+    metrics.define('baseline.same_end_state_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline with the same end state', 'x');
+  }
+  if (want('scenario')) {
+    metrics.define('scenario.total_s', 'scenario metallb-evpn (runScenario)', 'up, apply, all checks, down', 's', { target: TARGET_SCENARIO });
+    metrics.define('scenario.up_s', 'scenario metallb-evpn (runScenario)', 'phase up', 's');
+    metrics.define('scenario.apply_s', 'scenario metallb-evpn (runScenario)', 'phase apply manifests', 's');
+    metrics.define('scenario.checks_s', 'scenario metallb-evpn (runScenario)', 'checks (incl. 4 × 3 s isolation)', 's');
+    metrics.define('scenario.down_s', 'scenario metallb-evpn (runScenario)', 'phase down', 's', { target: TARGET_TEARDOWN });
+    metrics.define('scenario.pss_mib', 'scenario metallb-evpn (runScenario)', 'peak PSS of the lab', 'MiB');
+    metrics.define('cpu.scenario_self_s', 'pelab CPU time', 'scenario: pelab process (user+sys)', 's', { note: 'process.cpuUsage() over runScenario: up, apply, every check, down' });
+    metrics.define('cpu.scenario_commands_s', 'pelab CPU time', 'scenario: commands it ran (ip, vtysh, curl, ...)', 's', { note: 'cutime+cstime over runScenario minus the CPU of the holders and HTTP endpoints, which are reaped children too' });
+    metrics.define('cpu.scenario_lab_s', 'pelab CPU time', 'scenario: the lab itself (FRR, endpoints)', 's', { note: 'not pelab: utime+stime of the lab processes as last sampled' });
+  }
+  if (want('scale')) {
+    for (const n of o.parallel) {
+      metrics.define(`scale.parallel${n}_s`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''} → all Established`, 's');
+      metrics.define(`scale.parallel${n}_pss_mib`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''}: peak PSS`, 'MiB');
+      metrics.define(`scale.parallel${n}_teardown_s`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''}: teardown`, 's');
+    }
+    for (const n of o.sizes) {
+      metrics.define(`scale.leaves${n}_s`, 'scale: generated 1 spine × N leaves', `${n} leaves → all Established`, 's');
+      metrics.define(`scale.leaves${n}_up_s`, 'scale: generated 1 spine × N leaves', `${n} leaves: up returns`, 's');
+      metrics.define(`scale.leaves${n}_pss_mib`, 'scale: generated 1 spine × N leaves', `${n} leaves: peak PSS`, 'MiB');
+    }
+  }
+  if (want('tuning')) {
+    for (const c of [1, 2, 4, 8]) metrics.define(`tuning.concurrency${c}_s`, 'tuning: NetnsRuntime concurrency (fabric Established)', `concurrency ${c}`, 's');
+    metrics.define('tuning.poll_socket25_s', 'tuning: how the measurement polls (fabric Established)', 'vty socket every 25 ms', 's');
+    metrics.define('tuning.poll_socket250_s', 'tuning: how the measurement polls (fabric Established)', 'vty socket every 250 ms', 's');
+    metrics.define('tuning.poll_vtysh100_s', 'tuning: how the measurement polls (fabric Established)', 'vtysh process every 100 ms', 's');
+  }
+
+  log(`pelab bench: ${o.runs} run(s), sections ${[...o.sections].join(', ')}; poll ${o.pollMs} ms, memory sample ${o.sampleMs} ms`);
+  try {
+    for (let run = 1; run <= o.runs && !interrupted; run++) {
+      log(`run ${run}/${o.runs}`);
+      let base: number | undefined;
+      let baseSame: number | undefined;
+      if (want('baseline')) {
+        const b = await attempt('baseline (fabric)', ['baseline.fabric_established_s', 'baseline.ratio'], () => baselineRun(ctx, singlecluster, 'bench-base', false));
+        if (b) {
+          record('baseline', b);
+          metrics.add('baseline.fabric_established_s', s(b.establishedMs));
+          base = b.establishedMs;
+        }
+        const bs = await attempt('baseline (same end state)', ['baseline.same_end_state_s', 'baseline.same_end_state_ratio'], () => baselineRun(ctx, singlecluster, 'bench-base', true));
+        if (bs) {
+          record('baselineSameEndState', bs);
+          metrics.add('baseline.same_end_state_s', s(bs.establishedMs));
+          baseSame = bs.establishedMs;
+        }
+      }
+      if (want('bringup') || want('baseline')) {
+        const f = await attempt('pelab up (fabric)', ['bringup.up_s', 'bringup.fabric_established_s', 'teardown.fabric_s', 'baseline.ratio'], () => pelabFabricRun(ctx, singlecluster, 'bench-up'));
+        if (f) {
+          record('pelabFabric', f);
+          if (want('bringup')) {
+            metrics.add('bringup.up_s', s(f.upMs));
+            metrics.add('bringup.fabric_established_s', s(f.establishedMs));
+            metrics.add('teardown.fabric_s', s(f.teardownMs));
+            if (f.cpu) {
+              metrics.add('cpu.up_self_s', f.cpu.self);
+              metrics.add('cpu.up_children_s', f.cpu.children);
+            }
+          }
+          if (want('baseline') && base) metrics.add('baseline.ratio', f.establishedMs / base);
+          if (want('baseline') && baseSame) metrics.add('baseline.same_end_state_ratio', f.establishedMs / baseSame);
+        }
+      }
+      if (want('bringup')) {
+        const ids = ['bringup.full_established_s', 'bringup.apply_s', 'bringup.type5_s', 'bringup.curl_s', 'teardown.full_s', 'memory.full_pss_mib'];
+        const r = await attempt('pelab up + apply', ids, () => pelabFullRun(ctx, singlecluster, 'bench-full', manifests));
+        if (r) {
+          record('pelabFull', r);
+          metrics.add('bringup.full_established_s', s(r.establishedMs));
+          metrics.add('bringup.apply_s', s(r.applyMs));
+          metrics.add('bringup.type5_s', s(r.type5Ms));
+          metrics.add('bringup.curl_s', s(r.curlMs));
+          metrics.add('teardown.full_s', s(r.teardownMs));
+          metrics.add('memory.full_pss_mib', r.memory.peakPssMiB);
+          metrics.add('memory.full_frr_pss_mib', r.memory.byKindPssMiB['frr'] ?? 0);
+          metrics.add('memory.full_endpoint_pss_mib', r.memory.byKindPssMiB['endpoint'] ?? 0);
+          metrics.add('memory.full_rss_mib', r.memory.peakRssMiB);
+        }
+      }
+    }
+
+    if (want('scenario')) {
+      for (let run = 1; run <= o.runs && !interrupted; run++) {
+        log(`scenario run ${run}/${o.runs}`);
+        const ids = ['scenario.total_s'];
+        const r = await attempt('scenario metallb-evpn', ids, () => scenarioRun(ctx, scenario, 'bench-scn', resolve(REPO_ROOT, 'out', 'bench-bundles')));
+        if (!r) continue;
+        record('scenario', r);
+        if (r.exitCode !== 0) {
+          metrics.fail(ids, `exit ${r.exitCode}: ${r.failed.join(', ')}`);
+          errors.push(`scenario metallb-evpn exited ${r.exitCode} (failed: ${r.failed.join(', ') || 'lab error'})`);
+          continue;
+        }
+        metrics.add('scenario.total_s', s(r.resultMs));
+        metrics.add('scenario.up_s', s(r.phases['up'] ?? 0));
+        metrics.add('scenario.apply_s', s(r.phases['apply manifests'] ?? 0));
+        metrics.add('scenario.checks_s', s(r.checksMs));
+        metrics.add('scenario.down_s', s(r.phases['down'] ?? 0));
+        metrics.add('scenario.pss_mib', r.memory.peakPssMiB);
+        metrics.add('cpu.scenario_self_s', r.cpu.self);
+        metrics.add('cpu.scenario_commands_s', r.cpu.childCommands);
+        metrics.add('cpu.scenario_lab_s', Object.values(r.memory.labCpuSeconds).reduce((a, b) => a + b, 0));
+      }
+    }
+
+    if (want('scale')) {
+      for (let run = 1; run <= o.runs && !interrupted; run++) {
+        log(`scale run ${run}/${o.runs}`);
+        for (const n of o.parallel) {
+          const r = await attempt(`${n} labs in parallel`, [`scale.parallel${n}_s`], () => parallelRun(ctx, singlecluster, n));
+          if (!r) continue;
+          record('parallel', r);
+          metrics.add(`scale.parallel${n}_s`, s(r.establishedMs));
+          metrics.add(`scale.parallel${n}_pss_mib`, r.memory.peakPssMiB);
+          metrics.add(`scale.parallel${n}_teardown_s`, s(r.teardownMs));
+        }
+        for (const n of o.sizes) {
+          const lab = parseLab(generateLeafSpineYaml({ leaves: n, name: `gen-${n}-leaves` }), `bench/generate-lab.ts (${n} leaves)`);
+          const r = await attempt(`${n} leaves`, [`scale.leaves${n}_s`], () => pelabFabricRun(ctx, lab, `bench-l${n}`));
+          if (!r) continue;
+          record('leaves', { leaves: n, ...r });
+          metrics.add(`scale.leaves${n}_s`, s(r.establishedMs));
+          metrics.add(`scale.leaves${n}_up_s`, s(r.upMs));
+          metrics.add(`scale.leaves${n}_pss_mib`, r.memory.peakPssMiB);
+        }
+      }
+    }
+
+    if (want('tuning')) {
+      const vtysh = createQuerier('vtysh');
+      for (let run = 1; run <= o.runs && !interrupted; run++) {
+        log(`tuning run ${run}/${o.runs}`);
+        for (const c of [1, 2, 4, 8]) {
+          const r = await attempt(`concurrency ${c}`, [`tuning.concurrency${c}_s`], () => pelabFabricRun(ctx, singlecluster, 'bench-tune', { concurrency: c }));
+          if (r) {
+            record('tuningConcurrency', { concurrency: c, ...r });
+            metrics.add(`tuning.concurrency${c}_s`, s(r.establishedMs));
+          }
+        }
+        for (const [id, q, ms] of [
+          ['tuning.poll_socket25_s', querier, 25],
+          ['tuning.poll_socket250_s', querier, 250],
+          ['tuning.poll_vtysh100_s', vtysh, 100],
+        ] as const) {
+          const r = await attempt(id, [id], () => pelabFabricRun(ctx, singlecluster, 'bench-tune', { querier: q, pollMs: ms }));
+          if (r) {
+            record('tuningPolling', { id, pollMs: ms, ...r });
+            metrics.add(id, s(r.establishedMs));
+          }
+        }
+      }
+    }
+  } finally {
+    querier.close();
+  }
+  const samplerCpu = await sampler.close();
+  const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+  const table = formatTable(metrics.list);
+  process.stdout.write(`\n${table}\n\n${formatMachine(machine, loadAtEnd)}\n`);
+  if (errors.length > 0) process.stdout.write(`\nfailures:\n${errors.map((e) => `  - ${e}`).join('\n')}\n`);
+
+  if (o.json) {
+    const file = resolve(o.json);
+    mkdirSync(dirname(file), { recursive: true });
+    const doc = {
+      schema: SCHEMA,
+      schemaVersion: SCHEMA_VERSION,
+      timestamp: started.toISOString(),
+      durationS: Math.round((Date.now() - started.getTime()) / 100) / 10,
+      options: { runs: o.runs, quick: o.quick, sections: [...o.sections], pollMs: o.pollMs, sampleMs: o.sampleMs, sizes: o.sizes, parallel: o.parallel },
+      machine: { ...machine, loadAverageAtEnd: loadAtEnd },
+      metrics: metrics.list.map((m) => ({ ...m, ...summarize(m) })),
+      medians: Object.fromEntries(metrics.list.map((m) => [m.id, median(m.samples) ?? null])),
+      runs: details,
+      samplerCpuSeconds: samplerCpu,
+      errors,
+    };
+    writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`\nresults: ${file}\n`);
+  }
+  const left = (await leftoverInstances()).filter((x) => x.startsWith('bench-'));
+  if (left.length > 0) {
+    process.stdout.write(`warning: benchmark instances left behind: ${left.join(', ')}\n`);
+    return 1;
+  }
+  return errors.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,261 @@
+// One measured run of each kind. Every run tears its lab down in `finally`, whatever happened.
+import { join } from 'node:path';
+import type { Manifest } from '../src/k8s/manifest.ts';
+import { computeDesiredState } from '../src/k8s/desired.ts';
+import type { Lab } from '../src/lab/model.ts';
+import { createConsoleReporter } from '../src/report/console.ts';
+import { planFabric } from '../src/runtime/netns/plan.ts';
+import { NetnsRuntime } from '../src/runtime/netns/runtime.ts';
+import { teardownInstance } from '../src/runtime/netns/teardown.ts';
+import type { Scenario } from '../src/scenario/load.ts';
+import { runScenario } from '../src/scenario/run.ts';
+import { baselineUp } from './baseline.ts';
+import { cpuSince, cpuSnapshot, type CpuSpent } from './cpu.ts';
+import type { MemResult } from './mem-sampler.ts';
+import { clusterProbes, curlUntilOk, fabricProbes, hasType5, pollUntil, waitAllEstablished, type EstablishedResult, type RouterProbe } from './probes.ts';
+import type { MemorySampler } from './sampler.ts';
+import type { Querier } from './vty.ts';
+
+export interface BenchContext {
+  readonly querier: Querier;
+  readonly sampler: MemorySampler;
+  readonly pollMs: number;
+  readonly sampleMs: number;
+  readonly timeoutMs: number;
+  /** Instances that may exist right now (torn down on Ctrl-C). */
+  readonly active: Set<string>;
+  readonly log: (line: string) => void;
+}
+
+/** The EVPN demo's objects the bring-up section follows. */
+export const DEMO = { service: { namespace: 'red', name: 'nginx-service-red' }, host: 'hostA_red', leaf: 'leafA', bodyContains: 'nginx-service-red' } as const;
+
+async function withLab<T>(ctx: BenchContext, instances: readonly string[], fn: () => Promise<T>): Promise<T> {
+  // Leftovers of a killed earlier run are removed before the clock starts.
+  for (const i of instances) await teardownInstance(i);
+  for (const i of instances) ctx.active.add(i);
+  try {
+    return await fn();
+  } finally {
+    for (const i of instances) {
+      await teardownInstance(i).catch((e: unknown) => ctx.log(`warning: teardown of ${i} failed: ${String(e)}`));
+      ctx.active.delete(i);
+    }
+  }
+}
+
+const MiB = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
+
+export interface MemSummary {
+  readonly peakPssMiB: number;
+  readonly peakRssMiB: number;
+  readonly processes: number;
+  readonly byKindPssMiB: Record<string, number>;
+  readonly labCpuSeconds: Record<string, number>;
+  readonly samples: number;
+}
+
+export function memSummary(m: MemResult): MemSummary {
+  return {
+    peakPssMiB: MiB(m.peak.pssKiB),
+    peakRssMiB: MiB(m.peakRssKiB),
+    processes: m.peak.processes,
+    byKindPssMiB: Object.fromEntries(Object.entries(m.peak.byKind).map(([k, v]) => [k, MiB(v.pssKiB)])),
+    labCpuSeconds: Object.fromEntries(Object.entries(m.cpu.byKind).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+    samples: m.samples,
+  };
+}
+
+export interface FabricRun {
+  readonly instance: string;
+  readonly upMs: number;
+  readonly establishedMs: number;
+  readonly established: Omit<EstablishedResult, 'ms'>;
+  readonly phases: Record<string, number>;
+  readonly cpu?: CpuSpent;
+  readonly memory: MemSummary;
+  readonly teardownMs: number;
+}
+
+/** `pelab up` of a lab, then the time to all fabric sessions Established (polled after up returns). */
+export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: string, options: { concurrency?: number; querier?: Querier; pollMs?: number } = {}): Promise<FabricRun> {
+  return withLab(ctx, [instance], async () => {
+    const rt = new NetnsRuntime(lab, { instance, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+    await ctx.sampler.start([instance], ctx.sampleMs);
+    const phases: Record<string, number> = {};
+    const cpu0 = cpuSnapshot();
+    const t0 = performance.now();
+    await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
+    const upMs = Math.round(performance.now() - t0);
+    const cpu = cpuSince(cpu0);
+    const { ms, ...established } = await waitAllEstablished(options.querier ?? ctx.querier, fabricProbes(lab, rt.plan), { t0, intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const memory = memSummary(await ctx.sampler.stop());
+    const td = performance.now();
+    await rt.down();
+    return { instance, upMs, establishedMs: ms, established, phases, cpu, memory, teardownMs: Math.round(performance.now() - td) };
+  });
+}
+
+export interface FullRun {
+  readonly instance: string;
+  readonly upMs: number;
+  readonly applyMs: number;
+  /** From the start of up to every session (fabric, PE routers, speakers) Established. */
+  readonly establishedMs: number;
+  readonly established: Omit<EstablishedResult, 'ms'>;
+  /** From the start of apply. */
+  readonly type5Ms: number;
+  readonly curlMs: number;
+  readonly serviceIP: string;
+  readonly phases: Record<string, number>;
+  readonly memory: MemSummary;
+  readonly teardownMs: number;
+}
+
+/** `pelab up`, at once `apply` of the EVPN demo manifests, then sessions, type-5 and curl. */
+export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string, manifests: readonly Manifest[]): Promise<FullRun> {
+  if (!lab.cluster) throw new Error(`lab ${lab.name} has no cluster`);
+  const desired = computeDesiredState(manifests, lab.cluster);
+  const service = desired.services.find((s) => s.namespace === DEMO.service.namespace && s.name === DEMO.service.name);
+  const ip = service?.ips[0];
+  if (!ip) throw new Error(`the manifests give ${DEMO.service.namespace}/${DEMO.service.name} no address`);
+  return withLab(ctx, [instance], async () => {
+    const rt = new NetnsRuntime(lab, { instance });
+    const probes: RouterProbe[] = [...fabricProbes(lab, rt.plan), ...clusterProbes(rt.plan, desired)];
+    const leaf = rt.plan.routers.find((r) => r.name === DEMO.leaf)!;
+    const hostNs = rt.plan.hosts.find((h) => h.name === DEMO.host)!.ns;
+    await ctx.sampler.start([instance], ctx.sampleMs);
+    const phases: Record<string, number> = {};
+    const t0 = performance.now();
+    await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
+    const upMs = Math.round(performance.now() - t0);
+    const applyStart = performance.now();
+    const applyStartWall = Date.now();
+    const poll = { intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs };
+    const established = waitAllEstablished(ctx.querier, probes, { t0, ...poll });
+    const type5 = pollUntil(() => hasType5(ctx.querier, leaf.instance, `${ip}/32`), `type-5 ${ip}/32 on ${DEMO.leaf}`, { t0: applyStart, ...poll });
+    // curl cannot succeed before the leaf has the route: start the loop when the route is there.
+    let cancelCurl = (): void => undefined;
+    const curl = type5.then(() => {
+      const c = curlUntilOk(hostNs, `http://${ip}:80/`, DEMO.bodyContains, ctx.timeoutMs);
+      cancelCurl = c.cancel;
+      return c.done;
+    });
+    try {
+      const applied = await rt.apply(manifests);
+      const applyMs = Math.round(performance.now() - applyStart);
+      const got = applied.serviceIPs[`${DEMO.service.namespace}/${DEMO.service.name}`]?.[0];
+      if (got !== ip) throw new Error(`the runtime gave ${DEMO.service.name} ${got}, the plan ${ip}`);
+      const [e, t5, curlWall] = await Promise.all([established, type5, curl]);
+      const memory = memSummary(await ctx.sampler.stop());
+      const td = performance.now();
+      await rt.down();
+      const { ms, ...rest } = e;
+      return {
+        instance, upMs, applyMs, establishedMs: ms, established: rest, type5Ms: t5, curlMs: curlWall - applyStartWall, serviceIP: ip, phases, memory,
+        teardownMs: Math.round(performance.now() - td),
+      };
+    } finally {
+      cancelCurl();
+      await Promise.allSettled([established, type5, curl]);
+    }
+  });
+}
+
+export interface BaselineRun {
+  readonly instance: string;
+  readonly sameEndState: boolean;
+  readonly upMs: number;
+  readonly establishedMs: number;
+  readonly established: Omit<EstablishedResult, 'ms'>;
+  readonly phases: Record<string, number>;
+  readonly memory: MemSummary;
+  readonly teardownMs: number;
+}
+
+export async function baselineRun(ctx: BenchContext, lab: Lab, instance: string, sameEndState: boolean): Promise<BaselineRun> {
+  return withLab(ctx, [instance], async () => {
+    const plan = planFabric(lab, instance);
+    await ctx.sampler.start([instance], ctx.sampleMs);
+    const t0 = performance.now();
+    const phases = await baselineUp(lab, plan, { sameEndState });
+    const upMs = Math.round(performance.now() - t0);
+    const { ms, ...established } = await waitAllEstablished(ctx.querier, fabricProbes(lab, plan), { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const memory = memSummary(await ctx.sampler.stop());
+    const td = performance.now();
+    await teardownInstance(instance);
+    return { instance, sameEndState, upMs, establishedMs: ms, established, phases, memory, teardownMs: Math.round(performance.now() - td) };
+  });
+}
+
+export interface ScenarioRun {
+  readonly instance: string;
+  readonly wallMs: number;
+  readonly resultMs: number;
+  readonly exitCode: number;
+  readonly failed: readonly string[];
+  readonly phases: Record<string, number>;
+  /** Wall time not spent in up, apply, down: the checks (and their polling). */
+  readonly checksMs: number;
+  readonly cpu: CpuSpent & { readonly childCommands: number; readonly labChildren: number };
+  readonly memory: MemSummary;
+}
+
+const silent = { write: () => true };
+
+export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instance: string, bundleDir: string): Promise<ScenarioRun> {
+  return withLab(ctx, [instance], async () => {
+    await ctx.sampler.start([instance], ctx.sampleMs);
+    const reporter = createConsoleReporter({ stream: silent, live: false, color: false });
+    const cpu0 = cpuSnapshot();
+    const t0 = performance.now();
+    const outcome = await runScenario(scenario, { runtime: 'netns', instance, reporter, bundleDir: join(bundleDir, instance) });
+    const wallMs = Math.round(performance.now() - t0);
+    const cpu = cpuSince(cpu0);
+    reporter.close();
+    const mem = await ctx.sampler.stop();
+    const phases = Object.fromEntries(outcome.result.phases.map((p) => [p.name, p.ms]));
+    const known = ['up', 'apply manifests', 'down'].reduce((n, k) => n + (phases[k] ?? 0), 0);
+    // The namespace holders and HTTP endpoints are this process's children: their CPU lands in
+    // cutime/cstime when teardown reaps them. They are lab processes, not pelab's commands.
+    const labChildren = mem.cpu.directChildren;
+    return {
+      instance,
+      wallMs,
+      resultMs: outcome.result.ms,
+      exitCode: outcome.exitCode,
+      failed: outcome.result.failures.map((f) => f.name),
+      phases,
+      checksMs: Math.max(0, outcome.result.ms - known),
+      cpu: { ...cpu, labChildren, childCommands: Math.max(0, cpu.children - labChildren) },
+      memory: memSummary(mem),
+    };
+  });
+}
+
+export interface ParallelRun {
+  readonly labs: number;
+  readonly upAllMs: number;
+  readonly establishedMs: number;
+  readonly established: Omit<EstablishedResult, 'ms'>;
+  readonly memory: MemSummary;
+  readonly teardownMs: number;
+}
+
+/** N instances of one lab brought up at once; done when every session of every lab is Established. */
+export async function parallelRun(ctx: BenchContext, lab: Lab, n: number): Promise<ParallelRun> {
+  const instances = Array.from({ length: n }, (_, i) => `bench-par${i + 1}`);
+  return withLab(ctx, instances, async () => {
+    const rts = instances.map((instance) => new NetnsRuntime(lab, { instance }));
+    const probes = rts.flatMap((rt) => fabricProbes(lab, rt.plan));
+    await ctx.sampler.start(instances, ctx.sampleMs);
+    const t0 = performance.now();
+    await Promise.all(rts.map((rt) => rt.up()));
+    const upAllMs = Math.round(performance.now() - t0);
+    const { ms, ...established } = await waitAllEstablished(ctx.querier, probes, { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const memory = memSummary(await ctx.sampler.stop());
+    const td = performance.now();
+    await Promise.all(rts.map((rt) => rt.down()));
+    return { labs: n, upAllMs, establishedMs: ms, established, memory, teardownMs: Math.round(performance.now() - td) };
+  });
+}

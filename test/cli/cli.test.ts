@@ -1,0 +1,213 @@
+// The pelab command line as a user runs it (bin/pelab, a separate process): dry runs on kind,
+// kind instances found by their work directory, and the exit codes for bad input.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateCheck } from '../../src/checks/run-check.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { PINNED_CHARTS } from '../../src/runtime/kind/plan.ts';
+import { repoRoot } from '../lab/helpers.ts';
+
+const PELAB = resolve(repoRoot, 'bin', 'pelab');
+
+interface Cli {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+function pelab(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Cli {
+  const started = performance.now();
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
+  if (!options.env?.PELAB_RUNTIME) delete env.PELAB_RUNTIME;
+  const r = spawnSync(PELAB, args, { cwd: options.cwd ?? repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
+}
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'pelab-cli-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('pelab run --runtime kind --dry-run', () => {
+  it('walks scenarios/metallb-evpn.yaml quickly: deploy, helm installs, manifests, every check; exit 0', async () => {
+    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'kind', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.ms).toBeLessThan(20_000);
+    expect(r.stdout).toContain('  $ containerlab deploy --reconfigure -t ');
+    for (const c of Object.values(PINNED_CHARTS)) {
+      expect(r.stdout).toContain(`  $ helm upgrade --install ${c.release} ${c.chart} --repo ${c.repo} --version ${c.version} --namespace ${c.namespace} `);
+    }
+    const scenario = await loadScenario(resolve(repoRoot, 'scenarios', 'metallb-evpn.yaml'));
+    const manifests = scenario.manifests.flatMap((f) => scenario.manifestsByFile.get(f) ?? []);
+    expect(manifests.length).toBeGreaterThan(10);
+    for (const m of manifests) {
+      const key = `${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`;
+      expect(r.stdout).toContain(`# server-side apply ${key} (`);
+    }
+    const checks = scenario.steps.flatMap((s) => (s.kind === 'checks' ? s.checks : s.kind === 'wait' ? [s.check] : []));
+    for (const c of checks) {
+      const v = validateCheck(c);
+      expect(v.ok).toBe(true);
+      if (v.ok) expect(r.stdout).toContain(v.check.description);
+    }
+    expect(r.stdout).toContain(`(${checks.length} checks described)`);
+    // Nothing ran, so nothing was reported as passed or failed.
+    expect(r.stdout).not.toMatch(/✗|FAILED|passed/);
+  });
+
+  it('takes the runtime from PELAB_RUNTIME', () => {
+    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--dry-run'], { env: { PELAB_RUNTIME: 'kind' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('runtime kind');
+    expect(r.stdout).toContain('containerlab deploy');
+  });
+});
+
+describe('pelab up --runtime kind --dry-run', () => {
+  it('prints the bring-up and says it was a dry run, not that the lab is up', () => {
+    const r = pelab(['up', '--runtime', 'kind', '--dry-run', '--lab', 'mini', '--name', 'cli-dry']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('# pelab up: lab mini');
+    expect(r.stdout).toContain('  $ containerlab deploy --reconfigure -t ');
+    expect(r.stdout).toContain(`/.pelab/kind/cli-dry/lab.json`);
+    expect(r.stdout).toContain('dry run: nothing was built');
+    expect(r.stdout).not.toMatch(/is up/);
+  });
+
+  it('refuses --dry-run on netns, which has none (exit 2)', () => {
+    const r = pelab(['up', '--dry-run', '--lab', 'mini']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--dry-run: only with --runtime kind');
+  });
+});
+
+describe('lifecycle commands on kind', () => {
+  /** A directory where `pelab up --runtime kind` left instance `one` (lab mini) and `two` (singlecluster). */
+  function workspace(): string {
+    const cwd = tmp();
+    for (const [instance, lab] of [['one', 'mini'], ['two', 'singlecluster']] as const) {
+      mkdirSync(join(cwd, '.pelab', 'kind', instance), { recursive: true });
+      writeFileSync(join(cwd, '.pelab', 'kind', instance, 'lab.json'), JSON.stringify({ lab: resolve(repoRoot, 'labs', `${lab}.yaml`), name: lab }));
+    }
+    return cwd;
+  }
+
+  it('recognise an instance by its work directory and its recorded lab', () => {
+    const cwd = workspace();
+    const r = pelab(['status', '--runtime', 'kind', '--dry-run', '--name', 'one'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('lab one (mini) on kind: unknown (dry run)');
+    expect(r.stdout).toContain('  $ containerlab inspect --name mini --format json');
+    expect(r.stdout).toContain(`kubeconfig ${join(cwd, '.pelab', 'kind', 'one', 'kubeconfig')}`);
+  });
+
+  it('ask which instance when several are there, and tear down all of them with --all', () => {
+    const cwd = workspace();
+    const which = pelab(['down', '--runtime', 'kind', '--dry-run'], { cwd });
+    expect(which.code).toBe(2);
+    expect(which.stderr).toContain('one of the labs that are up: one, two');
+    const all = pelab(['down', '--runtime', 'kind', '--dry-run', '--all'], { cwd });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain(`  $ rm -rf -- ${join(cwd, '.pelab', 'kind', 'one')}`);
+    expect(all.stdout).toContain(`  $ rm -rf -- ${join(cwd, '.pelab', 'kind', 'two')}`);
+    expect(all.stdout).toContain('  $ kind delete cluster --name mini');
+    expect(all.stdout).toContain('  $ kind delete cluster --name pe-kind');
+    expect(all.stdout.match(/^dry run: nothing was removed/gm)?.length).toBe(2);
+  });
+
+  it('print exec, apply, delete and dump instead of doing them', () => {
+    const cwd = workspace();
+    const exec = pelab(['exec', '--runtime', 'kind', '--dry-run', '--name', 'two', 'pe-kind-worker:pe', '--', 'vtysh', '-c', 'show bgp summary'], { cwd });
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(exec.stdout).toContain("exec -n openperouter-system '<router-pod-on-pe-kind-worker>' -c frr -- nsenter --net=/var/run/netns/perouter vtysh -c 'show bgp summary'");
+    expect(exec.stdout).toContain('dry run: nothing was run');
+
+    const manifest = resolve(repoRoot, 'scenarios', 'metallb-evpn', 'manifests', 'l3vnis.yaml');
+    const apply = pelab(['apply', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('# server-side apply L3VNI/openperouter-system/red (');
+    expect(apply.stdout).toContain('dry run: nothing was applied');
+    const del = pelab(['delete', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toContain('# delete L3VNI/openperouter-system/red (');
+
+    const dump = pelab(['dump', '--runtime', 'kind', '--dry-run', '--name', 'two', '--out', join(cwd, 'bundle')], { cwd });
+    expect(dump.code, dump.stderr).toBe(0);
+    expect(dump.stdout).toContain(`would be written to ${join(cwd, 'bundle')}`);
+    expect(dump.stdout).toContain("  $ docker exec clab-pe-kind-spine vtysh -c 'show bgp vrf all summary json'");
+    expect(dump.stdout).toContain('# spine/container.log: docker logs of spine');
+  });
+
+  it('say so when no kind instance is there (exit 3), and stay on netns by default', () => {
+    const cwd = tmp();
+    const r = pelab(['status', '--runtime', 'kind'], { cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('no kind lab instance under');
+    const named = pelab(['exec', '--runtime', 'kind', '--name', 'gone', 'leafA', '--', 'true'], { cwd });
+    expect(named.code).toBe(3);
+    expect(named.stderr).toContain('lab instance "gone" is not up on kind');
+    const netns = pelab(['status', '--dry-run'], { cwd });
+    expect(netns.code).toBe(2);
+  });
+});
+
+describe('exit codes for bad input', () => {
+  it('a scenario naming a node the lab does not have: 2, with file:line and path', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: pelab.dev/v1alpha1',
+        'kind: Scenario',
+        'metadata:',
+        '  name: bad-node',
+        'spec:',
+        '  lab: singlecluster',
+        '  mode: evpn',
+        '  steps:',
+        '    - name: sessions',
+        '      checks:',
+        '        - { check: bgp-session, on: { router: spine }, peer: { router: leafA } }',
+        '        - { check: bgp-session, on: { router: leafZ }, peer: { router: spine } }',
+        '',
+      ].join('\n'),
+    );
+    for (const args of [['run', file, '--runtime', 'kind', '--dry-run'], ['run', file], ['validate', file]]) {
+      const r = pelab(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`${file}:12: spec.steps[0].checks[1]: lab singlecluster has no router "leafZ"`);
+      expect(r.stdout).not.toContain('containerlab');
+    }
+  });
+
+  it('a missing scenario file: 2', () => {
+    const r = pelab(['run', 'scenarios/no-such-scenario.yaml', '--runtime', 'kind', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-such-scenario.yaml');
+    expect(r.stderr).toContain('a readable file');
+  });
+
+  it('an unknown command: 2, with the usage', () => {
+    const r = pelab(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    expect(r.stderr).toContain('usage:');
+  });
+
+  it('an unknown option or runtime: 2', () => {
+    expect(pelab(['run', 'scenarios/metallb-evpn.yaml', '--frob']).code).toBe(2);
+    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'docker', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--runtime: netns or kind (got "docker")');
+  });
+});
