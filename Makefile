@@ -11,9 +11,10 @@ setup:
 	@bash scripts/setup.sh
 
 # Unit tests plus the netns end-to-end tests (these need root and FRR; setup installs FRR).
-test: setup
+test:
+	@bash scripts/setup.sh --test
 	npx tsc --noEmit
-	npx vitest run
+	npx vitest run $(VITEST_ARGS)
 
 typecheck: setup
 	npx tsc --noEmit

@@ -108,7 +108,7 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   await until(`vty sockets of ${s.pathspace}`, () => existsSync(join(s.runDir, 'zebra.vty')) && existsSync(join(s.runDir, 'bgpd.vty')), 10_000, 2);
 }
 
-async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv): Promise<void> {
+async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv, extraConfig: readonly string[]): Promise<void> {
   const n = plan.names;
   const vrfs = r.vrfs.length > 0 ? new Map(r.vrfs.map((v) => [v.name, v.ns])) : undefined;
   await startFrr({ ns: r.ns, pathspace: r.instance, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
@@ -124,7 +124,7 @@ async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: Node
     }
   }
   const file = join(n.dir, 'configs', `${r.ns}.conf`);
-  writeFileSync(file, renderFabricRouter(lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS }));
+  writeFileSync(file, extraConfig.map((l) => `${l}\n`).join('') + renderFabricRouter(lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS }));
   await sh(['vtysh', '-N', r.instance, '-f', file]);
   for (const v of r.vrfs) {
     const lines = l3vniDeviceLines(v.vni, r.vtep!, r.routerMac!, v.ns);
@@ -139,6 +139,8 @@ export interface BaselineOptions {
    * and speaker FRR instances and the HTTP endpoints, so the end state matches `up`'s.
    */
   readonly sameEndState?: boolean;
+  /** For diagnosis: configuration lines put before each fabric router's rendered config (e.g. debugs). */
+  readonly extraConfig?: readonly string[];
 }
 
 /** Runs the sequence; returns the duration of each phase (ms). */
@@ -158,7 +160,7 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
   for (const [ns, lines] of plan.config) await ipBatch(ns, lines);
   for (const [ns, values] of plan.sysctls) await sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]);
   lap('links');
-  for (const r of plan.routers) await fabricRouter(lab, plan, r, env);
+  for (const r of plan.routers) await fabricRouter(lab, plan, r, env, options.extraConfig ?? []);
   lap('frr');
   if (options.sameEndState) {
     const n = plan.names;

@@ -2,6 +2,10 @@
 # Idempotent setup for a fresh Debian machine: a Node >= 22 (project-local Node 24 when the
 # system one is older), npm packages, and FRR / iproute2 / curl from Debian's packages.
 set -euo pipefail
+# --test also installs what the test suite uses beyond the lab itself (Graphviz renders the
+# topology picture, xmllint validates JUnit output).
+for_tests=false
+[ "${1:-}" = "--test" ] && for_tests=true
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 NODE_PIN="24.21.0"
@@ -33,6 +37,12 @@ command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || missing+=(frr)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
 command -v bridge >/dev/null || missing+=(iproute2)
+[ -x /usr/bin/python3 ] || missing+=(python3)   # FRR's frr-reload.py applies config changes
+command -v nsenter >/dev/null || missing+=(util-linux)
+if $for_tests; then
+  command -v dot >/dev/null || missing+=(graphviz)
+  command -v xmllint >/dev/null || missing+=(libxml2-utils)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
