@@ -32,6 +32,7 @@ const DEFAULT_SECTIONS: readonly Section[] = ['bringup', 'baseline', 'scenario',
 const TARGET_BRINGUP: Target = { op: '<=', value: 10 };
 const TARGET_SCENARIO: Target = { op: '<=', value: 20 };
 const TARGET_TEARDOWN: Target = { op: '<=', value: 3 };
+const CONCURRENCY = [1, 2, 4, 8] as const;
 
 function numbers(text: string, what: string): number[] {
   const xs = text.split(',').map((s) => Number(s.trim()));
@@ -179,6 +180,8 @@ async function main(): Promise<number> {
     metrics.define('baseline.ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline (fabric Established)', 'x', { note: 'per run: pelab fabric_established / baseline fabric_established (runs interleaved)' });
     metrics.define('baseline.same_end_state_s', 'baseline: same fabric, direct commands', 'baseline + node FRR + endpoints → Established', 's', { note: 'also starts what up starts beyond the fabric: PE and speaker FRR of each node, HTTP endpoints' });
     metrics.define('baseline.same_end_state_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline with the same end state', 'x');
+    metrics.define('cpu.baseline_self_s', 'pelab CPU time', 'baseline (same end state): its process', 's', { note: 'process.cpuUsage() over the baseline sequence, for comparison with cpu.up_self_s' });
+    metrics.define('cpu.baseline_children_s', 'pelab CPU time', 'baseline (same end state): its commands', 's', { note: 'cutime+cstime over the baseline sequence, for comparison with cpu.up_children_s' });
   }
   if (want('scenario')) {
     metrics.define('scenario.total_s', 'scenario metallb-evpn (runScenario)', 'up, apply, all checks, down', 's', { target: TARGET_SCENARIO });
@@ -204,10 +207,19 @@ async function main(): Promise<number> {
     }
   }
   if (want('tuning')) {
-    for (const c of [1, 2, 4, 8]) metrics.define(`tuning.concurrency${c}_s`, 'tuning: NetnsRuntime concurrency (fabric Established)', `concurrency ${c}`, 's');
-    metrics.define('tuning.poll_socket25_s', 'tuning: how the measurement polls (fabric Established)', 'vty socket every 25 ms', 's');
-    metrics.define('tuning.poll_socket250_s', 'tuning: how the measurement polls (fabric Established)', 'vty socket every 250 ms', 's');
-    metrics.define('tuning.poll_vtysh100_s', 'tuning: how the measurement polls (fabric Established)', 'vtysh process every 100 ms', 's');
+    for (const c of CONCURRENCY) {
+      metrics.define(`tuning.concurrency${c}_s`, 'tuning: NetnsRuntime concurrency (up → fabric Established)', `concurrency ${c}`, 's');
+      metrics.define(`tuning.concurrency${c}_up_s`, 'tuning: NetnsRuntime concurrency (up → fabric Established)', `concurrency ${c}: up returns`, 's');
+    }
+    metrics.define('tuning.poll_socket25_s', 'tuning: how the measurement polls (up → fabric Established)', 'vty socket every 25 ms', 's');
+    metrics.define('tuning.poll_socket250_s', 'tuning: how the measurement polls (up → fabric Established)', 'vty socket every 250 ms', 's');
+    metrics.define('tuning.poll_vtysh100_s', 'tuning: how the measurement polls (up → fabric Established)', 'vtysh process every 100 ms', 's');
+    metrics.define('tuning.full_poll25_s', 'tuning: polling during apply (up + apply → all Established)', 'vty socket every 25 ms', 's');
+    metrics.define('tuning.full_poll25_apply_s', 'tuning: polling during apply (up + apply → all Established)', 'vty socket every 25 ms: apply returns', 's');
+    metrics.define('tuning.full_poll250_s', 'tuning: polling during apply (up + apply → all Established)', 'vty socket every 250 ms', 's');
+    metrics.define('tuning.full_poll250_apply_s', 'tuning: polling during apply (up + apply → all Established)', 'vty socket every 250 ms: apply returns', 's');
+    metrics.define('tuning.baseline_s', 'tuning: FRR route-map hold (baseline → fabric Established)', 'baseline as pelab renders it', 's');
+    metrics.define('tuning.baseline_delay0_s', 'tuning: FRR route-map hold (baseline → fabric Established)', 'baseline + bgp route-map delay-timer 0', 's', { note: 'the leaves\' route-maps make bgpd 8.4 hold peers after a config load until the route-map update timer (5 s by default) runs out' });
   }
 
   log(`pelab bench: ${o.runs} run(s), sections ${[...o.sections].join(', ')}; poll ${o.pollMs} ms, memory sample ${o.sampleMs} ms`);
@@ -227,6 +239,8 @@ async function main(): Promise<number> {
         if (bs) {
           record('baselineSameEndState', bs);
           metrics.add('baseline.same_end_state_s', s(bs.establishedMs));
+          metrics.add('cpu.baseline_self_s', bs.cpu.self);
+          metrics.add('cpu.baseline_children_s', bs.cpu.children);
           baseSame = bs.establishedMs;
         }
       }
@@ -316,11 +330,30 @@ async function main(): Promise<number> {
       const vtysh = createQuerier('vtysh');
       for (let run = 1; run <= o.runs && !interrupted; run++) {
         log(`tuning run ${run}/${o.runs}`);
-        for (const c of [1, 2, 4, 8]) {
+        for (const c of CONCURRENCY) {
           const r = await attempt(`concurrency ${c}`, [`tuning.concurrency${c}_s`], () => pelabFabricRun(ctx, singlecluster, 'bench-tune', { concurrency: c }));
           if (r) {
             record('tuningConcurrency', { concurrency: c, ...r });
             metrics.add(`tuning.concurrency${c}_s`, s(r.establishedMs));
+            metrics.add(`tuning.concurrency${c}_up_s`, s(r.upMs));
+          }
+        }
+        for (const ms of [25, 250]) {
+          const r = await attempt(`up + apply, polling every ${ms} ms`, [`tuning.full_poll${ms}_s`], () => pelabFullRun(ctx, singlecluster, 'bench-tune', manifests, { pollMs: ms }));
+          if (r) {
+            record('tuningFullPolling', { pollMs: ms, ...r });
+            metrics.add(`tuning.full_poll${ms}_s`, s(r.establishedMs));
+            metrics.add(`tuning.full_poll${ms}_apply_s`, s(r.applyMs));
+          }
+        }
+        for (const [id, extra] of [
+          ['tuning.baseline_s', []],
+          ['tuning.baseline_delay0_s', ['bgp route-map delay-timer 0']],
+        ] as const) {
+          const r = await attempt(id, [id], () => baselineRun(ctx, singlecluster, 'bench-base', false, extra));
+          if (r) {
+            record('tuningBaseline', { id, ...r });
+            metrics.add(id, s(r.establishedMs));
           }
         }
         for (const [id, q, ms] of [

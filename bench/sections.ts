@@ -14,6 +14,7 @@ import { cpuSince, cpuSnapshot, type CpuSpent } from './cpu.ts';
 import type { MemResult } from './mem-sampler.ts';
 import { clusterProbes, curlUntilOk, fabricProbes, hasType5, pollUntil, waitAllEstablished, type EstablishedResult, type RouterProbe } from './probes.ts';
 import type { MemorySampler } from './sampler.ts';
+import { CommandTrace, type CommandStats } from './trace.ts';
 import type { Querier } from './vty.ts';
 
 export interface BenchContext {
@@ -46,6 +47,17 @@ async function withLab<T>(ctx: BenchContext, instances: readonly string[], fn: (
 
 const MiB = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
 
+/**
+ * up() returns once the HTTP endpoints are spawned, not once they have started: keep sampling
+ * memory until at least this long after up so that the peak includes them.
+ */
+export const MEMORY_SETTLE_MS = 1500;
+
+async function settle(upEnd: number): Promise<void> {
+  const left = upEnd + MEMORY_SETTLE_MS - performance.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+}
+
 export interface MemSummary {
   readonly peakPssMiB: number;
   readonly peakRssMiB: number;
@@ -73,6 +85,8 @@ export interface FabricRun {
   readonly established: Omit<EstablishedResult, 'ms'>;
   readonly phases: Record<string, number>;
   readonly cpu?: CpuSpent;
+  /** Commands run during up, by kind (durations overlap). */
+  readonly commands: CommandStats;
   readonly memory: MemSummary;
   readonly teardownMs: number;
 }
@@ -83,16 +97,25 @@ export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: stri
     const rt = new NetnsRuntime(lab, { instance, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
     await ctx.sampler.start([instance], ctx.sampleMs);
     const phases: Record<string, number> = {};
+    const trace = new CommandTrace();
+    trace.start();
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
-    const upMs = Math.round(performance.now() - t0);
+    let commands: CommandStats = {};
+    try {
+      await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
+    } finally {
+      commands = trace.stop();
+    }
+    const upEnd = performance.now();
+    const upMs = Math.round(upEnd - t0);
     const cpu = cpuSince(cpu0);
     const { ms, ...established } = await waitAllEstablished(options.querier ?? ctx.querier, fabricProbes(lab, rt.plan), { t0, intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
     await rt.down();
-    return { instance, upMs, establishedMs: ms, established, phases, cpu, memory, teardownMs: Math.round(performance.now() - td) };
+    return { instance, upMs, establishedMs: ms, established, phases, cpu, commands, memory, teardownMs: Math.round(performance.now() - td) };
   });
 }
 
@@ -108,12 +131,13 @@ export interface FullRun {
   readonly curlMs: number;
   readonly serviceIP: string;
   readonly phases: Record<string, number>;
+  readonly commands: { readonly up: CommandStats; readonly apply: CommandStats };
   readonly memory: MemSummary;
   readonly teardownMs: number;
 }
 
 /** `pelab up`, at once `apply` of the EVPN demo manifests, then sessions, type-5 and curl. */
-export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string, manifests: readonly Manifest[]): Promise<FullRun> {
+export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string, manifests: readonly Manifest[], options: { pollMs?: number } = {}): Promise<FullRun> {
   if (!lab.cluster) throw new Error(`lab ${lab.name} has no cluster`);
   const desired = computeDesiredState(manifests, lab.cluster);
   const service = desired.services.find((s) => s.namespace === DEMO.service.namespace && s.name === DEMO.service.name);
@@ -126,12 +150,20 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
     const hostNs = rt.plan.hosts.find((h) => h.name === DEMO.host)!.ns;
     await ctx.sampler.start([instance], ctx.sampleMs);
     const phases: Record<string, number> = {};
+    const trace = new CommandTrace();
+    trace.start();
     const t0 = performance.now();
-    await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
+    try {
+      await rt.up({ onPhase: (n, ms) => (phases[n] = ms) });
+    } catch (e) {
+      trace.stop();
+      throw e;
+    }
+    const upCommands = trace.cut();
     const upMs = Math.round(performance.now() - t0);
     const applyStart = performance.now();
     const applyStartWall = Date.now();
-    const poll = { intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs };
+    const poll = { intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs };
     const established = waitAllEstablished(ctx.querier, probes, { t0, ...poll });
     const type5 = pollUntil(() => hasType5(ctx.querier, leaf.instance, `${ip}/32`), `type-5 ${ip}/32 on ${DEMO.leaf}`, { t0: applyStart, ...poll });
     // curl cannot succeed before the leaf has the route: start the loop when the route is there.
@@ -142,7 +174,13 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
       return c.done;
     });
     try {
-      const applied = await rt.apply(manifests);
+      let applyCommands: CommandStats = {};
+      let applied: Awaited<ReturnType<NetnsRuntime['apply']>>;
+      try {
+        applied = await rt.apply(manifests);
+      } finally {
+        applyCommands = trace.stop();
+      }
       const applyMs = Math.round(performance.now() - applyStart);
       const got = applied.serviceIPs[`${DEMO.service.namespace}/${DEMO.service.name}`]?.[0];
       if (got !== ip) throw new Error(`the runtime gave ${DEMO.service.name} ${got}, the plan ${ip}`);
@@ -152,7 +190,8 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
       await rt.down();
       const { ms, ...rest } = e;
       return {
-        instance, upMs, applyMs, establishedMs: ms, established: rest, type5Ms: t5, curlMs: curlWall - applyStartWall, serviceIP: ip, phases, memory,
+        instance, upMs, applyMs, establishedMs: ms, established: rest, type5Ms: t5, curlMs: curlWall - applyStartWall, serviceIP: ip, phases,
+        commands: { up: upCommands, apply: applyCommands }, memory,
         teardownMs: Math.round(performance.now() - td),
       };
     } finally {
@@ -169,22 +208,28 @@ export interface BaselineRun {
   readonly establishedMs: number;
   readonly established: Omit<EstablishedResult, 'ms'>;
   readonly phases: Record<string, number>;
+  readonly cpu: CpuSpent;
+  readonly extraConfig: readonly string[];
   readonly memory: MemSummary;
   readonly teardownMs: number;
 }
 
-export async function baselineRun(ctx: BenchContext, lab: Lab, instance: string, sameEndState: boolean): Promise<BaselineRun> {
+export async function baselineRun(ctx: BenchContext, lab: Lab, instance: string, sameEndState: boolean, extraConfig: readonly string[] = []): Promise<BaselineRun> {
   return withLab(ctx, [instance], async () => {
     const plan = planFabric(lab, instance);
     await ctx.sampler.start([instance], ctx.sampleMs);
+    const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    const phases = await baselineUp(lab, plan, { sameEndState });
-    const upMs = Math.round(performance.now() - t0);
+    const phases = await baselineUp(lab, plan, { sameEndState, extraConfig });
+    const upEnd = performance.now();
+    const upMs = Math.round(upEnd - t0);
+    const cpu = cpuSince(cpu0);
     const { ms, ...established } = await waitAllEstablished(ctx.querier, fabricProbes(lab, plan), { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
     await teardownInstance(instance);
-    return { instance, sameEndState, upMs, establishedMs: ms, established, phases, memory, teardownMs: Math.round(performance.now() - td) };
+    return { instance, sameEndState, upMs, establishedMs: ms, established, phases, cpu, extraConfig, memory, teardownMs: Math.round(performance.now() - td) };
   });
 }
 
@@ -251,8 +296,10 @@ export async function parallelRun(ctx: BenchContext, lab: Lab, n: number): Promi
     await ctx.sampler.start(instances, ctx.sampleMs);
     const t0 = performance.now();
     await Promise.all(rts.map((rt) => rt.up()));
-    const upAllMs = Math.round(performance.now() - t0);
+    const upEnd = performance.now();
+    const upAllMs = Math.round(upEnd - t0);
     const { ms, ...established } = await waitAllEstablished(ctx.querier, probes, { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
     await Promise.all(rts.map((rt) => rt.down()));

@@ -59,11 +59,18 @@ export function formatTarget(t: Target | undefined, unit: Metric['unit']): strin
   return t ? `${t.op === '<=' ? '≤' : t.op} ${formatValue(t.value, unit).replace('.00 s', ' s')}` : '';
 }
 
+/** Metrics grouped by section, sections in order of first appearance, metrics in their order. */
+export function groupBySection(metrics: readonly Metric[]): Metric[] {
+  const order: string[] = [];
+  for (const m of metrics) if (!order.includes(m.section)) order.push(m.section);
+  return order.flatMap((sec) => metrics.filter((m) => m.section === sec));
+}
+
 export function formatTable(metrics: readonly Metric[]): string {
   const header = ['metric', 'target', 'median', 'min', 'max', 'n', 'verdict'];
   const rows: string[][] = [];
   let section = '';
-  for (const m of metrics) {
+  for (const m of groupBySection(metrics)) {
     if (m.section !== section) {
       section = m.section;
       rows.push([`[${section}]`, '', '', '', '', '', '']);

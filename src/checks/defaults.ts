@@ -19,10 +19,10 @@ export const CHECK_DEFAULTS = {
   'evpn-route': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 5_000 },
   'kernel-route': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 5_000 },
   'frr-json': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 5_000 },
-  // Each attempt is one curl with --max-time 2 s (attempt budget minus a margin).
-  http: { timeoutMs: 20_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 2_250 },
+  // Each attempt is one curl with --max-time 2 s (the attempt budget minus CURL_MARGIN_MS).
+  http: { timeoutMs: 20_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 3_000 },
   // Isolation: held 3 s; --max-time 1 s so a silently dropped packet (exit 28) costs little.
-  'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 300, attemptTimeoutMs: 1_250 },
+  'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 300, attemptTimeoutMs: 2_000 },
   // frr-k8s refreshes BGPSessionState every 2 min by default (frrStatus.pollInterval).
   'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 1_000, attemptTimeoutMs: 10_000 },
 } as const satisfies Record<string, CheckDefaults>;

@@ -6,7 +6,7 @@ import { bgpSession, evaluateBgpSession } from '../../src/checks/kinds/bgp-sessi
 import { bgpRoute, evaluateBgpRoute } from '../../src/checks/kinds/bgp-route.ts';
 import { evpnRoute, evaluateEvpnRoute } from '../../src/checks/kinds/evpn-route.ts';
 import { evaluateKernelRoute, kernelRoute } from '../../src/checks/kinds/kernel-route.ts';
-import { echoedClientIP, evaluateHttp, http } from '../../src/checks/kinds/http.ts';
+import { CURL_MARGIN_MS, echoedClientIP, evaluateHttp, http } from '../../src/checks/kinds/http.ts';
 import { evaluateK8sStatus, k8sStatus } from '../../src/checks/kinds/k8s-status.ts';
 import { evaluateFrrJson, frrJson } from '../../src/checks/kinds/frr-json.ts';
 import type { AnyCheckKind } from '../../src/checks/kinds/types.ts';
@@ -298,7 +298,7 @@ describe('http', () => {
     const iso = http.params.parse({ from: 'hostA_blue', to: '172.30.0.10', isolated: true });
     expect(http.defaultMode(iso)).toBe('consistently');
     expect(http.defaults(iso).durationMs).toBe(3000);
-    expect(http.defaults(http.params.parse({ from: 'hostA_blue', to: '172.30.0.10', isolated: true, maxTime: '500ms' })).attemptTimeoutMs).toBe(750);
+    expect(http.defaults(http.params.parse({ from: 'hostA_blue', to: '172.30.0.10', isolated: true, maxTime: '500ms' })).attemptTimeoutMs).toBe(500 + CURL_MARGIN_MS);
     expect(http.defaultMode(http.params.parse(toRed))).toBe('eventually');
     expect(http.params.safeParse({ ...toRed, isolated: true, expect: { status: 200 } }).success).toBe(false);
   });

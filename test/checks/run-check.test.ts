@@ -6,6 +6,7 @@ import { checkStepSchema, runCheck, validateCheck, type AttemptInfo } from '../.
 import { InputErrors } from '../../src/errors.ts';
 import { parseDuration, formatDuration } from '../../src/checks/duration.ts';
 import { CHECK_DEFAULTS } from '../../src/checks/defaults.ts';
+import { CURL_MARGIN_MS } from '../../src/checks/kinds/http.ts';
 import { checkKindNames } from '../../src/checks/registry.ts';
 import type { Target } from '../../src/runtime/runtime.ts';
 import { fixture, fixtureResolver, fixtureRuntime } from './fixtures.ts';
@@ -96,7 +97,7 @@ describe('runCheck', () => {
     const runtime = fixtureRuntime();
     await runCheck({ kind: 'http', params: { from: 'hostA_red', to: '172.30.0.10' } }, { runtime, resolver });
     const call = runtime.calls.find((c) => c.includes('curl')) ?? '';
-    expect(call).toContain(`--max-time ${(CHECK_DEFAULTS.http.attemptTimeoutMs - 250) / 1000}`);
+    expect(call).toContain(`--max-time ${(CHECK_DEFAULTS.http.attemptTimeoutMs - CURL_MARGIN_MS) / 1000}`);
     expect(call).toMatch(/http:\/\/172\.30\.0\.10:80\/$/);
   });
 

@@ -126,7 +126,8 @@ export class ClusterEmulator {
     // Validate the whole set as the API server + controllers would see it.
     const { manifests: valid, warnings: more } = validateManifests(all);
     const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs });
-    for (const node of desired.nodes) await this.reconcileNode(node, desired);
+    // Nodes are independent: reconcile them at once (the ledger writes are synchronous).
+    await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)));
     const serviceIPs = Object.fromEntries(desired.services.filter((s) => s.ips.length > 0).map((s) => [`${s.namespace}/${s.name}`, [...s.ips]]));
     this.ledger.update((d) => {
       d.applied = valid.map((m) => ({ key: manifestKey(m), manifest: m }));
