@@ -110,7 +110,9 @@ async function main(): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const metrics = new Metrics();
   const details: Record<string, unknown[]> = {};
-  const record = (key: string, value: unknown): void => void (details[key] ??= []).push(value);
+  // The 1-minute load average when the run started: the machine may be shared with other work.
+  let loadAtStart = 0;
+  const record = (key: string, value: object): void => void (details[key] ??= []).push({ loadAverage1m: loadAtStart, ...value });
   const errors: string[] = [];
 
   const querier = createQuerier('socket');
@@ -140,9 +142,10 @@ async function main(): Promise<number> {
 
   const attempt = async <T>(what: string, ids: readonly string[], fn: () => Promise<T>): Promise<T | undefined> => {
     const t = performance.now();
+    loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
     try {
       const r = await fn();
-      log(`  ${what}: ok (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+      log(`  ${what}: ok (${((performance.now() - t) / 1000).toFixed(1)} s, load ${loadAtStart})`);
       return r;
     } catch (e) {
       const msg = e instanceof Error ? e.message.split('\n').slice(0, 3).join(' | ') : String(e);

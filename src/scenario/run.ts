@@ -159,7 +159,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
             break;
           }
           case 'checks':
-            checks.push(...(await mapLimit(step.checks, options.checkConcurrency ?? 4, runOne)));
+            checks.push(...(await mapLimit(step.checks, options.checkConcurrency ?? 8, runOne)));
             break;
         }
       }

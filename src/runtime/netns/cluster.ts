@@ -139,13 +139,17 @@ export class ClusterEmulator {
   }
 
   private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
+    const r: RealisedNode = structuredClone(this.realised(plan.node));
+    // The PE router and the host side (speaker, Service addresses) do not depend on each other.
+    await Promise.all([this.reconcilePe(plan, r), this.reconcileHostSide(plan, desired, r)]);
+    this.saveRealised(plan.node, r);
+  }
+
+  private async reconcilePe(plan: NodePlan, r: RealisedNode): Promise<void> {
     const node = plan.node;
     const ns = this.nodePlan(node);
-    const before = this.realised(node);
-    const r: RealisedNode = structuredClone(before);
     const pe = plan.pe;
     const wantVrfs = pe?.l3vnis ?? [];
-
     // Underlay: the PE takes over the node's fabric interface with its address, and the VTEP.
     if (pe) {
       for (const itf of pe.interfaces) {
@@ -215,7 +219,11 @@ export class ClusterEmulator {
       await ipBatch(ns.ns, ['link del pt-host'], { force: true });
       r.passthrough = false;
     }
+  }
 
+  private async reconcileHostSide(plan: NodePlan, desired: DesiredState, r: RealisedNode): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
     // The speaker (MetalLB + frr-k8s) and the Services' addresses on the node.
     const services = desired.services.filter((s) => s.announcements.some((a) => a.node === node) || s.endpointNodes.includes(node));
     const ips = [...new Set(services.flatMap((s) => s.ips.filter((ip) => !ip.includes(':'))))].sort();
@@ -231,7 +239,6 @@ export class ClusterEmulator {
       r.speakerConfig = speakerConfig;
     }
     this.endpoint(ns).reconfigure(endpointConfig(node, services));
-    this.saveRealised(node, r);
   }
 
   private endpoint(ns: ClusterNodePlan): Endpoint {
