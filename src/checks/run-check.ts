@@ -86,27 +86,32 @@ export function validateCheck(spec: CheckSpec): { ok: true; check: ValidatedChec
  * The flat form a scenario step can use: `{check: <kind>, name?, mode?, within?, for?, every?,
  * ...params}`. Durations are `500ms|10s|2m`. Turns into a CheckSpec (params still unvalidated).
  */
-export const checkStepSchema = z
-  .looseObject({
-    check: z.string().min(1),
-    name: z.string().min(1).optional(),
-    mode: z.enum(['eventually', 'consistently']).optional(),
-    within: durationSchema.optional(),
-    for: durationSchema.optional(),
-    every: durationSchema.optional(),
-  })
-  .transform((o): CheckSpec => {
-    const { check, name, mode, within, for: forMs, every, ...params } = o;
-    return {
-      kind: check,
-      params,
-      ...(name !== undefined ? { name } : {}),
-      ...(mode !== undefined ? { mode } : {}),
-      ...(within !== undefined ? { withinMs: within } : {}),
-      ...(forMs !== undefined ? { forMs } : {}),
-      ...(every !== undefined ? { everyMs: every } : {}),
-    };
-  });
+export const checkEntrySchema = z.looseObject({
+  check: z.string().min(1),
+  name: z.string().min(1).optional(),
+  mode: z.enum(['eventually', 'consistently']).optional(),
+  within: durationSchema.optional(),
+  for: durationSchema.optional(),
+  every: durationSchema.optional(),
+});
+export type CheckEntry = z.infer<typeof checkEntrySchema>;
+
+/** The flat entry as a CheckSpec: everything that is not timing or naming is the kind's params. */
+export function checkSpecOf(entry: CheckEntry, step?: number): CheckSpec {
+  const { check, name, mode, within, for: forMs, every, ...params } = entry;
+  return {
+    kind: check,
+    params,
+    ...(step !== undefined ? { step } : {}),
+    ...(name !== undefined ? { name } : {}),
+    ...(mode !== undefined ? { mode } : {}),
+    ...(within !== undefined ? { withinMs: within } : {}),
+    ...(forMs !== undefined ? { forMs } : {}),
+    ...(every !== undefined ? { everyMs: every } : {}),
+  };
+}
+
+export const checkStepSchema = checkEntrySchema.transform((o): CheckSpec => checkSpecOf(o));
 
 /** Live progress, one per attempt. */
 export interface AttemptInfo {

@@ -5,7 +5,7 @@ import type { InputError } from '../errors.ts';
 import type { ClusterNode } from '../lab/model.ts';
 import { errorAt } from './load.ts';
 import { manifestKey } from './manifest.ts';
-import { cidrHost, cidrLast, formatIP, parseCIDR } from './net.ts';
+import { cidrHost, cidrLast, formatIP, parseCIDR } from '../net/ip.ts';
 import type { HostSessionAddresses, HostSessionPlan, PeL3VniPlan, PeNeighborPlan, PeRouterPlan, RemoteAs } from './plan.ts';
 import { selectorMatches } from './schemas/common.ts';
 import type { LabelSelector } from './schemas/common.ts';

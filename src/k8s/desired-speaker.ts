@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import { lineOf } from './load.ts';
 import { manifestKey } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
-import { compareAddressText, formatCIDR, maskIP, parseCIDR, parseIP } from './net.ts';
+import { compareAddressText, formatCIDR, maskIP, parseCIDR, parseIP } from '../net/ip.ts';
 import type { AdvertisedPrefix, ReceivedPrefix, RemoteAs, ServiceAnnouncement, SpeakerNeighborPlan, SpeakerPlan } from './plan.ts';
 import { anySelectorMatches, parseCommunity, parseGoDuration, selectorMatches } from './schemas/common.ts';
 import { canonicalPrefix } from './schemas/frrk8s.ts';

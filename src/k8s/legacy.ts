@@ -7,7 +7,7 @@ import { InputError, InputErrors } from '../errors.ts';
 import { errorAt, inheritOrigin, lineOf, manifestFromBody } from './load.ts';
 import type { PathSegment } from './load.ts';
 import type { Manifest } from './manifest.ts';
-import { parseCIDR } from './net.ts';
+import { parseCIDR } from '../net/ip.ts';
 import { parseGoDuration } from './schemas/common.ts';
 
 export const LEGACY_GROUP = 'openpe.openperouter.github.io';

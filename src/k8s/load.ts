@@ -6,7 +6,8 @@ import type { Document, Node } from 'yaml';
 import { InputError, InputErrors } from '../errors.ts';
 import type { Manifest, ObjectMeta } from './manifest.ts';
 
-export type PathSegment = string | number;
+export { formatPath, parsePath, type PathSegment } from '../yaml/path.ts';
+import { formatPath, parsePath, type PathSegment } from '../yaml/path.ts';
 
 interface Origin {
   readonly doc: Document.Parsed;
@@ -18,30 +19,6 @@ interface Origin {
 // Keyed by Manifest.body: the body object travels with the manifest even when callers copy the
 // manifest with a spread, and a WeakMap keeps Manifest itself a plain data type.
 const origins = new WeakMap<object, Origin>();
-
-/** `spec.neighbors[0].address` from ['spec', 'neighbors', 0, 'address']. */
-export function formatPath(segments: readonly PathSegment[]): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(s)) out += out === '' ? s : `.${s}`;
-    // Keys with dots or slashes (annotations) are quoted so the path stays unambiguous.
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
-}
-
-/** The inverse of formatPath. */
-export function parsePath(path: string): PathSegment[] {
-  const out: PathSegment[] = [];
-  const re = /([A-Za-z_][\w-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-  for (const m of path.matchAll(re)) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
-  }
-  return out;
-}
 
 function lineAt(lines: LineCounter, offset: number | undefined): number | undefined {
   return offset === undefined ? undefined : lines.linePos(offset).line;

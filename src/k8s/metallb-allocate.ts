@@ -4,8 +4,8 @@
 import { ANNOTATION_LB_IPS, ANNOTATION_POOL } from './schemas/core.ts';
 import { selectorMatches } from './schemas/common.ts';
 import type { IPAddressPoolSpec } from './schemas/metallb.ts';
-import { cidrContains, cidrLast, formatIP, parseIP, parsePoolEntry } from './net.ts';
-import type { CIDR, IP } from './net.ts';
+import { cidrContains, cidrLast, formatIP, parseIP, parsePoolEntry } from '../net/ip.ts';
+import type { CIDR, IP } from '../net/ip.ts';
 
 export interface PoolInput {
   readonly name: string;

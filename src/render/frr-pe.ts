@@ -1,7 +1,7 @@
 // The OpenPERouter PE router of one node as an FRR 8.4 frr.conf (loadable with `vtysh -f`):
 // the default router with the underlay sessions (and the passthrough session), one
 // `vrf`/`vni` + `router bgp ... vrf` per L3VNI with its host session.
-import { compareAddressText } from '../k8s/net.ts';
+import { compareAddressText } from '../net/ip.ts';
 import type { HostSessionPlan, NeighborTimers, PeNeighborPlan, PeRouterPlan, RemoteAs } from '../k8s/plan.ts';
 
 export interface FrrRenderOptions {

@@ -1,7 +1,7 @@
 // A node's MetalLB/frr-k8s speaker as an FRR 8.4 frr.conf: one default-VRF router, and per
 // neighbor an outbound route-map that lets through only that neighbor's prefixes (with their
 // local preference and communities) and an inbound one for what it may receive.
-import { compareAddressText, parseCIDR, parseIP } from '../k8s/net.ts';
+import { compareAddressText, parseCIDR, parseIP } from '../net/ip.ts';
 import type { AdvertisedPrefix, SpeakerNeighborPlan, SpeakerPlan } from '../k8s/plan.ts';
 import { addressFamily, routerPreamble, sessionLines } from './frr-pe.ts';
 import type { FrrRenderOptions } from './frr-pe.ts';

@@ -3,7 +3,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { InputError, InputErrors } from '../errors.ts';
-import { validateCheck, type CheckSpec } from '../checks/run-check.ts';
+import { checkSpecOf, validateCheck, type CheckSpec } from '../checks/run-check.ts';
 import { ResolveError } from '../checks/resolver.ts';
 import { loadLab, labPath } from '../lab/load.ts';
 import type { Lab } from '../lab/model.ts';
@@ -13,7 +13,7 @@ import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { validateManifests } from '../k8s/validate.ts';
 import { readSingleYamlDocument, type LocatedDocument, type PathSegment } from '../yaml/located.ts';
 import { inputErrorAt, parseWith } from '../yaml/validate.ts';
-import { checkEntrySchema, faultSchema, scenarioHeaderSchema, type CheckEntry, type FaultEntry } from './schema.ts';
+import { checkEntrySchema, faultSchema, scenarioHeaderSchema, type FaultEntry } from './schema.ts';
 import { LabResolver } from './resolver.ts';
 import { REPO_ROOT } from '../paths.ts';
 
@@ -38,20 +38,6 @@ export interface Scenario {
 }
 
 const STEP_KEYS = ['check', 'checks', 'apply', 'delete', 'fault', 'wait'] as const;
-
-export function checkSpecOf(entry: CheckEntry, step: number): CheckSpec {
-  const { check, name, mode, within, for: forMs, every, ...params } = entry;
-  return {
-    kind: check,
-    params,
-    step,
-    ...(name !== undefined ? { name } : {}),
-    ...(mode !== undefined ? { mode } : {}),
-    ...(within !== undefined ? { withinMs: within } : {}),
-    ...(forMs !== undefined ? { forMs } : {}),
-    ...(every !== undefined ? { everyMs: every } : {}),
-  };
-}
 
 /** `params.peer.pe` -> ['peer', 'pe'] inside the YAML entry (params are flat in the file). */
 function issuePath(path: string): PathSegment[] {

@@ -1,21 +1,13 @@
 // The scenario file format. A scenario names its lab and mode, the manifests to apply, and an
 // ordered list of steps: apply, delete, fault, wait, check (or a group of checks run together).
 import { z } from 'zod';
-import { durationSchema } from '../checks/duration.ts';
+import { checkEntrySchema, type CheckEntry } from '../checks/run-check.ts';
 
 const relativeFile = z.string().min(1).regex(/\.ya?ml$/, 'a .yaml file (relative to the scenario file)');
 const files = z.union([relativeFile, z.array(relativeFile).min(1)]).transform((f) => (Array.isArray(f) ? f : [f]));
 
 /** A check in the flat form `{check: <kind>, name?, within?, for?, every?, ...params}`. */
-export const checkEntrySchema = z.looseObject({
-  check: z.string().min(1),
-  name: z.string().min(1).optional(),
-  mode: z.enum(['eventually', 'consistently']).optional(),
-  within: durationSchema.optional(),
-  for: durationSchema.optional(),
-  every: durationSchema.optional(),
-});
-export type CheckEntry = z.infer<typeof checkEntrySchema>;
+export { checkEntrySchema, type CheckEntry };
 
 const nodeRef = z.union([
   z.strictObject({ router: z.string().min(1) }),

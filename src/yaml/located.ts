@@ -4,7 +4,8 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 
-export type PathSegment = string | number;
+export { formatPath, type PathSegment } from './path.ts';
+import type { PathSegment } from './path.ts';
 
 export interface LocatedDocument {
   readonly file: string;
@@ -14,10 +15,6 @@ export interface LocatedDocument {
   readonly data: unknown;
   /** 1-based line of the value at `path`, or of its deepest existing ancestor. */
   lineOf(path: readonly PathSegment[]): number;
-}
-
-export function formatPath(path: readonly PathSegment[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
 function childOf(node: unknown, seg: PathSegment): Node | undefined {

@@ -1,7 +1,8 @@
 // Turns zod issues into InputErrors that point at the file, the path and the line.
 import type { z } from 'zod';
 import { InputError, InputErrors } from '../errors.ts';
-import { formatPath, type LocatedDocument, type PathSegment } from './located.ts';
+import type { LocatedDocument } from './located.ts';
+import { formatPath, type PathSegment } from './path.ts';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {

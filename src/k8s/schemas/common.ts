@@ -1,7 +1,7 @@
 // Building blocks shared by pelab's schemas of the Kubernetes kinds it supports. Objects are
 // strict: a field pelab does not model is an error that names it, never silently ignored.
 import { z } from 'zod';
-import { isCIDR, isIP, parseCIDR, parseIP } from '../net.ts';
+import { isCIDR, isIP, parseCIDR, parseIP } from '../../net/ip.ts';
 
 export const asn = z
   .number({ error: 'an AS number (integer 1..4294967295)' })

@@ -1,7 +1,7 @@
 // frr-k8s (frrk8s.metallb.io/v1beta1 FRRConfiguration): the default-VRF BGP subset pelab
 // emulates on the node's host side, next to what MetalLB generates.
 import { z } from 'zod';
-import { formatCIDR, parseCIDR } from '../net.ts';
+import { formatCIDR, parseCIDR } from '../../net/ip.ts';
 import { asn, cidr, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
 
 export const FRRK8S_API = 'frrk8s.metallb.io/v1beta1';

@@ -1,6 +1,6 @@
 // MetalLB (metallb.io): the BGP-mode subset pelab emulates with frr-k8s as the BGP backend.
 import { z } from 'zod';
-import { parseIP, parsePoolEntry } from '../net.ts';
+import { parseIP, parsePoolEntry } from '../../net/ip.ts';
 import { asn, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
 
 export const METALLB_V1BETA1 = 'metallb.io/v1beta1';

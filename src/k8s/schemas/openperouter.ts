@@ -1,7 +1,7 @@
 // OpenPERouter (network.openperouter.io/v1alpha1): the subset pelab emulates. Field names and
 // limits follow the upstream CRDs; the CEL rules they carry are enforced here as refinements.
 import { z } from 'zod';
-import { parseCIDR } from '../net.ts';
+import { parseCIDR } from '../../net/ip.ts';
 import {
   asn,
   interfaceName,

@@ -2,6 +2,7 @@
 // frr-k8s, MetalLB and OpenPERouter installed from their charts. Bring-up and teardown follow
 // the plans in plan.ts; commands run in containers and pods (exec.ts); cluster state comes from
 // the Kubernetes API (kube.ts). With dryRun every command and API call is printed instead.
+import { labTargets } from '../targets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -510,14 +511,7 @@ export class KindRuntime implements Runtime {
   }
 
   dumpTargets(): readonly Target[] {
-    return [
-      ...this.lab.routers.map((r): Target => ({ kind: 'router', name: r.name })),
-      ...this.lab.hosts.map((h): Target => ({ kind: 'host', name: h.name })),
-      ...(this.lab.cluster?.nodes ?? []).flatMap((n): Target[] => [
-        { kind: 'pe', node: n.name },
-        { kind: 'speaker', node: n.name },
-      ]),
-    ];
+    return labTargets(this.lab);
   }
 
   /** CRs, pod logs, `kind export logs` and the fabric containers' logs, for failure bundles. */

@@ -1,6 +1,7 @@
 // The embedded runtime: the lab as network namespaces on this machine, with real FRR, VXLAN and
 // curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
 // later pelab process can pick the lab up again from that ledger.
+import { labTargets } from '../targets.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -317,13 +318,6 @@ export class NetnsRuntime implements Runtime {
   }
 
   dumpTargets(): readonly Target[] {
-    return [
-      ...this.lab.routers.map((r): Target => ({ kind: 'router', name: r.name })),
-      ...this.lab.hosts.map((h): Target => ({ kind: 'host', name: h.name })),
-      ...(this.lab.cluster?.nodes ?? []).flatMap((n): Target[] => [
-        { kind: 'pe', node: n.name },
-        { kind: 'speaker', node: n.name },
-      ]),
-    ];
+    return labTargets(this.lab);
   }
 }

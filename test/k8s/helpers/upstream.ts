@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
-import { isCIDR } from '../../../src/k8s/net.ts';
+import { isCIDR } from '../../../src/net/ip.ts';
 import { sharedDir } from './cluster.ts';
 
 export const crdDir = path.join(sharedDir, 'upstream', 'crds');

@@ -1,4 +1,5 @@
-// IPv4/IPv6 address arithmetic for the manifest layer: pool ranges, CIDR hosts, prefixes.
+// IPv4/IPv6 address arithmetic where both families occur (manifests: pools, CIDR hosts, prefixes).
+// src/net/ipv4.ts is the IPv4-only, number-based variant the lab model allocates with.
 // Addresses are bigints so that one code path serves both families; manifests are small, so
 // clarity wins over speed here.
 
