@@ -60,6 +60,12 @@ describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipRe
         expect(a.exitCode, a.stderr).toBe(0);
         expect(a.stdout).toMatch(/^10\.90\.1\.2:\d+/);
       }
+      // The answer crossed the fabric inside VXLAN: the leaf's L3VNI device carried packets both ways.
+      const stats = await pelab(['exec', 'edge1', '--name', 'lc-c', '--vrf', 'red', '--', 'ip', '-j', '-s', 'link', 'show', 'vni110']);
+      expect(stats.exitCode, stats.stderr).toBe(0);
+      const [vxlan] = JSON.parse(stats.stdout) as { stats64: { rx: { packets: number }; tx: { packets: number } } }[];
+      expect(vxlan!.stats64.tx.packets).toBeGreaterThan(0);
+      expect(vxlan!.stats64.rx.packets).toBeGreaterThan(0);
       // Taking one down leaves the other working.
       expect((await pelab(['down', '--name', 'lc-b'])).exitCode).toBe(0);
       expect(await leftovers('lc-b')).toEqual([]);

@@ -233,9 +233,23 @@ export class ClusterEmulator {
       await ipBatch(ns.ns, [...stale.map((ip) => `address del ${ip}/32 dev lo`), ...fresh.map((ip) => `address add ${ip}/32 dev lo`)], { force: true });
       r.serviceIPs = ips;
     }
-    const speakerConfig = plan.speaker ? renderSpeaker(plan.speaker, { hostname: node }) : '';
+    // Without an explicit router ID, bgpd would take the highest loopback address, which here is
+    // a Service IP: moving a Service would change the router ID and reset every session. A real
+    // node's host addresses are stable; its fabric attachment address stands in for them.
+    const stableId = this.rt.lab.cluster?.nodes.find((n) => n.name === node)?.attachments[0]?.address.ip;
+    const speakerConfig = plan.speaker
+      ? renderSpeaker({ ...plan.speaker, ...(plan.speaker.routerId === undefined && stableId ? { routerId: stableId } : {}) }, { hostname: node })
+      : '';
     if (speakerConfig !== r.speakerConfig) {
-      await this.pushConfig(this.speaker(node), ns.ns, speakerConfig, r.speakerConfig === '');
+      const first = r.speakerConfig === '';
+      await this.pushConfig(this.speaker(node), ns.ns, speakerConfig, first);
+      // With `bgp route-map delay-timer 0`, bgpd applies changed prefix-lists and route-maps but
+      // does not re-evaluate routes already sent or held back: a moved Service would never be
+      // announced. A soft refresh re-runs the policies without resetting the sessions.
+      if (!first) {
+        const r2 = await this.speaker(node).vtysh(['clear bgp * soft']);
+        if (r2.exitCode !== 0) throw new LabBuildError(`soft refresh on ${node}'s speaker failed: ${(r2.stdout + r2.stderr).trim()}`);
+      }
       r.speakerConfig = speakerConfig;
     }
     this.endpoint(ns).reconfigure(endpointConfig(node, services));
