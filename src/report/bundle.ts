@@ -25,7 +25,7 @@ export interface BundleOptions {
   readonly extras?: readonly BundleExtra[];
   /** VRFs whose kernel state to dump on a target (default: bundleVrfs). */
   readonly vrfs?: (target: Target) => readonly string[];
-  /** Commands in flight at once (default 4). */
+  /** Commands in flight at once (default 8: most of the time goes to waiting on process start-up and daemons). */
   readonly concurrency?: number;
   /** Per command (default 5 s). */
   readonly commandTimeoutMs?: number;
@@ -291,7 +291,7 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   );
 
   const hung = new Map<string, string>();
-  await runPool(jobs, options.concurrency ?? 4, async (job) => {
+  await runPool(jobs, options.concurrency ?? 8, async (job) => {
     const t0 = performance.now();
     let status: BundleEntryStatus;
     let text: string;

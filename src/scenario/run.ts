@@ -191,7 +191,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           result: partial,
           manifests: [...applied.values()].map((m) => stringify(m.body)).join('---\n'),
           timeline,
-          concurrency: 8,
+
         }),
       );
     } catch (e) {
