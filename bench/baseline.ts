@@ -2,7 +2,8 @@
 // of the `ip` and FRR commands the netns runtime issues, read from the runtime's own FabricPlan and
 // the same FRR renderer, run one after the other with plain child processes: no ledger, no
 // scheduling, no concurrency, no checks. The only waits are the ones FRR needs to accept input
-// (its vty sockets, and zebra knowing a VRF's namespace before the VRF is configured).
+// (its vty sockets, and zebra knowing a VRF's namespace before the VRF is configured). The
+// configuration goes in as the runtime loads it (FrrRouter.loadConfig: `-c` commands).
 //
 // Objects get the runtime's names and owner mark, so teardownInstance() removes them like a lab.
 import { spawn } from 'node:child_process';
@@ -11,13 +12,13 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
-import { FRR_BIN, OWNER_ENV } from '../src/runtime/netns/frr.ts';
+import { configCommands, FRR_BIN, OWNER_ENV } from '../src/runtime/netns/frr.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
 import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';
 import { FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
 import { VtyClient } from './vty.ts';
 
-const ENDPOINT_SERVER = join(import.meta.dirname, '..', 'src', 'runtime', 'netns', 'endpoint-server.ts');
+const ENDPOINT_SERVER = join(import.meta.dirname, '..', 'src', 'runtime', 'netns', 'endpoint-server.mjs');
 
 function sh(argv: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -108,7 +109,7 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   await until(`vty sockets of ${s.pathspace}`, () => existsSync(join(s.runDir, 'zebra.vty')) && existsSync(join(s.runDir, 'bgpd.vty')), 10_000, 2);
 }
 
-async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv, extraConfig: readonly string[]): Promise<void> {
+async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv, options: BaselineOptions): Promise<void> {
   const n = plan.names;
   const vrfs = r.vrfs.length > 0 ? new Map(r.vrfs.map((v) => [v.name, v.ns])) : undefined;
   await startFrr({ ns: r.ns, pathspace: r.instance, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
@@ -123,9 +124,15 @@ async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: Node
       zebra.close();
     }
   }
-  const file = join(n.dir, 'configs', `${r.ns}.conf`);
-  writeFileSync(file, extraConfig.map((l) => `${l}\n`).join('') + renderFabricRouter(lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS }));
-  await sh(['vtysh', '-N', r.instance, '-f', file]);
+  const config = (options.extraConfig ?? []).map((l) => `${l}\n`).join('') + renderFabricRouter(lab, r.name, { defaultTimers: FABRIC_DEFAULT_TIMERS });
+  if (options.configLoad === 'file') {
+    const file = join(n.dir, 'configs', `${r.ns}.conf`);
+    writeFileSync(file, config);
+    await sh(['vtysh', '-N', r.instance, '-f', file]);
+  } else {
+    // As FrrRouter.loadConfig does: the lines as -c commands in one vtysh.
+    await sh(['vtysh', '-N', r.instance, '-c', 'configure terminal', ...configCommands(config).flatMap((l) => ['-c', l])]);
+  }
   for (const v of r.vrfs) {
     const lines = l3vniDeviceLines(v.vni, r.vtep!, r.routerMac!, v.ns);
     await ipBatch(r.ns, lines.inRouter);
@@ -141,6 +148,11 @@ export interface BaselineOptions {
   readonly sameEndState?: boolean;
   /** For diagnosis: configuration lines put before each fabric router's rendered config (e.g. debugs). */
   readonly extraConfig?: readonly string[];
+  /**
+   * How the config goes in: as `-c` commands like the runtime (default), or as a file with
+   * `vtysh -f`, which makes bgpd 8.4 hold the peers after the load (for comparison).
+   */
+  readonly configLoad?: 'commands' | 'file';
 }
 
 /** Runs the sequence; returns the duration of each phase (ms). */
@@ -160,7 +172,7 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
   for (const [ns, lines] of plan.config) await ipBatch(ns, lines);
   for (const [ns, values] of plan.sysctls) await sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]);
   lap('links');
-  for (const r of plan.routers) await fabricRouter(lab, plan, r, env, options.extraConfig ?? []);
+  for (const r of plan.routers) await fabricRouter(lab, plan, r, env, options);
   lap('frr');
   if (options.sameEndState) {
     const n = plan.names;

@@ -72,7 +72,10 @@ function emptyKinds(): Record<ProcKind, MemTotals> {
 }
 
 export class Sampler {
-  private readonly owners = new Map<string, string | null>();
+  /** pid -> owner mark (null: none); `recheck` for our own children that may not have exec'd yet. */
+  private readonly owners = new Map<number, { owner: string | null; recheck: boolean }>();
+  /** pids present at the previous scan. */
+  private seen = new Set<number>();
   private readonly cpu = new Map<string, { kind: ProcKind; ticks: number; ppid: number }>();
   private readonly ticksPerSecond: number;
   private watched = new Set<string>();
@@ -109,23 +112,32 @@ export class Sampler {
     const byKind = emptyKinds();
     const byInstance: Record<string, MemTotals> = {};
     const total: MemTotals = { pssKiB: 0, rssKiB: 0, processes: 0 };
+    const pids = new Set<number>();
     for (const entry of readdirSync('/proc')) {
-      if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+      const c = entry.charCodeAt(0);
+      if (c >= 48 && c <= 57) pids.add(Number(entry));
+    }
+    for (const pid of this.owners.keys()) if (!pids.has(pid)) this.owners.delete(pid);
+    for (const pid of pids) {
       try {
-        const stat = parseStat(readFileSync(`/proc/${entry}/stat`, 'latin1'));
-        // Keyed by comm as well: a process keeps its pid and start time across exec, and a fresh
-        // child of ours shows our environment until it execs (nsenter, then the daemon).
-        const key = `${entry}:${stat.startTime}:${stat.comm}`;
-        let owner = this.owners.get(key);
-        if (owner === undefined) {
-          owner = ownerOf(readFileSync(`/proc/${entry}/environ`, 'latin1')) ?? null;
-          if (owner !== null || stat.ppid !== this.parentPid) this.owners.set(key, owner);
+        // Only processes that appeared since the last scan are classified (reading their
+        // environment once), so a sample costs little more than the lab's own processes. Our own
+        // fresh children are re-read until they carry a mark: until they exec, they show our
+        // environment (nsenter, then the daemon or endpoint, exec in place).
+        let known = this.seen.has(pid) ? this.owners.get(pid) : undefined;
+        let stat: ProcStat | undefined;
+        if (known === undefined || known.recheck) {
+          stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+          const owner = ownerOf(readFileSync(`/proc/${pid}/environ`, 'latin1')) ?? null;
+          known = { owner, recheck: owner === null && stat.ppid === this.parentPid };
+          this.owners.set(pid, known);
         }
-        if (owner === null || !this.watched.has(owner)) continue;
-        const mem = parseRollup(readFileSync(`/proc/${entry}/smaps_rollup`, 'latin1'));
+        if (known.owner === null || !this.watched.has(known.owner)) continue;
+        stat ??= parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+        const mem = parseRollup(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'));
         const kind = kindOf(stat.comm);
-        this.cpu.set(`${entry}:${stat.startTime}`, { kind, ticks: stat.cpuTicks, ppid: stat.ppid });
-        for (const t of [total, byKind[kind], (byInstance[owner] ??= { pssKiB: 0, rssKiB: 0, processes: 0 })]) {
+        this.cpu.set(`${pid}:${stat.startTime}`, { kind, ticks: stat.cpuTicks, ppid: stat.ppid });
+        for (const t of [total, byKind[kind], (byInstance[known.owner] ??= { pssKiB: 0, rssKiB: 0, processes: 0 })]) {
           t.pssKiB += mem.pssKiB;
           t.rssKiB += mem.rssKiB;
           t.processes += 1;
@@ -134,6 +146,7 @@ export class Sampler {
         // Exited while we looked, or a kernel thread.
       }
     }
+    this.seen = pids;
     this.samples++;
     this.peakRss = Math.max(this.peakRss, total.rssKiB);
     if (!this.peak || total.pssKiB > this.peak.pssKiB) {

@@ -12,13 +12,15 @@ import { runScenario } from '../src/scenario/run.ts';
 import { baselineUp } from './baseline.ts';
 import { cpuSince, cpuSnapshot, type CpuSpent } from './cpu.ts';
 import type { MemResult } from './mem-sampler.ts';
-import { clusterProbes, curlUntilOk, fabricProbes, hasType5, pollUntil, waitAllEstablished, type EstablishedResult, type RouterProbe } from './probes.ts';
+import type { ProbeWorker } from './probe-worker.ts';
+import { clusterProbes, fabricProbes, type EstablishedResult, type RouterProbe } from './probes.ts';
 import type { MemorySampler } from './sampler.ts';
 import { CommandTrace, type CommandStats } from './trace.ts';
-import type { Querier } from './vty.ts';
+import type { QueryMode } from './vty.ts';
 
 export interface BenchContext {
-  readonly querier: Querier;
+  /** Polls sessions, routes and curl from a worker thread (see probe-worker.ts). */
+  readonly probes: ProbeWorker;
   readonly sampler: MemorySampler;
   readonly pollMs: number;
   readonly sampleMs: number;
@@ -47,11 +49,14 @@ async function withLab<T>(ctx: BenchContext, instances: readonly string[], fn: (
 
 const MiB = (kib: number): number => Math.round((kib / 1024) * 10) / 10;
 
+/** A main-thread performance.now() as the absolute timestamp the probe worker takes. */
+const abs = (t: number): number => performance.timeOrigin + t;
+
 /**
  * up() returns once the HTTP endpoints are spawned, not once they have started: keep sampling
  * memory until at least this long after up so that the peak includes them.
  */
-export const MEMORY_SETTLE_MS = 1500;
+export const MEMORY_SETTLE_MS = 3000;
 
 async function settle(upEnd: number): Promise<void> {
   const left = upEnd + MEMORY_SETTLE_MS - performance.now();
@@ -92,7 +97,7 @@ export interface FabricRun {
 }
 
 /** `pelab up` of a lab, then the time to all fabric sessions Established (polled after up returns). */
-export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: string, options: { concurrency?: number; querier?: Querier; pollMs?: number } = {}): Promise<FabricRun> {
+export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: string, options: { concurrency?: number; mode?: QueryMode; pollMs?: number } = {}): Promise<FabricRun> {
   return withLab(ctx, [instance], async () => {
     const rt = new NetnsRuntime(lab, { instance, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
     await ctx.sampler.start([instance], ctx.sampleMs);
@@ -110,7 +115,7 @@ export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: stri
     const upEnd = performance.now();
     const upMs = Math.round(upEnd - t0);
     const cpu = cpuSince(cpu0);
-    const { ms, ...established } = await waitAllEstablished(options.querier ?? ctx.querier, fabricProbes(lab, rt.plan), { t0, intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const { ms, ...established } = await ctx.probes.established(fabricProbes(lab, rt.plan), { t0: abs(t0), intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs, ...(options.mode ? { mode: options.mode } : {}) }).done;
     await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
@@ -162,17 +167,12 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
     const upCommands = trace.cut();
     const upMs = Math.round(performance.now() - t0);
     const applyStart = performance.now();
-    const applyStartWall = Date.now();
     const poll = { intervalMs: options.pollMs ?? ctx.pollMs, timeoutMs: ctx.timeoutMs };
-    const established = waitAllEstablished(ctx.querier, probes, { t0, ...poll });
-    const type5 = pollUntil(() => hasType5(ctx.querier, leaf.instance, `${ip}/32`), `type-5 ${ip}/32 on ${DEMO.leaf}`, { t0: applyStart, ...poll });
-    // curl cannot succeed before the leaf has the route: start the loop when the route is there.
-    let cancelCurl = (): void => undefined;
-    const curl = type5.then(() => {
-      const c = curlUntilOk(hostNs, `http://${ip}:80/`, DEMO.bodyContains, ctx.timeoutMs);
-      cancelCurl = c.cancel;
-      return c.done;
-    });
+    const established = ctx.probes.established(probes, { t0: abs(t0), ...poll });
+    const reach = ctx.probes.routeThenCurl(
+      { pathspace: leaf.instance, prefix: `${ip}/32`, ns: hostNs, url: `http://${ip}:80/`, bodyContains: DEMO.bodyContains },
+      { t0: abs(applyStart), ...poll },
+    );
     try {
       let applyCommands: CommandStats = {};
       let applied: Awaited<ReturnType<NetnsRuntime['apply']>>;
@@ -184,19 +184,20 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
       const applyMs = Math.round(performance.now() - applyStart);
       const got = applied.serviceIPs[`${DEMO.service.namespace}/${DEMO.service.name}`]?.[0];
       if (got !== ip) throw new Error(`the runtime gave ${DEMO.service.name} ${got}, the plan ${ip}`);
-      const [e, t5, curlWall] = await Promise.all([established, type5, curl]);
+      const [e, r] = await Promise.all([established.done, reach.done]);
       const memory = memSummary(await ctx.sampler.stop());
       const td = performance.now();
       await rt.down();
       const { ms, ...rest } = e;
       return {
-        instance, upMs, applyMs, establishedMs: ms, established: rest, type5Ms: t5, curlMs: curlWall - applyStartWall, serviceIP: ip, phases,
+        instance, upMs, applyMs, establishedMs: ms, established: rest, type5Ms: r.routeMs, curlMs: r.curlMs, serviceIP: ip, phases,
         commands: { up: upCommands, apply: applyCommands }, memory,
         teardownMs: Math.round(performance.now() - td),
       };
     } finally {
-      cancelCurl();
-      await Promise.allSettled([established, type5, curl]);
+      established.cancel();
+      reach.cancel();
+      await Promise.allSettled([established.done, reach.done]);
     }
   });
 }
@@ -210,26 +211,34 @@ export interface BaselineRun {
   readonly phases: Record<string, number>;
   readonly cpu: CpuSpent;
   readonly extraConfig: readonly string[];
+  readonly configLoad: 'commands' | 'file';
   readonly memory: MemSummary;
   readonly teardownMs: number;
 }
 
-export async function baselineRun(ctx: BenchContext, lab: Lab, instance: string, sameEndState: boolean, extraConfig: readonly string[] = []): Promise<BaselineRun> {
+export async function baselineRun(
+  ctx: BenchContext,
+  lab: Lab,
+  instance: string,
+  sameEndState: boolean,
+  variant: { extraConfig?: readonly string[]; configLoad?: 'commands' | 'file' } = {},
+): Promise<BaselineRun> {
+  const extraConfig = variant.extraConfig ?? [];
   return withLab(ctx, [instance], async () => {
     const plan = planFabric(lab, instance);
     await ctx.sampler.start([instance], ctx.sampleMs);
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    const phases = await baselineUp(lab, plan, { sameEndState, extraConfig });
+    const phases = await baselineUp(lab, plan, { sameEndState, extraConfig, configLoad: variant.configLoad ?? 'commands' });
     const upEnd = performance.now();
     const upMs = Math.round(upEnd - t0);
     const cpu = cpuSince(cpu0);
-    const { ms, ...established } = await waitAllEstablished(ctx.querier, fabricProbes(lab, plan), { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const { ms, ...established } = await ctx.probes.established(fabricProbes(lab, plan), { t0: abs(t0), intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs }).done;
     await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
     await teardownInstance(instance);
-    return { instance, sameEndState, upMs, establishedMs: ms, established, phases, cpu, extraConfig, memory, teardownMs: Math.round(performance.now() - td) };
+    return { instance, sameEndState, upMs, establishedMs: ms, established, phases, cpu, extraConfig, configLoad: variant.configLoad ?? 'commands', memory, teardownMs: Math.round(performance.now() - td) };
   });
 }
 
@@ -242,6 +251,10 @@ export interface ScenarioRun {
   readonly phases: Record<string, number>;
   /** Wall time not spent in up, apply, down: the checks (and their polling). */
   readonly checksMs: number;
+  /** Each check: how long it took to hold and how many attempts (groups of a step run at once). */
+  readonly checks: readonly { readonly step: number; readonly name: string; readonly kind: string; readonly status: string; readonly ms: number; readonly attempts: number }[];
+  /** Per step: the longest check, i.e. roughly the step's wall time. */
+  readonly stepMs: Record<string, number>;
   readonly cpu: CpuSpent & { readonly childCommands: number; readonly labChildren: number };
   readonly memory: MemSummary;
 }
@@ -272,6 +285,8 @@ export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instanc
       failed: outcome.result.failures.map((f) => f.name),
       phases,
       checksMs: Math.max(0, outcome.result.ms - known),
+      checks: outcome.result.checks.map((c) => ({ step: c.step, name: c.name, kind: c.kind, status: c.status, ms: c.ms, attempts: c.attempts })),
+      stepMs: outcome.result.checks.reduce<Record<string, number>>((m, c) => ({ ...m, [String(c.step)]: Math.max(m[String(c.step)] ?? 0, c.ms) }), {}),
       cpu: { ...cpu, labChildren, childCommands: Math.max(0, cpu.children - labChildren) },
       memory: memSummary(mem),
     };
@@ -298,7 +313,7 @@ export async function parallelRun(ctx: BenchContext, lab: Lab, n: number): Promi
     await Promise.all(rts.map((rt) => rt.up()));
     const upEnd = performance.now();
     const upAllMs = Math.round(upEnd - t0);
-    const { ms, ...established } = await waitAllEstablished(ctx.querier, probes, { t0, intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs });
+    const { ms, ...established } = await ctx.probes.established(probes, { t0: abs(t0), intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs }).done;
     await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();

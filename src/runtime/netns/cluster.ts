@@ -20,7 +20,7 @@ import type { NetnsRuntime } from './runtime.ts';
 import { Endpoint } from './endpoints.ts';
 import { applySysctls, createNamespaces, ipBatch } from './netops.ts';
 import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
-import type { EndpointConfig } from './endpoint-server.ts';
+import type { EndpointConfig } from './endpoint-config.ts';
 
 /** What has been realised on a node so far, kept in the ledger across pelab processes. */
 export interface RealisedNode {

@@ -8,9 +8,9 @@ import { eventuallyValue } from '../../proc/wait.ts';
 import { processStartTime, type Ledger } from './ledger.ts';
 import { nsPath } from './netops.ts';
 import { OWNER_ENV } from './frr.ts';
-import type { EndpointConfig } from './endpoint-server.ts';
+import type { EndpointConfig } from './endpoint-config.ts';
 
-const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.ts');
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.mjs');
 
 export class Endpoint {
   readonly ns: string;
