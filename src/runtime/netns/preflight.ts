@@ -35,19 +35,25 @@ export function missingRequirements(): { root: boolean; packages: string[] } {
   return { root: process.getuid?.() === 0, packages: [...packages] };
 }
 
-export async function preflight(): Promise<void> {
-  const { root, packages } = missingRequirements();
-  if (!root) {
-    throw new LabBuildError(
+/** The error for a machine that lacks something, or undefined when it has everything. Pure. */
+export function preflightError(found: { root: boolean; packages: readonly string[] }): LabBuildError | undefined {
+  if (!found.root) {
+    return new LabBuildError(
       'the netns runtime needs root: it creates network namespaces, veths and mounts',
       'run it as root (sudo -E bin/pelab ...), or use --runtime kind',
     );
   }
-  if (packages.length > 0) {
-    throw new LabBuildError(
-      `missing Debian packages for the netns runtime: ${packages.join(', ')}`,
-      `apt-get install ${packages.join(' ')}  (or run: make setup)`,
+  if (found.packages.length > 0) {
+    return new LabBuildError(
+      `missing Debian packages for the netns runtime: ${found.packages.join(', ')}`,
+      `apt-get install ${found.packages.join(' ')}  (or run: make setup)`,
     );
   }
+  return undefined;
+}
+
+export async function preflight(): Promise<void> {
+  const error = preflightError(missingRequirements());
+  if (error) throw error;
   if (!existsSync('/proc/self/ns/net')) throw new LabBuildError('this kernel has no network namespaces');
 }
