@@ -229,7 +229,7 @@ async function main(): Promise<number> {
 
   log(`pelab bench: ${o.runs} run(s), sections ${[...o.sections].join(', ')}; poll ${o.pollMs} ms, memory sample ${o.sampleMs} ms`);
   try {
-    for (let run = 1; run <= o.runs && !interrupted; run++) {
+    for (let run = 1; run <= o.runs && !interrupted && (want('bringup') || want('baseline')); run++) {
       log(`run ${run}/${o.runs}`);
       let base: number | undefined;
       let baseSame: number | undefined;

@@ -1,4 +1,5 @@
 // One measured run of each kind. Every run tears its lab down in `finally`, whatever happened.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Manifest } from '../src/k8s/manifest.ts';
 import { computeDesiredState } from '../src/k8s/desired.ts';
@@ -184,7 +185,14 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
       const applyMs = Math.round(performance.now() - applyStart);
       const got = applied.serviceIPs[`${DEMO.service.namespace}/${DEMO.service.name}`]?.[0];
       if (got !== ip) throw new Error(`the runtime gave ${DEMO.service.name} ${got}, the plan ${ip}`);
-      const [e, r] = await Promise.all([established.done, reach.done]);
+      const [e, r] = await Promise.all([
+        established.done,
+        reach.done.catch((err: unknown) => {
+          // Keep what the data plane looked like: a FAILED neighbor entry for a VTEP in the leaf's
+          // VRF is the sign of FRR 8.4's ECMP bug (see the netns facts notes).
+          throw new Error(`${err instanceof Error ? err.message : String(err)}; ${diagnoseRoute(leaf.vrfs.find((v) => v.name === 'red')?.ns, ip)}`);
+        }),
+      ]);
       const memory = memSummary(await ctx.sampler.stop());
       const td = performance.now();
       await rt.down();
@@ -200,6 +208,18 @@ export async function pelabFullRun(ctx: BenchContext, lab: Lab, instance: string
       await Promise.allSettled([established.done, reach.done]);
     }
   });
+}
+
+function diagnoseRoute(vrfNs: string | undefined, ip: string): string {
+  if (!vrfNs) return '';
+  const ipOut = (args: string[]): string => {
+    try {
+      return execFileSync('ip', ['-n', vrfNs, ...args], { encoding: 'utf8', timeout: 5000 }).trim().replace(/\n/g, ' | ');
+    } catch (e) {
+      return `(${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    }
+  };
+  return `${DEMO.leaf} red VRF: route ${ipOut(['route', 'show', `${ip}/32`])}; neighbors ${ipOut(['neigh', 'show'])}`;
 }
 
 export interface BaselineRun {

@@ -90,7 +90,9 @@ export class ClusterEmulator {
   }
 
   async startNode(node: ClusterNodePlan): Promise<void> {
-    await Promise.all([this.pe(node.name, []).start(), this.speaker(node.name).start()]);
+    const prepared = node.preparedVrfs.map((v) => v.name);
+    this.saveRealised(node.name, { ...emptyRealised(), parkedVrfs: prepared });
+    await Promise.all([this.pe(node.name, prepared).start(), this.speaker(node.name).start()]);
     await new Endpoint(node.ns, this.rt.names.nodeDir(node.ns)).start(
       { identity: node.name, ports: [ENDPOINT_PORT], services: {} },
       this.ledger,

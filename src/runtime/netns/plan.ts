@@ -33,6 +33,12 @@ export interface HostPlan {
 
 export interface ClusterNodePlan {
   readonly name: string;
+  /**
+   * VRF namespaces made ready on the PE at bring-up, one per lab VRF: zebra discovers a VRF added
+   * later only after a fixed one-second poll, so an L3VNI for a fabric VRF finds its namespace
+   * already known. Until an L3VNI claims it, such a VRF has no configuration.
+   */
+  readonly preparedVrfs: readonly { readonly name: string; readonly ns: string }[];
   /** The node's host side: where MetalLB/frr-k8s speak and services answer. */
   readonly ns: string;
   /** The OpenPERouter router namespace. */
@@ -132,7 +138,9 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
   const clusterNodes: ClusterNodePlan[] = (lab.cluster?.nodes ?? []).map((n) => {
     addNs(names.ns(n.name), true);
     addNs(names.peNs(n.name), true);
-    return { name: n.name, ns: names.ns(n.name), peNs: names.peNs(n.name) };
+    const preparedVrfs = lab.vrfs.map((v) => ({ name: v.name, ns: `${names.peNs(n.name)}.${v.name}` }));
+    for (const v of preparedVrfs) addNs(v.ns, true);
+    return { name: n.name, ns: names.ns(n.name), peNs: names.peNs(n.name), preparedVrfs };
   });
 
   // Router interfaces: fabric links, host segments (in the VRF namespace when the segment is in
