@@ -182,14 +182,16 @@ export async function hasType5(querier: Querier, pathspace: string, prefix: stri
   return routes.some((r) => r.routeType === 5 && r.prefix === prefix);
 }
 
+// A constant script: the URL and expected text arrive as positional arguments, never pasted in.
+const CURL_LOOP = 'while :; do if curl -sf --max-time 1 "$2" 2>/dev/null | grep -qF -- "$1"; then date +%s%N; exit 0; fi; sleep 0.02; done';
+
 /**
  * Runs curl in a loop inside namespace `ns` until an answer contains `bodyContains`; resolves with
  * the wall-clock time (Date.now() scale) the loop saw it, taken inside the loop so the answer
  * does not wait on this process's event loop.
  */
 export function curlUntilOk(ns: string, url: string, bodyContains: string, timeoutMs: number): { done: Promise<number>; cancel: () => void } {
-  const script = `while :; do if curl -sf --max-time 1 ${url} 2>/dev/null | grep -qF -- "$1"; then date +%s%N; exit 0; fi; sleep 0.02; done`;
-  const child = spawn('nsenter', [`--net=${nsPath(ns)}`, '--', 'sh', '-c', script, 'curl-loop', bodyContains], {
+  const child = spawn('nsenter', [`--net=${nsPath(ns)}`, '--', 'sh', '-c', CURL_LOOP, 'curl-loop', bodyContains, url], {
     stdio: ['ignore', 'pipe', 'ignore'],
     detached: true,
   });
