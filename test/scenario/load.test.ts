@@ -50,7 +50,10 @@ describe('loadScenario', () => {
     const s = await loadScenario(join(ROOT, 'scenarios', 'metallb-evpn.yaml'));
     expect(s.lab.name).toBe('singlecluster');
     expect(s.mode).toBe('evpn');
-    expect(s.steps.length).toBeGreaterThan(3);
+    expect(s.steps.map((st) => st.kind)).toEqual(['checks', 'checks', 'checks']);
+    const checks = s.steps.flatMap((st) => (st.kind === 'checks' ? st.checks : []));
+    expect(checks.map((c) => c.kind)).toEqual(expect.arrayContaining(['bgp-session', 'k8s-status', 'evpn-route', 'kernel-route', 'bgp-route', 'http']));
+    expect(checks.filter((c) => c.kind === 'http' && (c.params as { isolated?: boolean }).isolated).length).toBe(4);
     expect(s.manifestsByFile.size).toBe(5);
   });
 
