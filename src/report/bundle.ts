@@ -4,6 +4,7 @@
 // It is written while something is already broken, so it must finish in seconds even when a
 // daemon hangs: commands run a few at a time, each with a timeout, under one overall
 // deadline, and a command that fails writes its error into its file instead of aborting.
+import { mapLimit } from '../proc/limit.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { BundleExtra, ExecResult, Runtime, Target } from '../runtime/runtime.ts';
@@ -160,17 +161,6 @@ interface Job {
   readonly run: (signal: AbortSignal) => Promise<{ text: string; ok: boolean }>;
 }
 
-async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-}
-
 function mdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -291,7 +281,7 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   );
 
   const hung = new Map<string, string>();
-  await runPool(jobs, options.concurrency ?? 8, async (job) => {
+  await mapLimit(jobs, options.concurrency ?? 8, async (job) => {
     const t0 = performance.now();
     let status: BundleEntryStatus;
     let text: string;

@@ -13,7 +13,7 @@ import { writeBundle } from '../report/bundle.ts';
 import type { CheckResult, PhaseResult, RunResult, TimelineEvent } from '../report/result.ts';
 import { createRuntime, type RuntimeKind } from '../runtime/create.ts';
 import type { Fault, Runtime, SessionState, ServiceState, Target } from '../runtime/runtime.ts';
-import { mapLimit } from '../runtime/netns/netops.ts';
+import { mapLimit } from '../proc/limit.ts';
 import type { FaultEntry } from './schema.ts';
 import type { Scenario, Step } from './load.ts';
 import { LabResolver } from './resolver.ts';

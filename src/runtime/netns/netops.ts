@@ -2,6 +2,7 @@
 // process per command, because process start-up dominates bring-up time on two cores.
 import { run, type RunResult } from '../../proc/run.ts';
 import type { Batches } from './plan.ts';
+import { mapLimit } from '../../proc/limit.ts';
 
 export const NETNS_DIR = '/run/netns';
 
@@ -34,39 +35,10 @@ export async function listNamespaces(): Promise<string[]> {
   return (JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name);
 }
 
-/** Runs tasks with at most `limit` in flight; rejects with the first failure after all settle. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let firstError: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (e) {
-        firstError ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (firstError !== undefined) throw firstError;
-  return results;
-}
-
 export async function runBatches(batches: Batches, concurrency = 4): Promise<void> {
   await mapLimit([...batches.entries()], concurrency, ([ns, lines]) => ipBatch(ns, lines));
 }
 
 export async function applySysctls(sysctls: Map<string, string[]>, concurrency = 4): Promise<void> {
   await mapLimit([...sysctls.entries()], concurrency, ([ns, values]) => run(inNs(ns, ['sysctl', '-q', '-w', ...values])));
-}
-
-/** Pids of processes whose network namespace is `ns`. */
-export async function pidsInNamespace(ns: string): Promise<number[]> {
-  const r = await run(['ip', 'netns', 'pids', ns], { allowFailure: true });
-  return r.stdout
-    .split('\n')
-    .map((x) => Number(x.trim()))
-    .filter((x) => Number.isInteger(x) && x > 0);
 }

@@ -17,7 +17,8 @@ import type {
 import { Endpoint } from './endpoints.ts';
 import { FrrRouter } from './frr.ts';
 import { emptyLedger, isSameProcess, Ledger } from './ledger.ts';
-import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, mapLimit, runBatches } from './netops.ts';
+import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, runBatches } from './netops.ts';
+import { mapLimit } from '../../proc/limit.ts';
 import { instanceNames, type InstanceNames } from './names.ts';
 import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
