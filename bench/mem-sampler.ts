@@ -7,7 +7,7 @@
 // benchmark's own CPU time nor in its event loop. Pure helpers are exported for reuse.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { OWNER_ENV } from '../src/runtime/netns/frr.ts';
+import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
 
 export type ProcKind = 'frr' | 'holder' | 'endpoint' | 'other';
 

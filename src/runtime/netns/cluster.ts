@@ -15,7 +15,7 @@ import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
 import type { ClusterNodePlan } from './plan.ts';
-import { l3vniDeviceLines } from './plan.ts';
+import { FORWARDING, l3vniDeviceLines } from './plan.ts';
 import type { NetnsRuntime } from './runtime.ts';
 import { Endpoint } from './endpoints.ts';
 import { applySysctls, createNamespaces, ipBatch } from './netops.ts';
@@ -36,7 +36,6 @@ export interface RealisedNode {
 }
 
 const ENDPOINT_PORT = 8090;
-const FORWARDING = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.forwarding=1', 'net.ipv6.conf.all.forwarding=1'];
 
 function emptyRealised(): RealisedNode {
   return { underlay: [], vrfs: [], passthrough: false, parkedVrfs: [], peConfig: '', speakerConfig: '', serviceIPs: [] };

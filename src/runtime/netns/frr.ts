@@ -2,18 +2,17 @@
 // with VRFs use FRR's netns VRF backend: zebra runs with `-n` inside a private mount namespace
 // whose /run/netns shows ONLY that router's VRF namespaces. If every zebra saw every namespace,
 // a leaf's zebra would bind its L3VNI to another router's VXLAN device.
-import { spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
 import { run, type RunResult } from '../../proc/run.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
 import { processStartTime, type Ledger } from './ledger.ts';
+import { OWNER_ENV, spawnOwned } from './daemon.ts';
 import { nsPath, NETNS_DIR } from './netops.ts';
 import { FRR_CONF_ROOT, type InstanceNames } from './names.ts';
 
 export const FRR_BIN = '/usr/lib/frr';
-export const OWNER_ENV = 'PELAB_OWNER';
 
 export interface FrrRouterSpec {
   readonly hostname: string;
@@ -137,17 +136,14 @@ export class FrrRouter {
   private async startHolder(): Promise<void> {
     // A sleeping process that owns the router's mount and UTS namespaces, so zebra and bgpd can
     // both join them (they must share the same /run/netns view).
-    const child = spawn(
-      'nsenter',
-      [`--net=${nsPath(this.spec.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'],
-      { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_ENV]: this.owner } },
+    const pid = await spawnOwned(
+      this.spec.ns,
+      ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'],
+      `${this.instance} namespace holder`,
+      this.ledger,
+      this.owner,
     );
-    child.unref();
-    const pid = child.pid;
-    if (pid === undefined) throw new LabBuildError(`could not start the namespace holder for ${this.instance}`);
     this.holderPid = pid;
-    const startTime = await eventuallyValue(async () => processStartTime(pid), { timeoutMs: 2000, intervalMs: 5, what: `holder of ${this.instance}` });
-    this.ledger.addProcess({ pid, startTime, label: `${this.instance} namespace holder` });
     // nsenter and unshare exec in place; the holder is ready once the pid runs `sleep`.
     await eventuallyValue(
       async () => {

@@ -49,6 +49,7 @@ export function instanceNames(instance: string): InstanceNames {
   const prefix = prefixOf(instance);
   const dir = join(RUN_ROOT, instance);
   const ns = (node: string): string => `${prefix}${node}`;
+  const frrInstance = (n: string): string => n.replace(/\./g, '_');
   return {
     instance,
     prefix,
@@ -58,9 +59,9 @@ export function instanceNames(instance: string): InstanceNames {
     vrfNs: (router, vrf) => `${ns(router)}.${vrf}`,
     peNs: (node) => `${ns(node)}.pe`,
     // FRR forbids dots in a pathspace; instance names cannot contain "_", so the prefix stays unambiguous.
-    frrInstance: (n) => n.replace(/\./g, '_'),
-    frrRunDir: (n) => join(FRR_RUN_ROOT, n.replace(/\./g, '_')),
-    frrConfDir: (n) => join(FRR_CONF_ROOT, n.replace(/\./g, '_')),
+    frrInstance,
+    frrRunDir: (n) => join(FRR_RUN_ROOT, frrInstance(n)),
+    frrConfDir: (n) => join(FRR_CONF_ROOT, frrInstance(n)),
     vrfView: (n) => join(dir, 'vrf-views', n),
     nodeDir: (n) => join(dir, 'nodes', n),
   };

@@ -70,7 +70,8 @@ function push(batches: Batches, ns: string, ...lines: string[]): void {
   batches.set(ns, list);
 }
 
-const FORWARDING = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.forwarding=1', 'net.ipv6.conf.all.forwarding=1'];
+/** Routers, PEs and their VRF namespaces forward; hosts and switches do not. */
+export const FORWARDING = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.forwarding=1', 'net.ipv6.conf.all.forwarding=1'];
 
 /** `ip -batch` lines that build an L3VNI's VXLAN device and bridge (run in the router ns, then the VRF ns). */
 export function l3vniDeviceLines(vni: number, vtep: string, routerMac: string, vrfNs: string, names?: { bridge?: string; vxlan?: string }) {

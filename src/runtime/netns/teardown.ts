@@ -8,7 +8,7 @@ import { eventuallyValue } from '../../proc/wait.ts';
 import { isSameProcess, Ledger } from './ledger.ts';
 import { deleteNamespaces, listNamespaces, nsPath } from './netops.ts';
 import { FRR_CONF_ROOT, FRR_RUN_ROOT, frrPrefixOf, instanceNames } from './names.ts';
-import { OWNER_ENV } from './frr.ts';
+import { OWNER_ENV } from './daemon.ts';
 
 /**
  * One pass over /proc: processes marked with the instance's owner variable, or living in one of
