@@ -1,9 +1,10 @@
 // Shared CLI option handling: labs, instances, runtimes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../errors.ts';
-import { loadLab, labPath } from '../lab/load.ts';
+import { DEFAULT_LAB, loadLab, labPath } from '../lab/load.ts';
 import type { Lab } from '../lab/model.ts';
-import type { RuntimeKind } from '../runtime/create.ts';
+import { isRuntimeKind, RUNTIME_KINDS } from '../runtime/registry.ts';
+import type { RuntimeKind } from '../runtime/runtime.ts';
 
 import { REPO_ROOT } from '../paths.ts';
 
@@ -19,10 +20,10 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 export function runtimeKind(value: string | undefined): RuntimeKind {
   const v = value ?? process.env.PELAB_RUNTIME ?? 'netns';
-  if (v !== 'netns' && v !== 'kind') throw new InputError('command line', '--runtime', `netns or kind (got "${v}")`);
+  if (!isRuntimeKind(v)) throw new InputError('command line', '--runtime', `${RUNTIME_KINDS.join(' or ')} (got "${v}")`);
   return v;
 }
 
 export async function labFromOption(value: string | undefined): Promise<Lab> {
-  return loadLab(labPath(value ?? 'singlecluster', REPO_ROOT));
+  return loadLab(labPath(value ?? DEFAULT_LAB, REPO_ROOT));
 }

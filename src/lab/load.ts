@@ -33,6 +33,9 @@ export async function loadLab(path: string): Promise<Lab> {
   return labFromDocument(await readSingleYamlDocument(resolve(path)));
 }
 
+/** The lab commands use when none is given. */
+export const DEFAULT_LAB = 'singlecluster';
+
 /** Finds a lab by name under labs/ (or takes a path as is). */
 export function labPath(nameOrPath: string, root: string): string {
   return nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') ? resolve(nameOrPath) : resolve(root, 'labs', `${nameOrPath}.yaml`);

@@ -3,6 +3,9 @@
 import type { Lab } from '../lab/model.ts';
 import type { Manifest } from '../k8s/manifest.ts';
 
+/** The runtimes pelab has (src/runtime/registry.ts maps each to its provider). */
+export type RuntimeKind = 'netns' | 'kind';
+
 /**
  * Where a command or FRR query runs.
  * - router/host: a fabric node of the lab (spine, leafA, hostA_red, ...).
@@ -44,7 +47,7 @@ export interface NodeStatus {
 
 export interface LabStatus {
   readonly lab: string;
-  readonly runtime: 'netns' | 'kind';
+  readonly runtime: RuntimeKind;
   readonly up: boolean;
   readonly nodes: readonly NodeStatus[];
   /** Manifests currently applied, by kind/namespace/name. */
@@ -75,7 +78,7 @@ export interface ServiceState {
 }
 
 export interface Runtime {
-  readonly kind: 'netns' | 'kind';
+  readonly kind: RuntimeKind;
   readonly lab: Lab;
   /** The lab's instance name: prefixes every object the runtime creates. */
   readonly instance: string;
@@ -83,6 +86,8 @@ export interface Runtime {
   up(options?: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void }): Promise<void>;
   down(): Promise<void>;
   status(): Promise<LabStatus>;
+  /** True when a complete instance is already running, so `pelab run` reuses it. Absent: never reused. */
+  isUp?(): boolean;
 
   exec(target: Target, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /**
@@ -90,11 +95,18 @@ export interface Runtime {
    * parsing is the caller's (checks parse through src/checks/parse/*).
    */
   vtysh(target: Target, command: string): Promise<string>;
+  /**
+   * A user's command for `pelab exec` as it must run on the target, e.g. `vtysh` pointed at the
+   * target's own FRR where several share a machine. Absent: the command runs as given.
+   */
+  userCommand?(target: Target, argv: readonly string[]): readonly string[];
   readFile(target: Target, path: string): Promise<string>;
 
   apply(manifests: readonly Manifest[]): Promise<ApplyResult>;
   delete(manifests: readonly Manifest[]): Promise<ApplyResult>;
   fault(fault: Fault): Promise<void>;
+  /** The Kubernetes objects applied now (their bodies), for `pelab dump`. */
+  appliedManifests(): readonly Record<string, unknown>[];
 
   /** The cluster API's view: frr-k8s BGPSessionStates and Service external IPs. */
   sessionStates(): Promise<readonly SessionState[]>;

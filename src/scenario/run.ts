@@ -11,8 +11,8 @@ import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import type { Reporter } from '../report/console.ts';
 import { writeBundle } from '../report/bundle.ts';
 import type { CheckResult, PhaseResult, RunResult, TimelineEvent } from '../report/result.ts';
-import { createRuntime, type RuntimeKind } from '../runtime/create.ts';
-import type { Fault, Runtime, SessionState, ServiceState, Target } from '../runtime/runtime.ts';
+import { createRuntime, providerOf } from '../runtime/registry.ts';
+import type { Fault, Runtime, RuntimeKind, SessionState, ServiceState, Target } from '../runtime/runtime.ts';
 import { mapLimit } from '../proc/limit.ts';
 import type { FaultEntry } from './schema.ts';
 import type { Scenario, Step } from './load.ts';
@@ -134,7 +134,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let reused = false;
   let bundle: string | undefined;
   try {
-    reused = 'isUp' in rt && typeof rt.isUp === 'function' && (rt.isUp as () => boolean)();
+    reused = rt.isUp?.() ?? false;
     if (reused) mark(`reusing running lab ${rt.instance}`);
     else await phase('up', () => rt.up({ ...(options.signal ? { signal: options.signal } : {}), onPhase: (n, ms) => mark(`up: ${n} (${ms} ms)`) }));
     if (scenario.manifests.length > 0) await phase('apply manifests', () => applyFiles(scenario.manifests, 'apply'));
@@ -236,8 +236,9 @@ async function dryRunScenario(scenario: Scenario, options: RunScenarioOptions): 
   const startedAt = new Date().toISOString();
   const out = options.out ?? process.stdout;
   const say = (line: string): void => void out.write(`${line}\n`);
-  const rt = await createRuntime(options.runtime, scenario.lab, { ...(options.instance ? { instance: options.instance } : {}), dryRun: true, out });
-  // Only a runtime that dry-runs itself may be called: the netns runtime would act for real.
+  const provider = await providerOf(options.runtime);
+  const rt = await provider.create(scenario.lab, { ...(options.instance ? { instance: options.instance } : {}), ...(provider.canDryRun ? { dryRun: true, out } : {}) });
+  // Only a runtime that dry-runs itself may be called: one without a dry run would act for real.
   const live = rt.dryRun === true;
   const signal = options.signal ?? new AbortController().signal;
   const resolver = new LabResolver(scenario.lab);

@@ -108,6 +108,7 @@ export function fixtureRuntime(options: {
     lab,
     instance: 'pelabt-chk-fixture',
     calls,
+    appliedManifests: () => [],
     async vtysh(target: Target, command: string): Promise<string> {
       calls.push(`vtysh ${JSON.stringify(target)} ${command}`);
       await wait();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadManifestFiles } from '../../src/k8s/load.ts';
-import { createRuntime } from '../../src/runtime/create.ts';
+import { createRuntime } from '../../src/runtime/registry.ts';
 import { formatStep, quoteArgv } from '../../src/runtime/kind/dry-run.ts';
 import { KindRuntime } from '../../src/runtime/kind/runtime.ts';
 import { repoLab, repoRoot } from '../lab/helpers.ts';

@@ -95,6 +95,9 @@ export class FakeRuntime implements Runtime {
     throw new Error('fake runtime: delete is not used by reports');
   }
   async fault(): Promise<void> {}
+  appliedManifests(): readonly Record<string, unknown>[] {
+    return [];
+  }
   async sessionStates() {
     return [];
   }

@@ -1,23 +1,20 @@
-// pelab dump: the failure bundle, on demand, for a lab that is up (netns, or kind with
-// --runtime kind). With --dry-run (kind) it prints every command the bundle would run instead.
+// pelab dump: the failure bundle, on demand, for a lab that is up on any runtime. With --dry-run
+// (where the runtime can) it prints every command the bundle would run instead.
 import { stringify } from 'yaml';
 import { bundleVrfs, describeTarget, FRR_COMMANDS, KERNEL_COMMANDS, targetDir, writeBundle } from '../../report/bundle.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { parse } from '../args.ts';
-import { attachKind, attachNetns, runningInstance } from '../instance.ts';
-import { RUNTIME_OPTIONS, runtimeAndDryRun } from './lifecycle.ts';
+import { attach, RUNTIME_OPTIONS } from './lifecycle.ts';
 
 export async function dump(argv: string[]): Promise<number> {
   const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, out: { type: 'string' }, ...RUNTIME_OPTIONS });
-  const { kind, dryRun } = runtimeAndDryRun(values);
-  const instance = await runningInstance(values.name, values.lab, { runtime: kind, dryRun });
-  const rt = kind === 'netns' ? await attachNetns(instance) : await attachKind(instance, { lab: values.lab, dryRun });
+  const rt = await attach(values);
   const dir = values.out ?? `out/dumps/${rt.instance}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  if (rt.kind === 'kind' && rt.dryRun) {
+  if (rt.dryRun) {
     await describeBundle(rt, dir);
     return 0;
   }
-  const applied = rt.kind === 'netns' ? rt.ledger.data.applied.map((a) => a.manifest.body) : rt.appliedManifests();
+  const applied = rt.appliedManifests();
   const started = performance.now();
   const path = await writeBundle(rt, dir, { manifests: applied.map((body) => stringify(body)).join('---\n') });
   process.stdout.write(`wrote ${path} in ${Math.round(performance.now() - started)} ms\n`);

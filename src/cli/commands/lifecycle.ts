@@ -1,15 +1,12 @@
 // pelab up | down | status | exec | apply | delete: the lab as a thing you keep around to poke at.
-// On netns (the default) a lab is found by its ledger; on kind (--runtime kind or PELAB_RUNTIME)
-// by its work directory `.pelab/kind/<instance>/`. With --dry-run (kind only) every command
-// prints what it would do instead.
+// The runtime (--runtime or PELAB_RUNTIME, default netns) finds and attaches instances; with
+// --dry-run (where the runtime can) every command prints what it would do instead.
 import { InputError } from '../../errors.ts';
 import { loadManifestFiles } from '../../k8s/load.ts';
-import { createRuntime, type RuntimeKind } from '../../runtime/create.ts';
-import { NetnsRuntime } from '../../runtime/netns/runtime.ts';
-import { leftoverInstances, teardownInstance } from '../../runtime/netns/teardown.ts';
-import type { LabStatus, Runtime } from '../../runtime/runtime.ts';
+import { createRuntime, dryRunKinds, providerOf } from '../../runtime/registry.ts';
+import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
 import { labFromOption, parse, runtimeKind } from '../args.ts';
-import { attachKind, attachNetns, kindInstances, parseTarget, runningInstance } from '../instance.ts';
+import { attachInstance, parseTarget, runningInstance } from '../instance.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
 
 /** The options every lifecycle command takes to pick the runtime. */
@@ -19,22 +16,21 @@ export const RUNTIME_OPTIONS = {
 } as const;
 
 /** The runtime kind of a command line, and whether it is a dry run (which only kind can do). */
-export function runtimeAndDryRun(values: { runtime?: string | undefined; 'dry-run'?: boolean | undefined }): { kind: RuntimeKind; dryRun: boolean } {
+export async function runtimeAndDryRun(values: { runtime?: string | undefined; 'dry-run'?: boolean | undefined }): Promise<{ kind: RuntimeKind; dryRun: boolean }> {
   const kind = runtimeKind(values.runtime);
   const dryRun = values['dry-run'] ?? false;
-  if (dryRun && kind !== 'kind') throw new InputError('command line', '--dry-run', 'only with --runtime kind: the netns runtime has no dry run');
+  if (dryRun && !(await providerOf(kind)).canDryRun) {
+    throw new InputError('command line', '--dry-run', `only with --runtime ${(await dryRunKinds()).join(' or ')}: the ${kind} runtime has no dry run`);
+  }
   return { kind, dryRun };
 }
 
+type InstanceValues = { name?: string | undefined; lab?: string | undefined; runtime?: string | undefined; 'dry-run'?: boolean | undefined };
+
 /** The lab instance a command is about, attached on its runtime. */
-async function attach(
-  values: { name?: string | undefined; lab?: string | undefined; runtime?: string | undefined; 'dry-run'?: boolean | undefined },
-  out?: NodeJS.WritableStream,
-): Promise<Runtime> {
-  const { kind, dryRun } = runtimeAndDryRun(values);
-  const instance = await runningInstance(values.name, values.lab, { runtime: kind, dryRun });
-  if (kind === 'netns') return attachNetns(instance);
-  return attachKind(instance, { lab: values.lab, dryRun, ...(out ? { out } : {}) });
+export async function attach(values: InstanceValues, out?: NodeJS.WritableStream): Promise<Runtime> {
+  const { kind, dryRun } = await runtimeAndDryRun(values);
+  return attachInstance({ name: values.name, lab: values.lab, runtime: kind, dryRun }, out);
 }
 
 function dryRunNote(rt: Runtime, what: string): void {
@@ -47,7 +43,7 @@ export async function up(argv: string[]): Promise<number> {
     name: { type: 'string' },
     ...RUNTIME_OPTIONS,
   });
-  const { kind, dryRun } = runtimeAndDryRun(values);
+  const { kind, dryRun } = await runtimeAndDryRun(values);
   const lab = await labFromOption(values.lab ?? positionals[0]);
   const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun });
   const started = performance.now();
@@ -61,23 +57,14 @@ export async function up(argv: string[]): Promise<number> {
 
 export async function down(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, all: { type: 'boolean' }, ...RUNTIME_OPTIONS });
-  const { kind, dryRun } = runtimeAndDryRun(values);
-  const name = values.name ?? positionals[0];
-  if (kind === 'kind') {
-    const names = values.all ? kindInstances() : [await runningInstance(name, values.lab, { runtime: kind, dryRun })];
-    for (const instance of names) {
-      const rt = await attachKind(instance, { lab: values.lab, dryRun });
-      const started = performance.now();
-      await rt.down();
-      if (rt.dryRun) dryRunNote(rt, 'removed');
-      else process.stdout.write(`lab ${instance} removed from kind in ${Math.round(performance.now() - started)} ms\n`);
-    }
-    return 0;
-  }
-  const names = values.all ? await leftoverInstances() : [await runningInstance(name, values.lab)];
+  const { kind, dryRun } = await runtimeAndDryRun(values);
+  const provider = await providerOf(kind);
+  const names = values.all ? await provider.list() : [await runningInstance({ name: values.name ?? positionals[0], lab: values.lab, runtime: kind, dryRun })];
+  const lab = values.lab !== undefined ? await labFromOption(values.lab) : undefined;
   for (const instance of names) {
-    const r = await teardownInstance(instance);
-    process.stdout.write(`lab ${instance} removed: ${r.namespaces} namespaces, ${r.killed} processes, ${r.mounts} mounts in ${r.ms} ms\n`);
+    const r = await provider.destroy(instance, { dryRun, ...(lab ? { lab } : {}) });
+    if (r.dryRun) process.stdout.write(`dry run: nothing was removed; the above is what pelab would do for instance ${instance} on ${kind}\n`);
+    else process.stdout.write(`lab ${instance} removed from ${kind}: ${r.detail} in ${r.ms} ms\n`);
   }
   return 0;
 }
@@ -109,9 +96,7 @@ export async function exec(argv: string[]): Promise<number> {
   if (positionals.length !== 1 || command.length === 0) throw new InputError('command line', 'exec', usage);
   const rt = await attach(values);
   const target = parseTarget(rt.lab, positionals[0]!);
-  // netns: `vtysh` means this node's FRR, which lives in its own pathspace. kind: each FRR has
-  // its own container (or pod), where plain vtysh is the right one.
-  const argvFinal = rt instanceof NetnsRuntime && command[0] === 'vtysh' && target.kind !== 'host' ? ['vtysh', '-N', rt.frrInstanceOf(target), ...command.slice(1)] : command;
+  const argvFinal = rt.userCommand?.(target, command) ?? command;
   const r = await rt.exec(target, argvFinal, values.vrf ? { vrf: values.vrf } : {});
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);

@@ -207,6 +207,15 @@ export class NetnsRuntime implements Runtime {
     return r.stdout;
   }
 
+  /** `vtysh` means the target's FRR, which lives in its own pathspace. */
+  userCommand(target: Target, argv: readonly string[]): readonly string[] {
+    return argv[0] === 'vtysh' && target.kind !== 'host' ? ['vtysh', '-N', this.frrInstanceOf(target), ...argv.slice(1)] : argv;
+  }
+
+  appliedManifests(): readonly Record<string, unknown>[] {
+    return this.ledger.data.applied.map((a) => a.manifest.body);
+  }
+
   async readFile(_target: Target, path: string): Promise<string> {
     return readFileSync(path, 'utf8');
   }
