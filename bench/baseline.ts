@@ -17,7 +17,7 @@ import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
 import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';
 import { FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
-import { VtyClient } from './vty.ts';
+import { VtyClient, vtySocketPath } from '../src/runtime/netns/vty.ts';
 
 const ENDPOINT_SERVER = join(import.meta.dirname, '..', 'src', 'runtime', 'netns', 'endpoint-server.mjs');
 
@@ -115,7 +115,7 @@ async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: Node
   const vrfs = r.vrfs.length > 0 ? new Map(r.vrfs.map((v) => [v.name, v.ns])) : undefined;
   await startFrr({ ns: r.ns, pathspace: r.instance, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
   if (vrfs) {
-    const zebra = VtyClient.forDaemon(r.instance, 'zebra');
+    const zebra = new VtyClient(vtySocketPath(r.instance, 'zebra'));
     try {
       await until(`VRFs in ${r.instance}'s zebra`, async () => {
         const text = (await zebra.command('show vrf')).text;

@@ -8,7 +8,6 @@ import { kindOf, ownerOf, parseRollup, parseStat } from '../../bench/mem-sampler
 import { establishedPeers, expectedDynamicPeers, probeDone, type RouterProbe } from '../../bench/probes.ts';
 import { formatTable, groupBySection, median, summarize, type Metric } from '../../bench/stats.ts';
 import { categoryOf } from '../../bench/trace.ts';
-import { takeAnswer } from '../../bench/vty.ts';
 
 const fixture = (name: string): string => readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'frr', name), 'utf8');
 
@@ -35,20 +34,6 @@ describe('statistics', () => {
     expect(lines[0]).toMatch(/^metric\s+target\s+median\s+min\s+max\s+n\s+verdict$/);
     expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['[one]', 'a', 'c', '[two]', 'b']);
     expect(lines.find((l) => l.trim().startsWith('c'))).toMatch(/3\.00 s/);
-  });
-});
-
-describe('vtysh socket framing', () => {
-  it('splits an answer at three NULs and the return code', () => {
-    const buf = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0, 0, 0, 0]), Buffer.from('next')]);
-    const got = takeAnswer(buf);
-    expect(got?.answer).toEqual({ text: '{"a":1}\n', code: 0 });
-    expect(got?.rest.toString()).toBe('next');
-  });
-
-  it('waits for the return code byte', () => {
-    expect(takeAnswer(Buffer.concat([Buffer.from('x'), Buffer.from([0, 0, 0])]))).toBeUndefined();
-    expect(takeAnswer(Buffer.from('partial output'))).toBeUndefined();
   });
 });
 

@@ -11,6 +11,7 @@ import { processStartTime, type Ledger } from './ledger.ts';
 import { OWNER_ENV, spawnOwned } from './daemon.ts';
 import { nsPath, NETNS_DIR } from './netops.ts';
 import { FRR_CONF_ROOT, type InstanceNames } from './names.ts';
+import { VtyClient, vtySocketPath } from './vty.ts';
 
 export const FRR_BIN = '/usr/lib/frr';
 
@@ -207,13 +208,19 @@ export class FrrRouter {
     if (r.exitCode !== 0) throw new LabBuildError(`frr-reload of ${this.instance} failed:\n${(r.stdout + r.stderr).trim().slice(-2000)}`);
   }
 
+  /** Polls zebra over its vty socket: a vtysh process per attempt cost ~60 ms of CPU each. */
   async waitForVrfs(vrfs: readonly string[], timeoutMs = 10_000): Promise<void> {
-    await eventuallyValue(
-      async () => {
-        const r = await this.vtysh(['show vrf']);
-        return vrfs.every((v) => new RegExp(`^vrf ${v} id`, 'm').test(r.stdout)) || undefined;
-      },
-      { timeoutMs, intervalMs: 50, what: `VRFs ${vrfs.join(', ')} in ${this.instance}'s zebra` },
-    );
+    const zebra = new VtyClient(vtySocketPath(this.instance, 'zebra'));
+    try {
+      await eventuallyValue(
+        async () => {
+          const { text } = await zebra.command('show vrf');
+          return vrfs.every((v) => new RegExp(`^vrf ${v} id`, 'm').test(text)) || undefined;
+        },
+        { timeoutMs, intervalMs: 20, what: `VRFs ${vrfs.join(', ')} in ${this.instance}'s zebra` },
+      );
+    } finally {
+      zebra.close();
+    }
   }
 }

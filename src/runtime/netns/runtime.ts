@@ -23,6 +23,7 @@ import { instanceNames, type InstanceNames } from './names.ts';
 import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { teardownInstance } from './teardown.ts';
+import { daemonFor, isSuccessCode, VtyPool } from './vty.ts';
 import { ClusterEmulator, type RealisedNode } from './cluster.ts';
 
 /**
@@ -47,6 +48,8 @@ export class NetnsRuntime implements Runtime {
   private readonly concurrency: number;
   private ledgerCache: Ledger | undefined;
   private readonly cluster: ClusterEmulator;
+  /** Connections to the daemons' vty sockets, for `show` queries (checks poll through these). */
+  private readonly vty = new VtyPool();
 
   constructor(lab: Lab, options: NetnsRuntimeOptions = {}) {
     this.lab = lab;
@@ -145,6 +148,7 @@ export class NetnsRuntime implements Runtime {
   }
 
   async down(): Promise<void> {
+    this.vty.close();
     await teardownInstance(this.instance);
     this.ledgerCache = undefined;
   }
@@ -201,9 +205,21 @@ export class NetnsRuntime implements Runtime {
     return r;
   }
 
+  /**
+   * A `show` command one daemon answers goes over that daemon's vty socket (the same text vtysh
+   * would print, without a process per query); anything else, e.g. `show running-config`, which
+   * vtysh merges from every daemon, runs through vtysh.
+   */
   async vtysh(target: Target, command: string): Promise<string> {
-    const r = await run(['vtysh', '-N', this.frrInstanceOf(target), '-c', command], { allowFailure: true, timeoutMs: 10_000 });
-    if (r.exitCode !== 0) throw new Error(`vtysh on ${this.frrInstanceOf(target)} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
+    const pathspace = this.frrInstanceOf(target);
+    const daemon = daemonFor(command);
+    if (daemon) {
+      const a = await this.vty.client(pathspace, daemon).command(command, 10_000);
+      if (!isSuccessCode(a.code)) throw new Error(`vtysh on ${pathspace} failed (${daemon} answered code ${a.code}): ${a.text.trim()}`);
+      return a.text;
+    }
+    const r = await run(['vtysh', '-N', pathspace, '-c', command], { allowFailure: true, timeoutMs: 10_000 });
+    if (r.exitCode !== 0) throw new Error(`vtysh on ${pathspace} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   }
 
@@ -299,6 +315,7 @@ export class NetnsRuntime implements Runtime {
   /** Kills a router's daemons and holder (the namespaces stay). */
   async stopFrr(ns: string): Promise<void> {
     const instance = this.names.frrInstance(ns);
+    this.vty.forget(instance);
     const procs = this.ledger.data.processes.filter((p) => p.label.startsWith(`${instance} `) && !p.label.endsWith('http endpoint'));
     for (const p of procs) {
       if (isSameProcess(p)) {
