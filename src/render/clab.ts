@@ -8,15 +8,13 @@ import type { Lab } from '../lab/model.ts';
 import { hostSetupCommands, shellJoin } from './host-setup.ts';
 import { assertKindNodeNames } from './kind-config.ts';
 
-/** FRR image of the upstream lab. */
-export const DEFAULT_ROUTER_IMAGE = 'quay.io/frrouting/frr:10.6.0';
-/** An HTTP endpoint whose /clientip shows the source address the server saw (no SNAT check). */
-export const DEFAULT_HOST_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
+/** agnhost's HTTP server: /clientip shows the source address the server saw (no SNAT check). */
 export const DEFAULT_HOST_CMD = 'netexec --http-port=8090';
 
 export interface ClabOptions {
-  readonly routerImage?: string;
-  readonly hostImage?: string;
+  /** Images come from the kind runtime's artifact table (runtime/kind/artifacts.ts), the one place they are pinned. */
+  readonly routerImage: string;
+  readonly hostImage: string;
   readonly hostCmd?: string;
   /** kind config path, relative to the topology file's directory. */
   readonly kindConfigPath?: string;
@@ -114,7 +112,7 @@ export function clusterNodeSetupCommands(lab: Lab, nodeName: string): string[][]
   ]);
 }
 
-export function renderClabTopology(lab: Lab, options: ClabOptions = {}): ClabTopology {
+export function renderClabTopology(lab: Lab, options: ClabOptions): ClabTopology {
   const nodes: Record<string, ClabNode> = {};
   const links: { endpoints: [string, string] }[] = [];
   // The k8s-kind node takes the cluster's name, which the lab file does not keep apart from
@@ -129,7 +127,7 @@ export function renderClabTopology(lab: Lab, options: ClabOptions = {}): ClabTop
     const files = routerFiles(r.name);
     add(r.name, {
       kind: 'linux',
-      image: options.routerImage ?? DEFAULT_ROUTER_IMAGE,
+      image: options.routerImage,
       binds: [`${files.frrConf}:/etc/frr/frr.conf`, `${files.daemons}:/etc/frr/daemons`],
       ...exec(routerSetupCommands(lab, r.name)),
     });
@@ -137,7 +135,7 @@ export function renderClabTopology(lab: Lab, options: ClabOptions = {}): ClabTop
   for (const h of lab.hosts) {
     add(h.name, {
       kind: 'linux',
-      image: options.hostImage ?? DEFAULT_HOST_IMAGE,
+      image: options.hostImage,
       cmd: options.hostCmd ?? DEFAULT_HOST_CMD,
       ...exec(hostSetupCommands(lab, h.name, { deleteExistingDefault: true })),
     });
@@ -166,7 +164,7 @@ export function renderClabTopology(lab: Lab, options: ClabOptions = {}): ClabTop
 }
 
 /** YAML text of the topology; link endpoints in flow style, as containerlab's docs write them. */
-export function renderClabTopologyYaml(lab: Lab, options: ClabOptions = {}, header: readonly string[] = []): string {
+export function renderClabTopologyYaml(lab: Lab, options: ClabOptions, header: readonly string[] = []): string {
   const doc = new Document(renderClabTopology(lab, options));
   visit(doc, {
     Pair(_, pair) {

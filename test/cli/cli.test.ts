@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateCheck } from '../../src/checks/run-check.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { PINNED_CHARTS } from '../../src/runtime/kind/plan.ts';
+import { PINNED } from '../../src/runtime/kind/artifacts.ts';
 import { repoRoot } from '../lab/helpers.ts';
 
 const PELAB = resolve(repoRoot, 'bin', 'pelab');
@@ -43,8 +43,9 @@ describe('pelab run --runtime kind --dry-run', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stdout).toContain('  $ containerlab deploy --reconfigure -t ');
-    for (const c of Object.values(PINNED_CHARTS)) {
-      expect(r.stdout).toContain(`  $ helm upgrade --install ${c.release} ${c.chart} --repo ${c.repo} --version ${c.version} --namespace ${c.namespace} `);
+    for (const c of Object.values(PINNED.charts)) {
+      const chart = c.source.type === 'repo' ? `${c.source.chart} --repo ${c.source.repo} --version ${c.source.version}` : c.source.type === 'git' ? `\\S+/charts/openperouter/${c.source.path}` : c.source.path;
+      expect(r.stdout).toMatch(new RegExp(`  \\$ helm upgrade --install ${c.release} ${chart} --namespace ${c.namespace} `));
     }
     const scenario = await loadScenario(resolve(repoRoot, 'scenarios', 'metallb-evpn.yaml'));
     const manifests = scenario.manifests.flatMap((f) => scenario.manifestsByFile.get(f) ?? []);

@@ -37,7 +37,7 @@ describe('dry-run up', () => {
       at = found + block.length;
     });
     expect(existsSync(dir)).toBe(false);
-    expect(phases).toEqual(['preflight', 'files', 'bridges', 'containerlab', 'kubeconfig', 'fabric', 'hosts', 'images', 'namespaces', 'frr-k8s', 'metallb', 'openperouter']);
+    expect(phases).toEqual(['preflight', 'files', 'bridges', 'containerlab', 'kubeconfig', 'fabric', 'hosts', 'images', 'charts', 'namespaces', 'frr-k8s', 'metallb', 'node-index', 'openperouter']);
   });
 
   it('reads like commands a person can paste', async () => {
@@ -52,7 +52,7 @@ describe('dry-run up', () => {
     expect(text).toContain(`  $ kind get kubeconfig --name pe-kind > ${dir}/kubeconfig`);
     expect(text).toContain('  $ docker exec pe-kind-worker ip address replace 192.168.11.4/24 dev toswitch1');
     expect(text).toContain(
-      `  $ helm upgrade --install metallb metallb --repo https://metallb.github.io/metallb --version 0.15.3 --namespace metallb-system --create-namespace --kubeconfig ${dir}/kubeconfig --wait --timeout 10m --set frrk8s.enabled=false --set frrk8s.external=true --set frrk8s.namespace=frr-k8s-system --set speaker.frr.enabled=false --set speaker.ignoreExcludeLB=true`,
+      `  $ helm upgrade --install metallb metallb --repo https://metallb.github.io/metallb --version 0.15.3 --namespace metallb-system --create-namespace --kubeconfig ${dir}/kubeconfig --wait --timeout 10m --set controller.image.repository=quay.io/metallb/controller --set controller.image.tag=v0.15.3 --set speaker.image.repository=quay.io/metallb/speaker --set speaker.image.tag=v0.15.3 --set frrk8s.enabled=false --set frrk8s.external=true --set frrk8s.namespace=frr-k8s-system --set speaker.frr.enabled=false --set speaker.ignoreExcludeLB=true`,
     );
     expect(text).toMatch(new RegExp(`  write ${dir}/topology\\.clab\\.yaml \\(\\d+ bytes\\)`));
   });

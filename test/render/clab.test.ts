@@ -4,13 +4,16 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_HOST_IMAGE, DEFAULT_ROUTER_IMAGE, bridgePortName, clabLabName, clusterNodeSetupCommands, renderClabTopology,
+  bridgePortName, clabLabName, clusterNodeSetupCommands, renderClabTopology,
   renderClabTopologyYaml, routerFiles, routerSetupCommands, vrfTable,
 } from '../../src/render/clab.ts';
 import { kindContainerNames } from '../../src/render/kind-config.ts';
 import { parseLab } from '../../src/lab/load.ts';
 import type { Lab } from '../../src/lab/model.ts';
 import { BASE_LAB, LAB_NAMES, repoLab, repoRoot } from '../lab/helpers.ts';
+import { PINNED } from '../../src/runtime/kind/artifacts.ts';
+
+const IMAGES = { routerImage: PINNED.images.fabric.ref, hostImage: PINNED.images.host.ref };
 
 const schemaPath = resolve(repoRoot, '..', 'shared', 'upstream', 'containerlab', 'clab.schema.json');
 const clabSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { $schema: string };
@@ -36,7 +39,7 @@ describe('the containerlab schema used here', () => {
   });
 
   it('rejects what containerlab would (so passing it means something)', async () => {
-    const good = renderClabTopology(await repoLab('mini'));
+    const good = renderClabTopology(await repoLab('mini'), IMAGES);
     expect(errorsOf(good)).toBe('');
     const clone = (): Record<string, any> => structuredClone(good) as Record<string, any>;
     const badKind = clone();
@@ -57,25 +60,25 @@ describe('the containerlab schema used here', () => {
 describe.each(LAB_NAMES)('renderClabTopology: %s', (name) => {
   it('validates against containerlab\'s JSON schema, as object and as YAML text', async () => {
     const lab = await repoLab(name);
-    expect(errorsOf(renderClabTopology(lab))).toBe('');
-    const text = renderClabTopologyYaml(lab, {}, ['a header']);
+    expect(errorsOf(renderClabTopology(lab, IMAGES))).toBe('');
+    const text = renderClabTopologyYaml(lab, IMAGES, ['a header']);
     expect(text.startsWith('# a header\n')).toBe(true);
-    expect(parse(text)).toEqual(renderClabTopology(lab));
+    expect(parse(text)).toEqual(renderClabTopology(lab, IMAGES));
     expect(text).toMatch(/endpoints: \["[^"]+:[^"]+", "[^"]+:[^"]+"\]/);
   });
 
   it('has a node of the right kind for every lab object and names the lab after the cluster', async () => {
     const lab = await repoLab(name);
-    const topo = renderClabTopology(lab);
+    const topo = renderClabTopology(lab, IMAGES);
     expect(topo.name).toBe(lab.cluster?.name ?? lab.name);
     expect(topo.name).toBe(clabLabName(lab));
     const nodes = topo.topology.nodes;
     for (const r of lab.routers) {
-      expect(nodes[r.name]).toMatchObject({ kind: 'linux', image: DEFAULT_ROUTER_IMAGE });
+      expect(nodes[r.name]).toMatchObject({ kind: 'linux', image: PINNED.images.fabric.ref });
       expect(nodes[r.name]!.binds).toEqual([`${routerFiles(r.name).frrConf}:/etc/frr/frr.conf`, `${routerFiles(r.name).daemons}:/etc/frr/daemons`]);
     }
     for (const h of lab.hosts) {
-      expect(nodes[h.name]).toMatchObject({ kind: 'linux', image: DEFAULT_HOST_IMAGE, cmd: 'netexec --http-port=8090' });
+      expect(nodes[h.name]).toMatchObject({ kind: 'linux', image: PINNED.images.host.ref, cmd: 'netexec --http-port=8090' });
       expect(nodes[h.name]!.exec).toEqual([
         `ip address add ${h.address.ip}/${h.address.prefixLength} dev eth1`,
         'ip link set dev eth1 up',
@@ -99,7 +102,7 @@ describe.each(LAB_NAMES)('renderClabTopology: %s', (name) => {
 
   it('wires every link, host and switch port, each endpoint once, names within IFNAMSIZ', async () => {
     const lab = await repoLab(name);
-    const topo = renderClabTopology(lab);
+    const topo = renderClabTopology(lab, IMAGES);
     const endpoints = topo.topology.links.flatMap((l) => l.endpoints);
     expect(new Set(endpoints).size).toBe(endpoints.length);
     for (const e of endpoints) {
@@ -159,7 +162,7 @@ describe('clab details', () => {
 
   it('a lab without a cluster has no kind nodes and is named after the lab', () => {
     const lab: Lab = parseLab(BASE_LAB.slice(0, BASE_LAB.indexOf('  cluster:')), 'nocluster.yaml');
-    const topo = renderClabTopology(lab);
+    const topo = renderClabTopology(lab, IMAGES);
     expect(topo.name).toBe('t');
     expect(Object.values(topo.topology.nodes).map((n) => n.kind)).not.toContain('k8s-kind');
     expect(errorsOf(topo)).toBe('');
@@ -167,12 +170,12 @@ describe('clab details', () => {
 
   it('refuses cluster node names kind would not give its containers', () => {
     const lab = parseLab(BASE_LAB.replace('{ name: c-worker, role: worker }', '{ name: c-node1, role: worker }'), 'names.yaml');
-    expect(() => renderClabTopology(lab)).toThrow('names.yaml: cluster c: kind names node containers <cluster>-<role>[N] in order; "c-node1" must be "c-worker"');
+    expect(() => renderClabTopology(lab, IMAGES)).toThrow('names.yaml: cluster c: kind names node containers <cluster>-<role>[N] in order; "c-node1" must be "c-worker"');
   });
 
   it('refuses a cluster named like another node (the k8s-kind node takes the cluster name)', () => {
     const lab = parseLab(BASE_LAB.replace('    name: c\n', '    name: sw1\n').replace(/c-(control-plane|worker)/g, 'sw1-$1'), 'clash.yaml');
-    expect(() => renderClabTopology(lab)).toThrow('clash.yaml: containerlab node name "sw1" is used twice');
+    expect(() => renderClabTopology(lab, IMAGES)).toThrow('clash.yaml: containerlab node name "sw1" is used twice');
   });
 
   it('cluster nodes keep their default route (the cluster needs eth0)', async () => {

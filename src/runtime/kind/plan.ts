@@ -6,11 +6,14 @@
 // addresses, images, then frr-k8s, MetalLB (frr-k8s external) and OpenPERouter.
 import { stringify } from 'yaml';
 import { clusterNodeSetupCommands, renderClabTopologyYaml, routerFiles, type ClabOptions } from '../../render/clab.ts';
-import { renderFabricRouter, renderFrrDaemons } from '../../render/frr-fabric.ts';
+import { renderFabricRouter, renderFrrDaemons, type FabricRouterOptions } from '../../render/frr-fabric.ts';
 import { hostSetupCommands } from '../../render/host-setup.ts';
-import { renderKindConfig } from '../../render/kind-config.ts';
+import { renderKindConfig, type KindConfigOptions } from '../../render/kind-config.ts';
 import type { Lab } from '../../lab/model.ts';
-import { assertIfName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
+import { PINNED, splitImage, type Artifacts, type ChartName, type ChartSource } from './artifacts.ts';
+import { assertIfName, assertK8sName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
+
+export type { ChartName } from './artifacts.ts';
 
 export type Phase =
   | 'preflight'
@@ -21,7 +24,9 @@ export type Phase =
   | 'fabric'
   | 'hosts'
   | 'images'
+  | 'charts'
   | 'namespaces'
+  | 'node-index'
   | 'frr-k8s'
   | 'metallb'
   | 'openperouter'
@@ -50,36 +55,6 @@ export interface Step {
   readonly hint?: string;
 }
 
-export interface ChartRef {
-  readonly release: string;
-  /** A chart name in `repo`, or a local chart directory when repo is absent. */
-  readonly chart: string;
-  readonly repo?: string;
-  readonly version?: string;
-  readonly namespace: string;
-}
-
-export type ChartName = 'frrk8s' | 'metallb' | 'openperouter';
-
-/**
- * Pinned charts. MetalLB 0.15.3 ships frr-k8s 0.0.21 as its own dependency, so the external
- * frr-k8s is pinned to the same release. OpenPERouter: the lab's manifests use the
- * network.openperouter.io group (renamed upstream on 2026-07-16, PR #525); the chart must be a
- * release that serves it. The plan checks for those CRDs after the install and fails with that
- * hint otherwise; point `charts.openperouter` at a newer version or a local chart checkout.
- */
-export const PINNED_CHARTS: Readonly<Record<ChartName, ChartRef>> = {
-  frrk8s: { release: 'frr-k8s', chart: 'frr-k8s', repo: 'https://metallb.github.io/frr-k8s', version: '0.0.21', namespace: FRRK8S.namespace },
-  metallb: { release: 'metallb', chart: 'metallb', repo: 'https://metallb.github.io/metallb', version: '0.15.3', namespace: METALLB.namespace },
-  openperouter: {
-    release: 'openperouter',
-    chart: 'openperouter',
-    repo: 'https://openperouter.github.io/openperouter',
-    version: '0.0.5',
-    namespace: OPENPEROUTER.namespace,
-  },
-};
-
 /** CRDs each install must have established before anything is applied. */
 export const CHART_CRDS: Readonly<Record<ChartName, readonly string[]>> = {
   frrk8s: ['frrconfigurations.frrk8s.metallb.io', 'bgpsessionstates.frrk8s.metallb.io'],
@@ -88,21 +63,24 @@ export const CHART_CRDS: Readonly<Record<ChartName, readonly string[]>> = {
 };
 
 /**
- * Images loaded into the kind nodes: the workload image of pelab's scenarios (upstream's demos
- * pull nginx on the host and `kind load` it the same way, to spare every node the pull).
+ * Fabric routers as upstream's lab configures them (clab/frr.conf.template, leafkind.conf.template):
+ * `timers bgp 3 9`, `timers connect 5`, and no allowas-in on the leaves that share AS 64520.
  */
-export const DEFAULT_CLUSTER_IMAGES: readonly string[] = ['nginx:1.27'];
+export const KIND_FABRIC_OPTIONS: FabricRouterOptions = {
+  defaultTimers: { keepalive: 3, hold: 9, connect: 5 },
+  allowasInSharedAs: false,
+};
+
+/** OpenPERouter's node index annotation: the nodemarker keeps a valid one (nodes_allocation.go). */
+export const NODE_INDEX_ANNOTATION = 'openpe.io/nodeindex';
 
 export interface PlanOptions {
   /** Absolute work directory (.pelab/kind/<instance>). */
   readonly workDir: string;
-  readonly routerImage?: string;
-  readonly hostImage?: string;
-  /** kindest/node image; kind's default when absent. */
-  readonly nodeImage?: string;
-  /** Pulled on the host and loaded into every kind node. */
-  readonly images?: readonly string[];
-  readonly charts?: Partial<Record<ChartName, Partial<ChartRef>>>;
+  /** Charts and images; the pinned table (artifacts.ts) when absent. */
+  readonly artifacts?: Artifacts;
+  /** `linux/<arch>` images are pulled for; the host's when absent. */
+  readonly platform?: string;
   /**
    * frr-k8s refreshes BGPSessionStates every 2 min by default; checks read them, so the lab
    * lowers it (Helm frrk8s.frrStatus.pollInterval).
@@ -117,25 +95,51 @@ export const DEFAULT_WAIT_TIMEOUT = '300s';
 
 const MINUTE = 60_000;
 
-export function chartOf(name: ChartName, options: Pick<PlanOptions, 'charts'> = {}): ChartRef {
-  const override = options.charts?.[name] ?? {};
-  const merged = { ...PINNED_CHARTS[name], ...override };
-  // A local chart path has no repo and no version: drop the pinned ones unless given again.
-  if (override.chart !== undefined && override.repo === undefined) {
-    const { repo: _repo, version: _version, ...local } = merged;
-    return override.version !== undefined ? { ...local, version: override.version } : local;
-  }
-  return merged;
+/** The host's platform as docker names it. */
+export function hostPlatform(arch: string = process.arch): string {
+  return `linux/${arch === 'x64' ? 'amd64' : arch}`;
 }
 
-/** `--set` pairs per chart, in the order they are passed. */
-export function chartValues(name: ChartName, options: Pick<PlanOptions, 'sessionStatePollInterval'> = {}): readonly (readonly [string, string])[] {
+/** Where a chart from git is checked out inside the work directory. */
+export function chartCheckoutDir(workDir: string, name: ChartName): string {
+  return `${workDir}/charts/${name}`;
+}
+
+/** The `helm upgrade --install` chart argument and its source flags. */
+export function chartArgs(name: ChartName, source: ChartSource, workDir: string): string[] {
+  switch (source.type) {
+    case 'repo':
+      return [source.chart, '--repo', source.repo, '--version', source.version];
+    case 'git':
+      return [`${chartCheckoutDir(workDir, name)}/${source.path}`];
+    case 'local':
+      return [source.path];
+  }
+}
+
+/**
+ * `--set` pairs per chart, in the order they are passed. Every image the chart runs is set from the
+ * artifact table, so the table is what runs (test/kind/chart-values.test.ts checks each key
+ * against the chart's values schema).
+ */
+export function chartValues(name: ChartName, options: Pick<PlanOptions, 'sessionStatePollInterval' | 'artifacts'> = {}): readonly (readonly [string, string])[] {
+  const images = (options.artifacts ?? PINNED).images;
+  const image = (prefix: string, ref: string): [string, string][] => {
+    const { repository, tag } = splitImage(ref);
+    return [[`${prefix}.repository`, repository], [`${prefix}.tag`, tag]];
+  };
   switch (name) {
     case 'frrk8s':
-      return [['frrk8s.frrStatus.pollInterval', options.sessionStatePollInterval ?? DEFAULT_SESSION_STATE_POLL]];
+      return [
+        ...image('frrk8s.image', images.frrk8s.ref),
+        ...image('frrk8s.frr.image', images.frrk8sFrr.ref),
+        ['frrk8s.frrStatus.pollInterval', options.sessionStatePollInterval ?? DEFAULT_SESSION_STATE_POLL],
+      ];
     case 'metallb':
       // MetalLB without its own FRR, driving the frr-k8s installed above (the OpenPERouter demos).
       return [
+        ...image('controller.image', images.metallbController.ref),
+        ...image('speaker.image', images.metallbSpeaker.ref),
         ['frrk8s.enabled', 'false'],
         ['frrk8s.external', 'true'],
         ['frrk8s.namespace', FRRK8S.namespace],
@@ -143,7 +147,8 @@ export function chartValues(name: ChartName, options: Pick<PlanOptions, 'session
         ['speaker.ignoreExcludeLB', 'true'],
       ];
     case 'openperouter':
-      return [['openperouter.image.pullPolicy', 'IfNotPresent']];
+      // The chart's default tag is its appVersion, v0.0.0 on main: always set the tag.
+      return [...image('openperouter.image', images.router.ref), ['openperouter.image.pullPolicy', 'IfNotPresent']];
   }
 }
 
@@ -164,23 +169,26 @@ export function namespacesManifest(): string {
   return docs.map((d) => stringify(d)).join('---\n');
 }
 
+/** Images the fabric topology and the kind config use, from the artifact table. */
+export function renderImages(artifacts: Artifacts = PINNED): { clab: ClabOptions; kind: KindConfigOptions } {
+  return {
+    clab: { routerImage: artifacts.images.fabric.ref, hostImage: artifacts.images.host.ref },
+    kind: { nodeImage: artifacts.images.node.ref },
+  };
+}
+
 /** Every file the lab needs on disk: topology, kind config, per-router frr.conf and daemons. */
 export function generatedFiles(lab: Lab, options: PlanOptions): FileWrite[] {
   const files = workFiles(options.workDir);
   const header = [`Generated by pelab (kind runtime) from ${lab.source}.`];
-  const clab: ClabOptions = {
-    ...(options.routerImage ? { routerImage: options.routerImage } : {}),
-    ...(options.hostImage ? { hostImage: options.hostImage } : {}),
-    kindConfigPath: 'kind.yaml',
-  };
-  const out: FileWrite[] = [{ path: files.topology, content: renderClabTopologyYaml(lab, clab, header) }];
+  const images = renderImages(options.artifacts);
+  const out: FileWrite[] = [{ path: files.topology, content: renderClabTopologyYaml(lab, { ...images.clab, kindConfigPath: 'kind.yaml' }, header) }];
   if (lab.cluster) {
-    const kind = renderKindConfig(lab, options.nodeImage ? { nodeImage: options.nodeImage } : {});
-    out.push({ path: files.kindConfig, content: `# ${header[0]}\n${stringify(kind)}` });
+    out.push({ path: files.kindConfig, content: `# ${header[0]}\n${stringify(renderKindConfig(lab, images.kind))}` });
   }
   for (const r of lab.routers) {
     const rel = routerFiles(r.name);
-    out.push({ path: `${options.workDir}/${rel.frrConf}`, content: renderFabricRouter(lab, r.name, { header }) });
+    out.push({ path: `${options.workDir}/${rel.frrConf}`, content: renderFabricRouter(lab, r.name, { ...KIND_FABRIC_OPTIONS, header }) });
     out.push({ path: `${options.workDir}/${rel.daemons}`, content: renderFrrDaemons(header) });
   }
   out.push({ path: files.namespaces, content: namespacesManifest() });
@@ -202,12 +210,10 @@ export function kubectl(kubeconfig: string, ...args: string[]): string[] {
   return ['kubectl', '--kubeconfig', kubeconfig, ...args];
 }
 
-export function helmInstall(name: ChartName, kubeconfig: string, options: Pick<PlanOptions, 'charts' | 'sessionStatePollInterval'>, timeout = '10m'): string[] {
-  const c = chartOf(name, options);
+export function helmInstall(name: ChartName, kubeconfig: string, options: Pick<PlanOptions, 'artifacts' | 'sessionStatePollInterval' | 'workDir'>, timeout = '10m'): string[] {
+  const c = (options.artifacts ?? PINNED).charts[name];
   return [
-    'helm', 'upgrade', '--install', c.release, c.chart,
-    ...(c.repo ? ['--repo', c.repo] : []),
-    ...(c.version ? ['--version', c.version] : []),
+    'helm', 'upgrade', '--install', c.release, ...chartArgs(name, c.source, options.workDir),
     '--namespace', c.namespace, '--create-namespace',
     '--kubeconfig', kubeconfig,
     // helm waits for the release's DaemonSets and Deployments to roll out.
@@ -216,12 +222,63 @@ export function helmInstall(name: ChartName, kubeconfig: string, options: Pick<P
   ];
 }
 
+/** Fetches one commit of a chart's repository (GitHub serves any reachable commit by id). */
+function chartFetchSteps(name: ChartName, source: Extract<ChartSource, { type: 'git' }>, workDir: string): Step[] {
+  const dir = chartCheckoutDir(workDir, name);
+  const have = ['git', '-C', dir, 'cat-file', '-e', `${source.commit}^{commit}`];
+  return [
+    { phase: 'charts', description: `create the git checkout for the ${name} chart`, argv: ['git', 'init', '--quiet', dir], unless: ['git', '-C', dir, 'rev-parse', '--git-dir'] },
+    {
+      phase: 'charts',
+      description: `fetch ${source.url} at ${source.commit}`,
+      argv: ['git', '-C', dir, 'fetch', '--quiet', '--depth', '1', source.url, source.commit],
+      unless: have,
+      timeoutMs: 5 * MINUTE,
+      hint: 'the chart comes from an upstream commit (no released chart serves network.openperouter.io); override it with --artifact chart.openperouter=<commit or ./chart-dir>',
+    },
+    { phase: 'charts', description: `check out ${source.commit}`, argv: ['git', '-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', source.commit] },
+  ];
+}
+
+/**
+ * Images preloaded into every kind node. `docker save` + `kind load image-archive`, as upstream's
+ * lab does (clab/common.sh): `kind load docker-image` fails on Docker's containerd image store,
+ * the default from Engine 29 (kubernetes-sigs/kind#3795).
+ */
+function imageLoadSteps(artifacts: Artifacts, workDir: string, cluster: string, platform: string): Step[] {
+  const steps: Step[] = [];
+  for (const [name, image] of Object.entries(artifacts.images)) {
+    if (!image.preload) continue;
+    const archive = `${workDir}/${name}.image.tar`;
+    steps.push(
+      { phase: 'images', description: `pull ${image.ref} (${platform})`, argv: ['docker', 'image', 'pull', '--platform', platform, image.ref], timeoutMs: 10 * MINUTE },
+      { phase: 'images', description: `save ${image.ref} to ${archive}`, argv: ['docker', 'image', 'save', '--platform', platform, '--output', archive, image.ref], timeoutMs: 10 * MINUTE },
+      { phase: 'images', description: `load ${image.ref} into the kind nodes`, argv: ['kind', 'load', 'image-archive', archive, '--name', cluster], timeoutMs: 10 * MINUTE },
+    );
+  }
+  return steps;
+}
+
+/**
+ * Pins OpenPERouter's node indices to the lab's order before the nodemarker runs: it keeps every
+ * valid, unique annotation (nodes_allocation.go) and would otherwise number nodes in its cache's
+ * order. The runtime reads them back after the install (nodeIndexMismatches).
+ */
+function nodeIndexSteps(lab: Lab, kubeconfig: string): Step[] {
+  return (lab.cluster?.nodes ?? []).map((n) => ({
+    phase: 'node-index' as const,
+    description: `pin the OpenPERouter node index of ${n.name} to ${n.index}`,
+    argv: kubectl(kubeconfig, 'annotate', '--overwrite', 'node', assertK8sName(n.name), `${NODE_INDEX_ANNOTATION}=${n.index}`),
+  }));
+}
+
 const TOOLS: readonly (readonly [string, readonly string[], string])[] = [
   ['docker', ['docker', 'version', '--format', '{{.Server.Version}}'], 'install Docker and start its daemon (the kind runtime needs a Docker engine)'],
   ['containerlab', ['containerlab', 'version'], 'install containerlab: https://containerlab.dev/install/'],
   ['kind', ['kind', 'version'], 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation'],
   ['kubectl', ['kubectl', 'version', '--client'], 'install kubectl'],
   ['helm', ['helm', 'version', '--short'], 'install helm 3'],
+  ['git', ['git', 'version'], 'install git (the OpenPERouter chart is fetched by commit)'],
 ];
 
 export function planUp(lab: Lab, options: PlanOptions): Step[] {
@@ -229,10 +286,12 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   const files = workFiles(options.workDir);
   const kc = files.kubeconfig;
   const wait = options.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
+  const artifacts = options.artifacts ?? PINNED;
   const steps: Step[] = [];
 
   for (const [tool, argv, hint] of TOOLS) {
     if (!cluster && tool !== 'docker' && tool !== 'containerlab') continue;
+    if (tool === 'git' && !Object.values(artifacts.charts).some((c) => c.source.type === 'git')) continue;
     steps.push({ phase: 'preflight', description: `check that ${tool} is available`, argv, hint, timeoutMs: 30_000 });
   }
 
@@ -297,14 +356,9 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
 
   if (!cluster) return steps;
 
-  for (const image of options.images ?? DEFAULT_CLUSTER_IMAGES) {
-    steps.push({ phase: 'images', description: `pull ${image}`, argv: ['docker', 'pull', image], timeoutMs: 10 * MINUTE });
-    steps.push({
-      phase: 'images',
-      description: `load ${image} into the kind nodes`,
-      argv: ['kind', 'load', 'docker-image', image, '--name', cluster.name],
-      timeoutMs: 10 * MINUTE,
-    });
+  steps.push(...imageLoadSteps(artifacts, options.workDir, cluster.name, options.platform ?? hostPlatform()));
+  for (const [name, chart] of Object.entries(artifacts.charts) as [ChartName, Artifacts['charts'][ChartName]][]) {
+    if (chart.source.type === 'git') steps.push(...chartFetchSteps(name, chart.source, options.workDir));
   }
 
   steps.push({
@@ -314,8 +368,9 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   });
 
   const install = (name: ChartName, phase: Phase, what: string) => {
-    const c = chartOf(name, options);
-    const where = c.repo ? `${c.chart} ${c.version ?? '(latest)'} from ${c.repo}` : `${c.chart} (local chart)`;
+    const c = artifacts.charts[name];
+    const src = c.source;
+    const where = src.type === 'repo' ? `${src.chart} ${src.version} from ${src.repo}` : src.type === 'git' ? `${src.path} of ${src.url} at ${src.commit.slice(0, 12)}` : `${src.path} (local chart)`;
     steps.push({ phase, description: `install ${what}: helm chart ${where}`, argv: helmInstall(name, kc, options), timeoutMs: 15 * MINUTE });
     steps.push({
       phase,
@@ -324,7 +379,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
       timeoutMs: 10 * MINUTE,
       hint:
         name === 'openperouter'
-          ? 'the installed OpenPERouter chart does not serve network.openperouter.io; use a chart released after the API group rename (charts.openperouter)'
+          ? 'the installed OpenPERouter chart does not serve network.openperouter.io; pick a chart that does with --artifact chart.openperouter=<commit or ./chart-dir>'
           : `the ${what} chart did not install its CRDs`,
     });
     steps.push({
@@ -336,6 +391,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   };
   install('frrk8s', 'frr-k8s', 'frr-k8s');
   install('metallb', 'metallb', 'MetalLB');
+  steps.push(...nodeIndexSteps(lab, kc));
   install('openperouter', 'openperouter', 'OpenPERouter');
   return steps;
 }
