@@ -28,9 +28,28 @@ describe('execArgv', () => {
       'kubectl', '--kubeconfig', KC, 'exec', '-n', 'openperouter-system', 'openperouter-router-r5n9c', '-c', 'frr', '--',
       'nsenter', '--net=/var/run/netns/perouter', 'ip', 'addr',
     ]);
-    expect(execArgv(lab, pe, vtyshArgv('show bgp vrf all summary json'), { vrf: 'blue' }, { kubeconfig: KC, pod: 'openperouter-router-r5n9c' }).slice(-9)).toEqual([
-      'nsenter', '--net=/var/run/netns/perouter', 'ip', 'vrf', 'exec', 'blue', 'vtysh', '-c', 'show bgp vrf all summary json',
-    ]);
+  });
+
+  it('D5: scopes a command to a VRF in a pod with iproute2\'s `vrf NAME`, never `ip vrf exec`', async () => {
+    const lab = await repoLab('singlecluster');
+    const pod = { kubeconfig: KC, pod: 'openperouter-router-r5n9c' };
+    const pe = { kind: 'pe', node: 'pe-kind-worker' } as const;
+    const inner = (argv: string[]) => {
+      const full = execArgv(lab, pe, argv, { vrf: 'blue' }, pod);
+      return full.slice(full.indexOf('--') + 1);
+    };
+    // What kernel-route checks and the failure bundle run.
+    expect(inner(['ip', '-j', 'route', 'show', '192.168.21.0/24'])).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', '-j', 'route', 'show', 'vrf', 'blue', '192.168.21.0/24']);
+    expect(inner(['ip', '-j', 'route', 'show', 'table', 'all'])).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', '-j', 'route', 'show', 'vrf', 'blue']);
+    expect(inner(['ip', '-d', '-j', 'link'])).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', '-d', '-j', 'link', 'show', 'vrf', 'blue']);
+    expect(inner(['ip', '-j', 'addr'])).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', '-j', 'addr', 'show', 'vrf', 'blue']);
+    expect(inner(['ip', 'neigh'])).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', 'neigh', 'show', 'vrf', 'blue']);
+    const speaker = execArgv(lab, { kind: 'speaker', node: 'pe-kind-worker' }, ['ip', 'route'], { vrf: 'red' }, { kubeconfig: KC, pod: 'frr-k8s-lp2vc' });
+    expect(speaker.slice(speaker.indexOf('--') + 1)).toEqual(['ip', 'route', 'show', 'vrf', 'red']);
+    // Nothing that needs the cgroup ip vrf exec writes; commands iproute2 cannot scope are refused.
+    for (const argv of [['vtysh', '-c', 'show bgp summary'], ['curl', 'http://10.0.0.1/'], ['bridge', 'fdb', 'show'], ['ip', 'route', 'get', '10.0.0.1'], ['ip', 'vrf', 'exec', 'blue', 'true']]) {
+      expect(() => execArgv(lab, pe, argv, { vrf: 'blue' }, pod)).toThrow(/privileges the router pod does not have/);
+    }
   });
 
   it('runs on the speaker in the frr-k8s pod\'s frr container (host network, no nsenter)', async () => {

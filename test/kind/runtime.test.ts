@@ -37,6 +37,44 @@ async function setup(options: { kubeconfig?: boolean; topology?: boolean } = {})
 const evpnManifests = () =>
   loadManifestFiles(['underlay.yaml', 'l3vnis.yaml', 'metallb.yaml', 'frrk8s.yaml', 'workloads.yaml'].map((f) => resolve(repoRoot, 'scenarios', 'metallb-evpn', 'manifests', f)));
 
+describe('node index read-back (D4)', () => {
+  type NodeList = { items: { metadata: { name: string; annotations?: Record<string, string> } }[] };
+  const withIndices = (indices: Record<string, string | undefined>): NodeList => {
+    const list = structuredClone(fixture('nodes.json')) as NodeList;
+    for (const n of list.items) {
+      const { 'openpe.io/nodeindex': _old, ...rest } = n.metadata.annotations ?? {};
+      const v = indices[n.metadata.name];
+      n.metadata.annotations = v === undefined ? rest : { ...rest, 'openpe.io/nodeindex': v };
+    }
+    return list;
+  };
+
+  it('passes when OpenPERouter kept the indices the plan pinned', async () => {
+    const { rt, executor } = await setup();
+    await rt.up();
+    expect(executor.steps.filter((s) => s.phase === 'node-index').map((s) => s.argv!.at(-1))).toEqual(['openpe.io/nodeindex=0', 'openpe.io/nodeindex=1', 'openpe.io/nodeindex=2']);
+  });
+
+  it('stops up with a build error naming each node whose index disagrees with the lab', async () => {
+    const { rt, cluster } = await setup();
+    cluster.nodeList = withIndices({ 'pe-kind-control-plane': '0', 'pe-kind-worker': '2', 'pe-kind-worker2': '1' });
+    const e = await rt.up().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LabBuildError);
+    expect((e as Error).message).toContain('node pe-kind-worker has index 2, the lab expects 1');
+    expect((e as Error).message).toContain('node pe-kind-worker2 has index 1, the lab expects 2');
+    expect((e as Error).message).not.toContain('pe-kind-control-plane');
+  });
+
+  it('reports a node without the annotation and a node missing from the cluster', async () => {
+    const { rt, cluster } = await setup();
+    const list = withIndices({ 'pe-kind-control-plane': '0', 'pe-kind-worker': undefined, 'pe-kind-worker2': '2' });
+    cluster.nodeList = { ...list, items: list.items.filter((n) => n.metadata.name !== 'pe-kind-worker2') };
+    const e = (await rt.up().catch((x: unknown) => x)) as Error;
+    expect(e.message).toContain('node pe-kind-worker has no openpe.io/nodeindex annotation (the lab expects 1)');
+    expect(e.message).toContain('node pe-kind-worker2 is not in the cluster');
+  });
+});
+
 describe('exec and vtysh', () => {
   it('finds the node\'s router pod through the API and skips the terminating one', async () => {
     const { rt, executor, cluster, workDir } = await setup();
@@ -47,7 +85,7 @@ describe('exec and vtysh', () => {
     const c = executor.commands[0]!;
     expect(c.argv).toEqual([
       'kubectl', '--kubeconfig', join(workDir, 'kubeconfig'), 'exec', '-n', 'openperouter-system', 'openperouter-router-r5n9c', '-c', 'frr', '--',
-      'nsenter', '--net=/var/run/netns/perouter', 'ip', 'vrf', 'exec', 'red', 'ip', '-j', 'addr',
+      'nsenter', '--net=/var/run/netns/perouter', 'ip', '-j', 'addr', 'show', 'vrf', 'red',
     ]);
     expect(c.options.timeoutMs).toBe(1234);
   });

@@ -40,9 +40,54 @@ export function assertTarget(lab: Lab, t: Target): void {
   }
 }
 
-/** `ip vrf exec <vrf>`: sockets of the command are bound to the VRF device. */
+/**
+ * `ip vrf exec <vrf>`: sockets of the command are bound to the VRF device. Only in the fabric's
+ * containers, which are privileged: it creates a cgroup and attaches a BPF program.
+ */
 export function vrfPrefix(vrf: string | undefined): string[] {
   return vrf === undefined ? [] : ['ip', 'vrf', 'exec', assertVrf(vrf)];
+}
+
+const IP_OBJECTS: Readonly<Record<string, 'link' | 'address' | 'route' | 'neigh'>> = {
+  l: 'link', link: 'link',
+  a: 'address', addr: 'address', address: 'address',
+  r: 'route', ro: 'route', route: 'route',
+  n: 'neigh', neigh: 'neigh', neighbor: 'neigh', neighbour: 'neigh',
+};
+const SHOW = new Set(['show', 'list', 'lst', 'ls', 'sh']);
+
+/**
+ * The pod form of "this command in VRF <vrf>". The router and frr-k8s containers are not
+ * privileged (capabilities dropped, read-only cgroup fs), so `ip vrf exec` fails there; upstream's
+ * e2e reads VRF state with iproute2's own `vrf NAME` selector instead. That selector exists for
+ * `ip link|address|route|neigh show`; any other command with a VRF is refused with the reason.
+ * A `table X` on a route listing is replaced: the VRF names its table.
+ */
+export function podVrfArgv(argv: readonly string[], vrf: string): string[] {
+  const name = assertVrf(vrf);
+  const refuse = (): never => {
+    throw new Error(
+      `\`${argv.join(' ')}\` in vrf ${name}: on a pod target only \`ip [-opts] link|address|route|neigh [show …]\` can be scoped to a VRF (\`ip vrf exec\` needs privileges the router pod does not have)`,
+    );
+  };
+  if (argv[0] !== 'ip') return refuse();
+  let i = 1;
+  while (i < argv.length && argv[i]!.startsWith('-')) i++;
+  const object = IP_OBJECTS[argv[i] ?? ''];
+  if (!object) return refuse();
+  const head = [...argv.slice(0, i), argv[i]!];
+  let rest = argv.slice(i + 1);
+  if (rest.length > 0 && SHOW.has(rest[0]!)) rest = rest.slice(1);
+  else if (rest.length > 0) return refuse();
+  const out: string[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    if (rest[k] === 'table' || rest[k] === 'vrf') {
+      k++;
+      continue;
+    }
+    out.push(rest[k]!);
+  }
+  return [...head, 'show', 'vrf', name, ...out];
 }
 
 export function containerExecArgv(container: string, argv: readonly string[], options: ExecArgvOptions = {}): string[] {
@@ -73,12 +118,12 @@ export function execArgv(lab: Lab, target: Target, argv: readonly string[], opti
         pod,
         OPENPEROUTER.namespace,
         OPENPEROUTER.frrContainer,
-        ['nsenter', `--net=${OPENPEROUTER.netnsPath}`, ...vrfPrefix(options.vrf), ...argv],
+        ['nsenter', `--net=${OPENPEROUTER.netnsPath}`, ...(options.vrf === undefined ? argv : podVrfArgv(argv, options.vrf))],
         options.stdin ?? false,
       );
     case 'speaker':
       if (!pod) throw new Error(`no frr-k8s pod known on ${target.node}`);
-      return podExecArgv(pod, FRRK8S.namespace, FRRK8S.frrContainer, [...vrfPrefix(options.vrf), ...argv], options.stdin ?? false);
+      return podExecArgv(pod, FRRK8S.namespace, FRRK8S.frrContainer, options.vrf === undefined ? [...argv] : podVrfArgv(argv, options.vrf), options.stdin ?? false);
   }
 }
 

@@ -254,9 +254,34 @@ export function podOnNode(input: unknown, node: string): PodRef | undefined {
 }
 
 const nodeSchema = z.object({
-  metadata: z.object({ name: z.string() }),
+  metadata: z.object({ name: z.string(), annotations: z.record(z.string(), z.string()).nullish() }),
   status: z.object({ conditions: z.array(conditionSchema).nullish() }).nullish(),
 });
+
+/** Node name -> its `openpe.io/nodeindex` annotation (undefined when absent). */
+export function parseNodeIndices(input: unknown, annotation: string): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const [i, raw] of itemsOf('Node list', input).entries()) {
+    const parsed = nodeSchema.safeParse(raw);
+    if (!parsed.success) fail(`Node items[${i}]`, parsed.error);
+    out.set(parsed.data.metadata.name, parsed.data.metadata.annotations?.[annotation] ?? undefined);
+  }
+  return out;
+}
+
+/**
+ * Where OpenPERouter's node numbering differs from the lab's (which every VTEP and speaker
+ * address pelab expects is derived from), one sentence per node; empty when they agree.
+ */
+export function nodeIndexMismatches(expected: readonly { name: string; index: number }[], actual: ReadonlyMap<string, string | undefined>, annotation: string): string[] {
+  const out: string[] = [];
+  for (const n of expected) {
+    if (!actual.has(n.name)) out.push(`node ${n.name} is not in the cluster`);
+    else if (actual.get(n.name) === undefined) out.push(`node ${n.name} has no ${annotation} annotation (the lab expects ${n.index})`);
+    else if (actual.get(n.name) !== String(n.index)) out.push(`node ${n.name} has index ${actual.get(n.name)}, the lab expects ${n.index}`);
+  }
+  return out;
+}
 
 /** Node name -> Ready (the kubelet's Ready condition). */
 export function parseNodeReadiness(input: unknown): Map<string, boolean> {

@@ -25,9 +25,9 @@ import {
   assertIfName, assertInstance, clabContainer, defaultWorkDir, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type WorkFiles,
 } from './names.ts';
 import {
-  clabState, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeReadiness, parsePods, parseServices, podOnNode, type PodRef,
+  clabState, nodeIndexMismatches, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeIndices, parseNodeReadiness, parsePods, parseServices, podOnNode, type PodRef,
 } from './parse.ts';
-import { kubectl, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
+import { kubectl, NODE_INDEX_ANNOTATION, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
 
 export interface KindTiming {
   /** How long an apply keeps retrying while webhooks and CRDs come up. */
@@ -145,7 +145,29 @@ export class KindRuntime implements Runtime {
       }
     }
     close();
+    if (this.lab.cluster) await this.verifyNodeIndices();
     if (!this.dryRun && this.lab.cluster) await this.writeApplied({ manifests: [] });
+  }
+
+  /**
+   * Reads back the node indices OpenPERouter uses. The plan pinned them to the lab's order before
+   * the install; a node that still disagrees (an index taken by a stale node, a nodemarker that
+   * renumbered) would make every VTEP and speaker-address expectation wrong, so up stops here.
+   */
+  async verifyNodeIndices(): Promise<void> {
+    const nodes = this.lab.cluster?.nodes ?? [];
+    if (this.dryRun) {
+      this.executor.note(formatApiCall(`read back ${NODE_INDEX_ANNOTATION} of every node; stop unless each equals its lab index`, nodes.map((n) => `${n.name}: ${n.index}`)));
+      return;
+    }
+    const actual = parseNodeIndices(await this.cluster().listNodes(), NODE_INDEX_ANNOTATION);
+    const wrong = nodeIndexMismatches(nodes, actual, NODE_INDEX_ANNOTATION);
+    if (wrong.length > 0) {
+      throw new LabBuildError(
+        `OpenPERouter numbers the nodes differently from the lab (VTEPs and speaker addresses follow ${NODE_INDEX_ANNOTATION}):\n${wrong.join('\n')}`,
+        `annotate the nodes (kubectl annotate --overwrite node <name> ${NODE_INDEX_ANNOTATION}=<lab index>) and restart the router pods, or pelab down --name ${this.instance} and up again`,
+      );
+    }
   }
 
   async down(): Promise<void> {
