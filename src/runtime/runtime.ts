@@ -2,6 +2,7 @@
 // they never know whether FRR runs in a namespace or in a container.
 import type { Lab } from '../lab/model.ts';
 import type { Manifest } from '../k8s/manifest.ts';
+import type { DesiredState } from '../k8s/plan.ts';
 
 /** The runtimes pelab has (src/runtime/registry.ts maps each to its provider). */
 export type RuntimeKind = 'netns' | 'kind';
@@ -59,6 +60,11 @@ export interface ApplyResult {
   readonly warnings: readonly string[];
   /** Service IPs allocated after the apply: namespace/name -> IPs. */
   readonly serviceIPs: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What the runtime configured the cluster nodes from, with its own (sticky) service allocations:
+   * the scenario runner resolves PE addresses and VTEPs from it. Absent for a lab without a cluster.
+   */
+  readonly desired?: DesiredState;
 }
 
 /** A BGP session as the cluster API reports it (frr-k8s BGPSessionState). */

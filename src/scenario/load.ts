@@ -1,9 +1,10 @@
 // Loads a scenario file and everything it refers to (lab, manifests, check params), so that a
 // scenario that loads is one that can run: every problem is found before a namespace exists.
+// The result is final: checks are validated against their kind and the lab, faults carry their
+// resolved target, files are absolute. The runner validates nothing again.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
 import { InputError, InputErrors } from '../errors.ts';
-import { checkSpecOf, validateCheck, type CheckSpec } from '../checks/run-check.ts';
+import { validateCheck, type CheckSpec, type ValidatedCheck } from '../checks/run-check.ts';
 import { ResolveError } from '../checks/resolver.ts';
 import { loadLab, labPath } from '../lab/load.ts';
 import type { Lab } from '../lab/model.ts';
@@ -11,17 +12,25 @@ import { LookupError } from '../lab/query.ts';
 import { loadManifestFiles } from '../k8s/load.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { validateManifests } from '../k8s/validate.ts';
+import type { Fault } from '../runtime/runtime.ts';
 import { readSingleYamlDocument, type LocatedDocument, type PathSegment } from '../yaml/located.ts';
 import { inputErrorAt, parseWith } from '../yaml/validate.ts';
-import { checkEntrySchema, faultSchema, scenarioHeaderSchema, type FaultEntry } from './schema.ts';
+import { scenarioHeaderSchema, STEP_KEYS, STEP_SCHEMAS, type FaultEntry, type StepEntry } from './schema.ts';
 import { LabResolver } from './resolver.ts';
 import { REPO_ROOT } from '../paths.ts';
 
+interface StepBase {
+  /** 0-based position in `spec.steps`. */
+  readonly index: number;
+  readonly name?: string;
+}
+
 export type Step =
-  | { readonly kind: 'checks'; readonly index: number; readonly name?: string; readonly checks: readonly CheckSpec[] }
-  | { readonly kind: 'apply' | 'delete'; readonly index: number; readonly name?: string; readonly files: readonly string[] }
-  | { readonly kind: 'fault'; readonly index: number; readonly name?: string; readonly fault: FaultEntry }
-  | { readonly kind: 'wait'; readonly index: number; readonly name?: string; readonly check: CheckSpec };
+  | (StepBase & { readonly kind: 'checks'; readonly checks: readonly ValidatedCheck[] })
+  | (StepBase & { readonly kind: 'apply'; readonly files: readonly string[] })
+  | (StepBase & { readonly kind: 'delete'; readonly files: readonly string[] })
+  | (StepBase & { readonly kind: 'fault'; readonly fault: Fault })
+  | (StepBase & { readonly kind: 'wait'; readonly check: ValidatedCheck });
 
 export interface Scenario {
   readonly file: string;
@@ -37,7 +46,94 @@ export interface Scenario {
   readonly manifestsByFile: ReadonlyMap<string, readonly Manifest[]>;
 }
 
-const STEP_KEYS = ['check', 'checks', 'apply', 'delete', 'fault', 'wait'] as const;
+/** Collects every problem of one pass, so a user sees them all at once. */
+class Problems {
+  readonly errors: InputError[] = [];
+  /** Runs `fn`, keeping its bad-input errors; anything else is a bug and propagates. */
+  collect<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.add(e);
+      return undefined;
+    }
+  }
+  async collectAsync<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.add(e);
+      return undefined;
+    }
+  }
+  private add(e: unknown): void {
+    if (e instanceof InputError) this.errors.push(e);
+    else if (e instanceof InputErrors) this.errors.push(...e.errors);
+    else throw e;
+  }
+  throwIfAny(): void {
+    if (this.errors.length === 0) return;
+    const seen = new Set<string>();
+    throw new InputErrors(this.errors.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true))));
+  }
+}
+
+export async function loadScenario(file: string): Promise<Scenario> {
+  const path = resolve(file);
+  const doc = await readSingleYamlDocument(path);
+  const header = parseWith(scenarioHeaderSchema, doc);
+  const dir = dirname(path);
+  const fileRef = (f: string): string => (isAbsolute(f) ? f : resolve(dir, f));
+  const lab = await loadLab(header.spec.lab.includes('/') || header.spec.lab.endsWith('.yaml') ? resolve(dir, header.spec.lab) : labPath(header.spec.lab, REPO_ROOT));
+
+  const problems = new Problems();
+  const entries = parseSteps(doc, header.spec.steps as unknown[], problems);
+  const steps = resolveSteps(doc, entries, new LabResolver(lab), fileRef, problems);
+  const manifests = header.spec.manifests.map(fileRef);
+  const manifestsByFile = await readManifests(manifests, steps, problems);
+  if (problems.errors.length === 0) validateManifestSequence(manifests, steps, manifestsByFile, problems);
+  problems.throwIfAny();
+
+  return {
+    file: path,
+    name: header.metadata.name,
+    description: header.metadata.description ?? '',
+    tags: header.metadata.tags,
+    runtimes: header.spec.runtimes,
+    mode: header.spec.mode,
+    lab,
+    manifests,
+    steps,
+    manifestsByFile,
+  };
+}
+
+/** Each step parsed by the schema branch its one action key selects. */
+function parseSteps(doc: LocatedDocument, raw: readonly unknown[], problems: Problems): { index: number; entry: StepEntry }[] {
+  const out: { index: number; entry: StepEntry }[] = [];
+  raw.forEach((value, index) => {
+    const at: PathSegment[] = ['spec', 'steps', index];
+    const keys = value && typeof value === 'object' ? STEP_KEYS.filter((k) => k in value) : [];
+    if (keys.length !== 1) {
+      const found = keys.length > 1 ? ` (found ${keys.join(' and ')})` : '';
+      problems.collect(() => {
+        throw inputErrorAt(doc, at, `a step with exactly one of ${STEP_KEYS.join(', ')}${found}`);
+      });
+      return;
+    }
+    const entry = problems.collect(() => parseWith<StepEntry>(STEP_SCHEMAS[keys[0]!], { ...doc, data: value }, at));
+    if (entry) out.push({ index, entry });
+  });
+  return out;
+}
+
+/** Where a check of a step sits in the file: `checks[j]` of a group, `wait`, or the step itself. */
+function checkPaths(entry: StepEntry, index: number): { spec: CheckSpec; at: PathSegment[] }[] {
+  const at: PathSegment[] = ['spec', 'steps', index];
+  if (entry.kind === 'checks') return entry.checks.map((spec, j) => ({ spec, at: entry.grouped ? [...at, 'checks', j] : at }));
+  if (entry.kind === 'wait') return [{ spec: entry.check, at: [...at, 'wait'] }];
+  return [];
+}
 
 /** `params.peer.pe` -> ['peer', 'pe'] inside the YAML entry (params are flat in the file). */
 function issuePath(path: string): PathSegment[] {
@@ -46,147 +142,86 @@ function issuePath(path: string): PathSegment[] {
   return inner.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-function parseAt<T>(schema: z.ZodType<T>, doc: LocatedDocument, path: PathSegment[], value: unknown): T {
-  return parseWith(schema, { ...doc, data: value }, path);
+/**
+ * A check validated by its kind, with every lab name it uses resolved once (a name the lab lacks
+ * is bad input; something only the applied manifests will provide is resolved when it runs).
+ */
+function validateAt(doc: LocatedDocument, spec: CheckSpec, at: PathSegment[], step: number, resolver: LabResolver): ValidatedCheck {
+  const v = validateCheck({ ...spec, step });
+  if (!v.ok) throw new InputErrors(v.issues.map((issue) => inputErrorAt(doc, [...at, ...issuePath(issue.path)], issue.message)));
+  try {
+    v.check.kind.plan(v.check.params as never, resolver);
+  } catch (e) {
+    if (!(e instanceof ResolveError)) throw inputErrorAt(doc, at, e instanceof Error ? e.message : String(e));
+  }
+  return v.check;
 }
 
-export async function loadScenario(file: string): Promise<Scenario> {
-  const path = resolve(file);
-  const doc = await readSingleYamlDocument(path);
-  const raw = parseWith(scenarioHeaderSchema, doc);
-  const dir = dirname(path);
-  const errors: InputError[] = [];
-  const fileRef = (f: string): string => (isAbsolute(f) ? f : resolve(dir, f));
+function resolveFault(entry: FaultEntry, resolver: LabResolver): Fault {
+  if ('linkDown' in entry) return { kind: 'link-down', ...entry.linkDown };
+  if ('linkUp' in entry) return { kind: 'link-up', ...entry.linkUp };
+  return { kind: 'restart-frr', target: resolver.target(entry.restartFrr) };
+}
 
-  const lab = await loadLab(raw.spec.lab.includes('/') || raw.spec.lab.endsWith('.yaml') ? resolve(dir, raw.spec.lab) : labPath(raw.spec.lab, REPO_ROOT));
-  const resolver = new LabResolver(lab);
-
+function resolveSteps(
+  doc: LocatedDocument,
+  entries: readonly { index: number; entry: StepEntry }[],
+  resolver: LabResolver,
+  fileRef: (f: string) => string,
+  problems: Problems,
+): Step[] {
   const steps: Step[] = [];
-  const rawSteps = (doc.data as { spec: { steps: unknown[] } }).spec.steps;
-  rawSteps.forEach((entry, index) => {
-    const at: PathSegment[] = ['spec', 'steps', index];
-    const keys = entry && typeof entry === 'object' ? STEP_KEYS.filter((k) => k in entry) : [];
-    if (keys.length !== 1) {
-      errors.push(inputErrorAt(doc, at, `a step with exactly one of ${STEP_KEYS.join(', ')}${keys.length > 1 ? ` (found ${keys.join(' and ')})` : ''}`));
-      return;
-    }
-    const key = keys[0]!;
-    const record = entry as Record<string, unknown>;
-    const name = typeof record.name === 'string' ? record.name : undefined;
-    try {
-      switch (key) {
-        case 'check': {
-          steps.push({ kind: 'checks', index, ...(name ? { name } : {}), checks: [checkSpecOf(parseAt(checkEntrySchema, doc, at, entry), index)] });
-          break;
-        }
-        case 'checks': {
-          const list = record.checks;
-          if (!Array.isArray(list) || list.length === 0) throw inputErrorAt(doc, [...at, 'checks'], 'a non-empty list of checks');
-          extraKeys(doc, at, record, ['name', 'checks']);
-          steps.push({ kind: 'checks', index, ...(name ? { name } : {}), checks: list.map((c, j) => checkSpecOf(parseAt(checkEntrySchema, doc, [...at, 'checks', j], c), index)) });
-          break;
-        }
-        case 'wait': {
-          extraKeys(doc, at, record, ['name', 'wait']);
-          steps.push({ kind: 'wait', index, ...(name ? { name } : {}), check: checkSpecOf(parseAt(checkEntrySchema, doc, [...at, 'wait'], record.wait), index) });
-          break;
-        }
-        case 'fault': {
-          extraKeys(doc, at, record, ['name', 'fault']);
-          steps.push({ kind: 'fault', index, ...(name ? { name } : {}), fault: parseAt(faultSchema, doc, [...at, 'fault'], record.fault) });
-          break;
-        }
-        case 'apply':
-        case 'delete': {
-          extraKeys(doc, at, record, ['name', key]);
-          const v = record[key];
-          const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
-          if (list.length === 0 || !list.every((f) => typeof f === 'string' && /\.ya?ml$/.test(f))) {
-            throw inputErrorAt(doc, [...at, key], 'a manifest file or a list of them (.yaml, relative to the scenario)');
+  for (const { index, entry } of entries) {
+    const base: StepBase = { index, ...(entry.name !== undefined ? { name: entry.name } : {}) };
+    const checks = checkPaths(entry, index).map(({ spec, at }) => problems.collect(() => validateAt(doc, spec, at, index, resolver)));
+    const valid = checks.filter((c): c is ValidatedCheck => c !== undefined);
+    switch (entry.kind) {
+      case 'checks':
+        if (valid.length === checks.length) steps.push({ ...base, kind: 'checks', checks: valid });
+        break;
+      case 'wait':
+        if (valid[0]) steps.push({ ...base, kind: 'wait', check: valid[0] });
+        break;
+      case 'apply':
+      case 'delete':
+        steps.push(entry.kind === 'apply' ? { ...base, kind: 'apply', files: entry.files.map(fileRef) } : { ...base, kind: 'delete', files: entry.files.map(fileRef) });
+        break;
+      case 'fault': {
+        const fault = problems.collect(() => {
+          try {
+            return resolveFault(entry.fault, resolver);
+          } catch (e) {
+            if (e instanceof LookupError) throw inputErrorAt(doc, ['spec', 'steps', index, 'fault'], e.message);
+            throw e;
           }
-          steps.push({ kind: key, index, ...(name ? { name } : {}), files: (list as string[]).map(fileRef) });
-          break;
-        }
-      }
-    } catch (e) {
-      if (e instanceof InputError) errors.push(e);
-      else if (e instanceof InputErrors) errors.push(...e.errors);
-      else throw e;
-    }
-  });
-
-  // Check params: validated by their kind, and every lab name they use must exist.
-  for (const step of steps) {
-    const specs = step.kind === 'checks' ? step.checks.map((c, j) => ({ c, at: ['spec', 'steps', step.index, ...(step.checks.length > 1 || isGroup(rawSteps[step.index]) ? ['checks', j] : [])] as PathSegment[] })) : step.kind === 'wait' ? [{ c: step.check, at: ['spec', 'steps', step.index, 'wait'] as PathSegment[] }] : [];
-    for (const { c, at } of specs) {
-      const v = validateCheck(c);
-      if (!v.ok) {
-        for (const issue of v.issues) errors.push(inputErrorAt(doc, [...at, ...issuePath(issue.path)], issue.message));
-        continue;
-      }
-      try {
-        v.check.kind.plan(v.check.params as never, resolver);
-      } catch (e) {
-        if (e instanceof LookupError) errors.push(inputErrorAt(doc, at, e.message));
-        else if (!(e instanceof ResolveError)) errors.push(inputErrorAt(doc, at, e instanceof Error ? e.message : String(e)));
+        });
+        if (fault) steps.push({ ...base, kind: 'fault', fault });
+        break;
       }
     }
   }
+  return steps;
+}
 
-  // Manifests: every file must parse, and the set applied at each point must validate.
-  const manifests = raw.spec.manifests.map(fileRef);
-  const manifestsByFile = new Map<string, readonly Manifest[]>();
-  const allFiles = [...new Set([...manifests, ...steps.flatMap((s) => (s.kind === 'apply' || s.kind === 'delete' ? s.files : []))])];
-  for (const f of allFiles) {
-    try {
-      manifestsByFile.set(f, await loadManifestFiles([f]));
-    } catch (e) {
-      if (e instanceof InputError) errors.push(e);
-      else if (e instanceof InputErrors) errors.push(...e.errors);
-      else throw e;
-    }
-  }
-  if (errors.length === 0) {
-    const applied = new Map<string, Manifest>();
-    const applyFiles = (fs: readonly string[], remove: boolean): void => {
-      for (const f of fs) for (const m of manifestsByFile.get(f) ?? []) remove ? applied.delete(manifestKey(m)) : applied.set(manifestKey(m), m);
-      try {
-        validateManifests([...applied.values()]);
-      } catch (e) {
-        if (e instanceof InputError) errors.push(e);
-        else if (e instanceof InputErrors) errors.push(...e.errors);
-        else throw e;
-      }
-    };
-    applyFiles(manifests, false);
-    for (const s of steps) if (s.kind === 'apply' || s.kind === 'delete') applyFiles(s.files, s.kind === 'delete');
-  }
-  if (errors.length > 0) throw new InputErrors(dedupe(errors));
+const stepFiles = (steps: readonly Step[]): string[] => steps.flatMap((s) => (s.kind === 'apply' || s.kind === 'delete' ? s.files : []));
 
-  return {
-    file: path,
-    name: raw.metadata.name,
-    description: raw.metadata.description ?? '',
-    tags: raw.metadata.tags,
-    runtimes: raw.spec.runtimes,
-    mode: raw.spec.mode,
-    lab,
-    manifests,
-    steps,
-    manifestsByFile,
+/** Every manifest file the scenario names, parsed once. */
+async function readManifests(manifests: readonly string[], steps: readonly Step[], problems: Problems): Promise<Map<string, readonly Manifest[]>> {
+  const byFile = new Map<string, readonly Manifest[]>();
+  for (const f of new Set([...manifests, ...stepFiles(steps)])) {
+    const parsed = await problems.collectAsync(() => loadManifestFiles([f]));
+    if (parsed) byFile.set(f, parsed);
+  }
+  return byFile;
+}
+
+/** The set of objects applied at each point of the scenario must validate as a whole. */
+function validateManifestSequence(manifests: readonly string[], steps: readonly Step[], byFile: ReadonlyMap<string, readonly Manifest[]>, problems: Problems): void {
+  const applied = new Map<string, Manifest>();
+  const change = (files: readonly string[], remove: boolean): void => {
+    for (const f of files) for (const m of byFile.get(f) ?? []) remove ? applied.delete(manifestKey(m)) : applied.set(manifestKey(m), m);
+    problems.collect(() => validateManifests([...applied.values()]));
   };
-}
-
-function isGroup(entry: unknown): boolean {
-  return Boolean(entry && typeof entry === 'object' && 'checks' in entry);
-}
-
-function extraKeys(doc: LocatedDocument, at: PathSegment[], record: Record<string, unknown>, allowed: readonly string[]): void {
-  const extra = Object.keys(record).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw inputErrorAt(doc, [...at, extra[0]!], `no field "${extra[0]}" in this step (allowed: ${allowed.join(', ')})`);
-}
-
-function dedupe(errors: readonly InputError[]): InputError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)));
+  change(manifests, false);
+  for (const s of steps) if (s.kind === 'apply' || s.kind === 'delete') change(s.files, s.kind === 'delete');
 }

@@ -5,7 +5,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateCheck } from '../../src/checks/run-check.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { PINNED } from '../../src/runtime/kind/artifacts.ts';
 import { repoRoot } from '../lab/helpers.ts';
@@ -55,11 +54,7 @@ describe('pelab run --runtime kind --dry-run', () => {
       expect(r.stdout).toContain(`# server-side apply ${key} (`);
     }
     const checks = scenario.steps.flatMap((s) => (s.kind === 'checks' ? s.checks : s.kind === 'wait' ? [s.check] : []));
-    for (const c of checks) {
-      const v = validateCheck(c);
-      expect(v.ok).toBe(true);
-      if (v.ok) expect(r.stdout).toContain(v.check.description);
-    }
+    for (const c of checks) expect(r.stdout).toContain(c.description);
     expect(r.stdout).toContain(`(${checks.length} checks described)`);
     // Nothing ran, so nothing was reported as passed or failed.
     expect(r.stdout).not.toMatch(/✗|FAILED|passed/);

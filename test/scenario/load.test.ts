@@ -52,8 +52,8 @@ describe('loadScenario', () => {
     expect(s.mode).toBe('evpn');
     expect(s.steps.map((st) => st.kind)).toEqual(['checks', 'checks', 'checks']);
     const checks = s.steps.flatMap((st) => (st.kind === 'checks' ? st.checks : []));
-    expect(checks.map((c) => c.kind)).toEqual(expect.arrayContaining(['bgp-session', 'k8s-status', 'evpn-route', 'kernel-route', 'bgp-route', 'http']));
-    expect(checks.filter((c) => c.kind === 'http' && (c.params as { isolated?: boolean }).isolated).length).toBe(4);
+    expect(checks.map((c) => c.kind.kind)).toEqual(expect.arrayContaining(['bgp-session', 'k8s-status', 'evpn-route', 'kernel-route', 'bgp-route', 'http']));
+    expect(checks.filter((c) => c.kind.kind === 'http' && (c.params as { isolated?: boolean }).isolated).length).toBe(4);
     expect(s.manifestsByFile.size).toBe(5);
   });
 

@@ -7,10 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LabBuildError } from '../../errors.ts';
+import { InputError, InputErrors, LabBuildError } from '../../errors.ts';
 import { manifestFromBody } from '../../k8s/load.ts';
 import { manifestKey, type Manifest, type ManifestSource } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
+import { computeDesiredState } from '../../k8s/desired.ts';
+import type { DesiredState } from '../../k8s/plan.ts';
 import { clabLabName } from '../../render/clab.ts';
 import type { Lab } from '../../lab/model.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
@@ -325,7 +327,11 @@ export class KindRuntime implements Runtime {
   // -------------------------------------------------------------------------------------------
   // Manifests
 
+  /** A dry run keeps what it "applied" in memory: a later delete must see it, and no file is written. */
+  private dryApplied: AppliedState = { manifests: [] };
+
   private readApplied(): AppliedState {
+    if (this.dryRun) return this.dryApplied;
     if (!existsSync(this.files.applied)) return { manifests: [] };
     try {
       return JSON.parse(readFileSync(this.files.applied, 'utf8')) as AppliedState;
@@ -340,6 +346,10 @@ export class KindRuntime implements Runtime {
   }
 
   private async writeApplied(state: AppliedState): Promise<void> {
+    if (this.dryRun) {
+      this.dryApplied = state;
+      return;
+    }
     await mkdir(dirname(this.files.applied), { recursive: true });
     await writeFile(this.files.applied, `${JSON.stringify(state, null, 1)}\n`);
   }
@@ -360,11 +370,9 @@ export class KindRuntime implements Runtime {
       }
       await this.applyOne(m);
     }
-    if (!this.dryRun) {
-      await this.writeApplied({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
-    }
+    await this.writeApplied({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
     const lbs = toSend.filter((m) => m.kind === 'Service' && (m.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer');
-    return { warnings, serviceIPs: await this.serviceIPsAfter(lbs) };
+    return { warnings, serviceIPs: await this.serviceIPsAfter(lbs), ...this.desiredOf(all) };
   }
 
   private async applyOne(m: Manifest): Promise<void> {
@@ -414,10 +422,26 @@ export class KindRuntime implements Runtime {
         throw new LabBuildError(`delete ${manifestKey(m)} failed: ${apiErrorMessage(e)}`);
       }
     }
-    if (this.dryRun) return { warnings, serviceIPs: {} };
     const gone = new Set(converted.map((m) => manifestKey(m)));
-    await this.writeApplied({ manifests: this.readApplied().manifests.filter((m) => !gone.has(m.key)) });
-    return { warnings, serviceIPs: await this.serviceIPsAfter([]) };
+    const kept = this.readApplied().manifests.filter((m) => !gone.has(m.key));
+    await this.writeApplied({ manifests: kept });
+    const desired = this.desiredOf(kept.map((m) => manifestFromBody(m.body, m.source)));
+    return { warnings, serviceIPs: this.dryRun ? {} : await this.serviceIPsAfter([]), ...desired };
+  }
+
+  /**
+   * What OpenPERouter and MetalLB configure from these objects, as pelab's model predicts it.
+   * None for a set the model cannot plan yet (an L3VNI before its Underlay): the API server
+   * accepts it and the controllers wait, so that is no error here.
+   */
+  private desiredOf(applied: readonly Manifest[]): { desired?: DesiredState } {
+    if (!this.lab.cluster) return {};
+    try {
+      return { desired: computeDesiredState(applied, this.lab.cluster) };
+    } catch (e) {
+      if (e instanceof InputError || e instanceof InputErrors) return {};
+      throw e;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ export class ClusterEmulator {
       d.desired = desired;
       d.notes = [...desired.deviations];
     });
-    return { warnings: [...warnings, ...more, ...desired.warnings], serviceIPs };
+    return { warnings: [...warnings, ...more, ...desired.warnings], serviceIPs, desired };
   }
 
   private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
