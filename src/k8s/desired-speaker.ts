@@ -6,13 +6,14 @@ import { lineOf } from './load.ts';
 import { manifestKey } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
 import { compareAddressText, formatCIDR, maskIP, parseCIDR, parseIP } from '../net/ip.ts';
-import type { AdvertisedPrefix, ReceivedPrefix, RemoteAs, ServiceAnnouncement, SpeakerNeighborPlan, SpeakerPlan } from './plan.ts';
+import type { AdvertisedPrefix, BfdProfilePlan, ReceivedPrefix, RemoteAs, ServiceAnnouncement, SpeakerNeighborPlan, SpeakerPlan } from './plan.ts';
 import { anySelectorMatches, parseCommunity, parseGoDuration, selectorMatches } from './schemas/common.ts';
 import { canonicalPrefix } from './schemas/frrk8s.ts';
 import type { FRRNeighbor } from './schemas/frrk8s.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
-import type { BGPPeerSpec } from './schemas/metallb.ts';
-import { advertisedPools } from './validate.ts';
+import type { BFDProfileSpec, BGPPeerSpec } from './schemas/metallb.ts';
+import { secretValue } from './schemas/core.ts';
+import { advertisedPools, PASSWORD_SECRET_KEY } from './validate.ts';
 
 export interface SpeakerTuning {
   readonly connectTimeSeconds: number;
@@ -30,7 +31,7 @@ export interface ServiceForAdvertisement {
   readonly announcesFrom: (node: string) => boolean;
 }
 
-type Field = 'asn' | 'port' | 'password' | 'ebgpMultiHop' | 'holdTime' | 'keepaliveTime' | 'connectTime' | 'localPref' | 'id';
+type Field = 'asn' | 'port' | 'password' | 'ebgpMultiHop' | 'holdTime' | 'keepaliveTime' | 'connectTime' | 'localPref' | 'id' | 'bfdProfile';
 
 /** Where a merged value came from, to point an error at the right object and field. */
 interface Source {
@@ -48,6 +49,7 @@ interface NeighborDraft {
   hold?: number;
   keepalive?: number;
   connect?: number;
+  bfdProfile?: string;
   advertiseAll: boolean;
   readonly advertise: Set<string>;
   readonly localPref: Map<string, { value: number; source: Source }>;
@@ -63,6 +65,7 @@ interface RouterDraft {
   id?: { value: string; source: Source };
   readonly prefixes: Set<string>;
   readonly neighbors: Map<string, NeighborDraft>;
+  readonly bfdProfiles: Map<string, BfdProfilePlan>;
   readonly sources: Set<string>;
 }
 
@@ -127,6 +130,7 @@ function mergeNeighbor(r: RouterDraft, incoming: NeighborDraft, node: string, er
     ['holdTime', 'hold time', incoming.hold ?? 180, cur.hold ?? 180],
     ['keepaliveTime', 'keepalive time', incoming.keepalive ?? 60, cur.keepalive ?? 60],
     ['connectTime', 'connect time', incoming.connect ?? 60, cur.connect ?? 60],
+    ['bfdProfile', 'BFD profile', incoming.bfdProfile ?? 'none', cur.bfdProfile ?? 'none'],
   ];
   for (const [field, what, a, b] of checks) {
     // A keepalive derived from a conflicting hold time is the same conflict: report it once.
@@ -138,6 +142,7 @@ function mergeNeighbor(r: RouterDraft, incoming: NeighborDraft, node: string, er
   cur.hold ??= incoming.hold;
   cur.keepalive ??= incoming.keepalive;
   cur.connect ??= incoming.connect;
+  cur.bfdProfile ??= incoming.bfdProfile;
   cur.advertiseAll ||= incoming.advertiseAll;
   for (const p of incoming.advertise) cur.advertise.add(p);
   for (const [p, lp] of incoming.localPref) setLocalPref(cur, p, lp.value, lp.source, node, errors);
@@ -175,8 +180,30 @@ function peerSource(peer: Obj<BGPPeerSpec>): Source {
     connectTime: 'spec.connectTime',
     localPref: 'spec.localPref',
     id: 'spec.routerID',
+    bfdProfile: 'spec.bfdProfile',
   };
   return { manifest: peer.manifest, label: `BGPPeer ${peer.name}`, path: (f) => (f === 'asn' ? 'spec.myASN' : fields[f]) };
+}
+
+function bfdProfilePlan(name: string, spec: BFDProfileSpec | undefined): BfdProfilePlan {
+  return {
+    name,
+    ...(spec?.receiveInterval !== undefined ? { receiveIntervalMs: spec.receiveInterval } : {}),
+    ...(spec?.transmitInterval !== undefined ? { transmitIntervalMs: spec.transmitInterval } : {}),
+    ...(spec?.detectMultiplier !== undefined ? { detectMultiplier: spec.detectMultiplier } : {}),
+    ...(spec?.echoInterval !== undefined ? { echoIntervalMs: spec.echoInterval } : {}),
+    ...(spec?.echoMode !== undefined ? { echoMode: spec.echoMode } : {}),
+    ...(spec?.passiveMode !== undefined ? { passiveMode: spec.passiveMode } : {}),
+    ...(spec?.minimumTtl !== undefined ? { minimumTtl: spec.minimumTtl } : {}),
+  };
+}
+
+/** The password a BGPPeer's passwordSecret holds (validation made sure it exists). */
+function peerSecretPassword(peer: Obj<BGPPeerSpec>, o: K8sObjects): string | undefined {
+  const ref = peer.spec.passwordSecret;
+  if (!ref) return undefined;
+  const secret = o.secrets.find((s) => s.name === ref.name && (ref.namespace === undefined || s.namespace === ref.namespace));
+  return secret ? secretValue(secret.spec, PASSWORD_SECRET_KEY) : undefined;
 }
 
 /** MetalLB's part: one neighbor per selected BGPPeer, announcing the Services its advertisements cover. */
@@ -200,11 +227,16 @@ function addMetalLB(
     const nSource: Source = { ...source, path: (f) => (f === 'asn' ? 'spec.peerASN' : source.path(f)) };
     const n = emptyNeighbor(peer.spec.peerAddress, nSource, peer.spec.peerASN ?? (peer.spec.dynamicASN as 'internal' | 'external'));
     n.port = peer.spec.peerPort;
-    n.password = peer.spec.password;
+    n.password = peer.spec.password ?? peerSecretPassword(peer, o);
     n.ebgpMultihop = peer.spec.ebgpMultiHop ?? false;
     n.hold = t.hold;
     n.keepalive = t.keepalive;
     n.connect = seconds(peer.spec.connectTime);
+    const profile = o.bfdProfiles.find((b) => b.name === peer.spec.bfdProfile);
+    if (profile) {
+      n.bfdProfile = profile.name;
+      r.bfdProfiles.set(profile.name, bfdProfilePlan(profile.name, profile.spec));
+    }
     n.peerNames.add(peer.name);
     drafts.set(peer.name, n);
   }
@@ -313,6 +345,7 @@ function finishNeighbor(n: NeighborDraft, routerPrefixes: readonly string[], tun
     ...(n.port !== undefined ? { port: n.port } : {}),
     ...(n.password !== undefined ? { password: n.password } : {}),
     ebgpMultihop: n.ebgpMultihop,
+    ...(n.bfdProfile !== undefined ? { bfdProfile: n.bfdProfile } : {}),
     timers: {
       ...(n.hold !== undefined ? { holdSeconds: n.hold, keepaliveSeconds: n.keepalive } : {}),
       connectSeconds: n.connect ?? tuning.connectTimeSeconds,
@@ -333,7 +366,7 @@ export function speakerPlanFor(
   announcements: Map<string, ServiceAnnouncement[]>,
   errors: InputError[],
 ): SpeakerPlan | undefined {
-  const r: RouterDraft = { prefixes: new Set(), neighbors: new Map(), sources: new Set() };
+  const r: RouterDraft = { prefixes: new Set(), neighbors: new Map(), bfdProfiles: new Map(), sources: new Set() };
   addMetalLB(r, node, labels, o, services, announcements, errors);
   addFRRConfigurations(r, node, labels, o, errors);
   if (!r.asn) return undefined;
@@ -343,6 +376,7 @@ export function speakerPlanFor(
     ...(r.id ? { routerId: r.id.value } : {}),
     prefixes,
     neighbors: [...r.neighbors.values()].map((n) => finishNeighbor(n, prefixes, tuning)).sort((a, b) => compareAddressText(a.address, b.address)),
+    bfdProfiles: [...r.bfdProfiles.values()].sort((a, b) => a.name.localeCompare(b.name)),
     ...(tuning.coalesceTimeMs !== undefined ? { coalesceTimeMs: tuning.coalesceTimeMs } : {}),
     routeMapDelay0: tuning.routeMapDelay0,
     sources: [...r.sources].sort(),

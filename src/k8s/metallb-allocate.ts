@@ -1,7 +1,7 @@
 // MetalLB's IP allocation for LoadBalancer Services, as a pure function: explicit IPs, then the
 // pool annotation, then automatic allocation (pinned pools by priority, then general pools).
 // Services are single-stack IPv4 here (a kind cluster's default without ipFamilyPolicy).
-import { ANNOTATION_LB_IPS, ANNOTATION_POOL } from './schemas/core.ts';
+import { ANNOTATION_LB_IPS, ANNOTATION_POOL, ANNOTATION_SHARED_IP } from './schemas/core.ts';
 import { selectorMatches } from './schemas/common.ts';
 import type { IPAddressPoolSpec } from './schemas/metallb.ts';
 import { cidrContains, cidrLast, formatIP, parseIP, parsePoolEntry } from '../net/ip.ts';
@@ -19,6 +19,10 @@ export interface ServiceInput {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly loadBalancerIP?: string;
+  /** For IP sharing (metallb.io/allow-shared-ip): the ports a sharing Service may not reuse. */
+  readonly ports?: readonly { readonly port: number; readonly protocol?: string }[];
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 export interface NamespaceInput {
@@ -72,8 +76,30 @@ function buggy(ip: IP): boolean {
 
 const SERVICE_FAMILY = 4;
 
+/**
+ * Whether `svc` may hold an IP `holder` already holds, as MetalLB decides it: both carry the same
+ * allow-shared-ip key, no port/protocol pair is used twice, and Local-policy Services share only
+ * with Services that select the same pods (one set of endpoint nodes announces the IP).
+ * Returns why not, or undefined when sharing is allowed.
+ */
+export function sharingRefusal(svc: ServiceInput, holder: ServiceInput): string | undefined {
+  const key = svc.annotations?.[ANNOTATION_SHARED_IP];
+  const other = holder.annotations?.[ANNOTATION_SHARED_IP];
+  if (key === undefined || other === undefined) return `is already in use by ${serviceKey(holder)}`;
+  if (key !== other) return `is already in use by ${serviceKey(holder)} with sharing key "${other}" (this Service has "${key}")`;
+  const taken = new Set((holder.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
+  const clash = (svc.ports ?? []).find((p) => taken.has(`${p.port}/${p.protocol ?? 'TCP'}`));
+  if (clash) return `is shared with ${serviceKey(holder)}, which already uses port ${clash.port}/${clash.protocol ?? 'TCP'}`;
+  const local = (svc.externalTrafficPolicy ?? 'Cluster') === 'Local' || (holder.externalTrafficPolicy ?? 'Cluster') === 'Local';
+  if (local && JSON.stringify(Object.entries(svc.selector ?? {}).sort()) !== JSON.stringify(Object.entries(holder.selector ?? {}).sort())) {
+    return `is shared with ${serviceKey(holder)}, but a Service with externalTrafficPolicy Local shares only with Services selecting the same pods`;
+  }
+  return undefined;
+}
+
 class Allocator {
-  readonly used = new Map<string, string>();
+  /** IP -> the Services holding it (more than one only when they share it). */
+  readonly used = new Map<string, ServiceInput[]>();
   readonly pools: readonly Pool[];
   private readonly nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
 
@@ -130,13 +156,29 @@ class Allocator {
     return this.pools.filter((p) => p.autoAssign && !p.sa);
   }
 
-  firstFree(pool: Pool): IP | undefined {
+  /** Why `svc` may not take `ip`, or undefined when it is free or shareable. */
+  refusal(ip: string, svc: ServiceInput): string | undefined {
+    for (const holder of this.used.get(ip) ?? []) {
+      if (serviceKey(holder) === serviceKey(svc)) continue;
+      const why = sharingRefusal(svc, holder);
+      if (why) return why;
+    }
+    return undefined;
+  }
+
+  take(ip: string, svc: ServiceInput): void {
+    const list = this.used.get(ip) ?? [];
+    if (!list.some((h) => serviceKey(h) === serviceKey(svc))) list.push(svc);
+    this.used.set(ip, list);
+  }
+
+  firstFree(pool: Pool, svc: ServiceInput): IP | undefined {
     for (const cidr of pool.cidrs) {
       if (cidr.family !== SERVICE_FAMILY) continue;
       for (let v = cidr.network; v <= cidrLast(cidr); v++) {
         const ip: IP = { family: cidr.family, value: v };
         if (pool.avoidBuggyIPs && buggy(ip)) continue;
-        if (!this.used.has(formatIP(ip))) return ip;
+        if (this.refusal(formatIP(ip), svc) === undefined) return ip;
       }
     }
     return undefined;
@@ -175,8 +217,8 @@ function checkIPs(a: Allocator, svc: ServiceInput, ips: readonly IP[], wantedPoo
     if (pool && p !== pool) return { error: `requested IPs belong to different pools (${pool.name}, ${p.name})` };
     pool = p;
     if (p.avoidBuggyIPs && buggy(ip)) return { error: `"${formatIP(ip)}" is not allowed in config (pool ${p.name} has avoidBuggyIPs)` };
-    const holder = a.used.get(formatIP(ip));
-    if (holder !== undefined && holder !== serviceKey(svc)) return { error: `"${formatIP(ip)}" is already in use by ${holder}` };
+    const why = a.refusal(formatIP(ip), svc);
+    if (why !== undefined) return { error: `"${formatIP(ip)}" ${why}` };
   }
   if (!pool) return { error: 'no IP requested' };
   if (wantedPool !== undefined && pool.name !== wantedPool) return { error: `requested IPs are not in pool "${wantedPool}"` };
@@ -196,11 +238,11 @@ function allocateOne(a: Allocator, svc: ServiceInput): { ips: IP[]; pool: Pool }
   if (wantedPool !== undefined) {
     const pool = a.pools.find((p) => p.name === wantedPool);
     if (!pool) return { error: `unknown pool "${wantedPool}"` };
-    const ip = a.firstFree(pool);
+    const ip = a.firstFree(pool, svc);
     return ip ? { ips: [ip], pool } : { error: `no available IPs in pool "${wantedPool}"` };
   }
   for (const pool of [...a.pinned(svc), ...a.general()]) {
-    const ip = a.firstFree(pool);
+    const ip = a.firstFree(pool, svc);
     if (ip) return { ips: [ip], pool };
   }
   return { error: 'no available IPs' };
@@ -225,7 +267,7 @@ export function allocateServiceIPs(input: AllocationInput): Allocation[] {
   const a = new Allocator(input);
   const results = new Map<string, Allocation>();
   const take = (svc: ServiceInput, ips: IP[], pool: Pool) => {
-    for (const ip of ips) a.used.set(formatIP(ip), serviceKey(svc));
+    for (const ip of ips) a.take(formatIP(ip), svc);
     results.set(serviceKey(svc), { namespace: svc.namespace, name: svc.name, ips: ips.map(formatIP), pool: pool.name });
   };
   // Sticky first, so that a recomputation never hands a held address to someone else.

@@ -109,6 +109,18 @@ export interface ReceivedPrefix {
 /** What a speaker accepts from a neighbor: frr-k8s denies everything unless told otherwise. */
 export type ReceivePolicy = { readonly mode: 'all' } | { readonly mode: 'filtered'; readonly prefixes: readonly ReceivedPrefix[] };
 
+/** A BFD profile as bfdd takes it (intervals in ms). Unset fields keep bfdd's defaults. */
+export interface BfdProfilePlan {
+  readonly name: string;
+  readonly receiveIntervalMs?: number;
+  readonly transmitIntervalMs?: number;
+  readonly detectMultiplier?: number;
+  readonly echoIntervalMs?: number;
+  readonly echoMode?: boolean;
+  readonly passiveMode?: boolean;
+  readonly minimumTtl?: number;
+}
+
 export interface SpeakerNeighborPlan {
   readonly address: string;
   readonly remoteAs: RemoteAs;
@@ -116,6 +128,8 @@ export interface SpeakerNeighborPlan {
   readonly password?: string;
   readonly ebgpMultihop: boolean;
   readonly timers: NeighborTimers;
+  /** BFD on this session: the profile's name (its settings are in SpeakerPlan.bfdProfiles). */
+  readonly bfdProfile?: string;
   /** Only this neighbor's prefixes (of its address family), sorted. */
   readonly advertise: readonly AdvertisedPrefix[];
   readonly receive: ReceivePolicy;
@@ -129,6 +143,8 @@ export interface SpeakerPlan {
   /** `network` statements: every prefix the router originates, sorted. */
   readonly prefixes: readonly string[];
   readonly neighbors: readonly SpeakerNeighborPlan[];
+  /** The BFD profiles its neighbors use, sorted by name. */
+  readonly bfdProfiles: readonly BfdProfilePlan[];
   readonly coalesceTimeMs?: number;
   /** `bgp route-map delay-timer 0`: apply route-map changes at once. */
   readonly routeMapDelay0: boolean;

@@ -2,16 +2,19 @@
 // reject it: legacy conversion, per-object schemas, then references and conflicts between
 // objects. Call it on the full set of objects applied so far, not on one file in isolation.
 import { InputError, InputErrors } from '../errors.ts';
+import { convertDeprecated, isDeprecated } from './deprecated.ts';
 import { convertLegacy, isLegacy } from './legacy.ts';
-import { errorAt } from './load.ts';
+import { isSkipped, skippedWarning } from './skipped.ts';
+import { errorAt, lineOf } from './load.ts';
 import { manifestKey } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
 import { cidrsOverlap, formatCIDR, parseCIDR, parsePoolEntry } from '../net/ip.ts';
 import type { CIDR } from '../net/ip.ts';
-import { parseCommunity, selectorMatches } from './schemas/common.ts';
+import { communityExpectation, parseCommunity, selectorMatches } from './schemas/common.ts';
+import { secretValue } from './schemas/core.ts';
 import { collectObjects, validateObject } from './schemas/index.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
-import type { BGPAdvertisementSpec, IPAddressPoolSpec } from './schemas/metallb.ts';
+import type { BGPAdvertisementSpec, BGPPeerSpec, IPAddressPoolSpec, L2AdvertisementSpec } from './schemas/metallb.ts';
 import type { HostSession } from './schemas/openperouter.ts';
 
 export interface ValidateOptions {
@@ -32,7 +35,11 @@ export interface ValidationResult {
   readonly warnings: string[];
 }
 
-const METALLB_KINDS = new Set(['IPAddressPool', 'BGPAdvertisement', 'Community', 'BGPPeer']);
+const METALLB_KINDS = new Set(['IPAddressPool', 'BGPAdvertisement', 'L2Advertisement', 'Community', 'BGPPeer', 'BFDProfile']);
+
+/** The Secret type MetalLB requires for a BGPPeer's passwordSecret, and the key it reads. */
+export const PASSWORD_SECRET_TYPE = 'kubernetes.io/basic-auth';
+export const PASSWORD_SECRET_KEY = 'password';
 const BUILTIN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions = {}): ValidationResult {
@@ -40,12 +47,16 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   const warnings: string[] = [];
   const converted: Manifest[] = [];
   for (const m of manifests) {
-    if (!isLegacy(m)) {
+    if (isSkipped(m)) {
+      warnings.push(skippedWarning(m));
+      continue;
+    }
+    if (!isLegacy(m) && !isDeprecated(m)) {
       converted.push(m);
       continue;
     }
     try {
-      const c = convertLegacy(m);
+      const c = isLegacy(m) ? convertLegacy(m) : convertDeprecated(m);
       converted.push(c.manifest);
       warnings.push(c.warning);
     } catch (e) {
@@ -68,7 +79,9 @@ function crossCheck(manifests: readonly Manifest[], o: K8sObjects, options: Vali
   checkHomeNamespaces(manifests, options, errors);
   checkOpenPERouter(o, errors);
   checkPools(o, errors, warnings);
-  checkAdvertisements(o, errors);
+  checkAdvertisements(o, errors, warnings);
+  checkL2Advertisements(o, errors);
+  checkPeers(o, options.metallbNamespace ?? 'metallb-system', errors, warnings);
   checkCommunities(o, errors);
   checkWorkloads(o, errors, warnings);
 }
@@ -167,30 +180,52 @@ function checkPools(o: K8sObjects, errors: InputError[], warnings: string[]): vo
 }
 
 /** The pools an advertisement covers: named, selected by label, or all when neither is given. */
-export function advertisedPools(adv: Obj<BGPAdvertisementSpec>, pools: readonly Obj<IPAddressPoolSpec>[]): Obj<IPAddressPoolSpec>[] {
+export function advertisedPools(adv: Obj<BGPAdvertisementSpec | L2AdvertisementSpec>, pools: readonly Obj<IPAddressPoolSpec>[]): Obj<IPAddressPoolSpec>[] {
   const names = adv.spec.ipAddressPools ?? [];
   const selectors = adv.spec.ipAddressPoolSelectors ?? [];
   if (names.length === 0 && selectors.length === 0) return [...pools];
   return pools.filter((p) => names.includes(p.name) || selectors.some((s) => selectorMatches(s, p.labels)));
 }
 
-function checkAdvertisements(o: K8sObjects, errors: InputError[]): void {
+function checkPoolNames(adv: Obj<BGPAdvertisementSpec | L2AdvertisementSpec>, o: K8sObjects, errors: InputError[]): void {
+  (adv.spec.ipAddressPools ?? []).forEach((name, i) => {
+    if (!o.pools.some((p) => p.name === name)) {
+      errors.push(errorAt(adv.manifest, ['spec', 'ipAddressPools', i], `the name of an IPAddressPool (${name} does not exist; pools: ${o.pools.map((p) => p.name).join(', ') || 'none'})`));
+    }
+  });
+}
+
+/** iBGP: the same AS on both ends. Only over iBGP does LOCAL_PREF reach the peer. */
+export function isInternalPeer(spec: BGPPeerSpec): boolean {
+  return spec.dynamicASN === 'internal' || (spec.peerASN !== undefined && spec.peerASN === spec.myASN);
+}
+
+function checkAdvertisements(o: K8sObjects, errors: InputError[], warnings: string[]): void {
   const aliases = new Set(o.communities.flatMap((c) => c.spec.communities.map((x) => x.name)));
   for (const adv of o.advertisements) {
-    (adv.spec.ipAddressPools ?? []).forEach((name, i) => {
-      if (!o.pools.some((p) => p.name === name)) {
-        errors.push(errorAt(adv.manifest, ['spec', 'ipAddressPools', i], `the name of an IPAddressPool (${name} does not exist; pools: ${o.pools.map((p) => p.name).join(', ') || 'none'})`));
+    checkPoolNames(adv, o, errors);
+    if (adv.spec.localPref !== undefined) {
+      const targets = (adv.spec.peers?.length ?? 0) > 0 ? o.peers.filter((p) => adv.spec.peers?.includes(p.name)) : o.peers;
+      const external = targets.filter((p) => !isInternalPeer(p.spec));
+      if (external.length > 0) {
+        warnings.push(
+          `${adv.manifest.source.file}:${adv.manifest.source.line}: BGPAdvertisement ${adv.name} sets localPref ${adv.spec.localPref}, which has no effect towards the eBGP peer(s) ${external.map((p) => p.name).join(', ')}: LOCAL_PREF is only sent over iBGP (peerASN equal to myASN)`,
+        );
       }
-    });
+    }
     (adv.spec.peers ?? []).forEach((name, i) => {
       if (!o.peers.some((p) => p.name === name)) {
         errors.push(errorAt(adv.manifest, ['spec', 'peers', i], `the name of a BGPPeer (${name} does not exist; peers: ${o.peers.map((p) => p.name).join(', ') || 'none'})`));
       }
     });
     (adv.spec.communities ?? []).forEach((c, i) => {
-      if (!parseCommunity(c) && !aliases.has(c)) {
-        errors.push(errorAt(adv.manifest, ['spec', 'communities', i], `a community A:B, large:A:B:C or the name of a Community alias (${c} is none of these)`));
-      }
+      if (parseCommunity(c) || aliases.has(c)) return;
+      // A common slip (the production guide makes it): naming the Community object, not an alias.
+      const object = o.communities.find((x) => x.name === c);
+      const expected = object
+        ? `the name of a Community alias, not of a Community object: ${c} defines ${object.spec.communities.map((x) => x.name).join(', ')}`
+        : communityExpectation(c, true);
+      errors.push(errorAt(adv.manifest, ['spec', 'communities', i], expected));
     });
     // A pool entry more specific than the aggregation would announce addresses outside the pool.
     const agg4 = adv.spec.aggregationLength ?? 32;
@@ -203,6 +238,39 @@ function checkAdvertisements(o: K8sObjects, errors: InputError[]): void {
           break;
         }
       }
+    }
+  }
+}
+
+function checkL2Advertisements(o: K8sObjects, errors: InputError[]): void {
+  for (const adv of o.l2Advertisements) checkPoolNames(adv, o, errors);
+}
+
+function checkPeers(o: K8sObjects, metallbNamespace: string, errors: InputError[], warnings: string[]): void {
+  for (const peer of o.peers) {
+    const profile = peer.spec.bfdProfile;
+    if (profile !== undefined && !o.bfdProfiles.some((b) => b.name === profile)) {
+      errors.push(errorAt(peer.manifest, 'spec.bfdProfile', `the name of a BFDProfile (${profile} does not exist; profiles: ${o.bfdProfiles.map((b) => b.name).join(', ') || 'none'})`));
+    }
+    const ref = peer.spec.passwordSecret;
+    if (ref) {
+      const ns = ref.namespace ?? metallbNamespace;
+      const secret = o.secrets.find((s) => s.name === ref.name && s.namespace === ns);
+      if (ns !== metallbNamespace) {
+        errors.push(errorAt(peer.manifest, 'spec.passwordSecret.namespace', `${metallbNamespace}: MetalLB only reads Secrets from its own namespace (got ${ns})`));
+      } else if (!secret) {
+        errors.push(errorAt(peer.manifest, 'spec.passwordSecret.name', `the name of a Secret in ${ns} (${ref.name} is not among the manifests applied)`));
+      } else if (secret.spec.type !== PASSWORD_SECRET_TYPE) {
+        errors.push(errorAt(secret.manifest, 'type', `${PASSWORD_SECRET_TYPE}: MetalLB refuses a BGPPeer password Secret of another type (BGPPeer ${peer.name} references this one; got ${secret.spec.type ?? 'Opaque'})`));
+      } else if (secretValue(secret.spec, PASSWORD_SECRET_KEY) === undefined) {
+        errors.push(errorAt(secret.manifest, 'data', `a ${PASSWORD_SECRET_KEY} key (data or stringData): MetalLB reads the BGP password of BGPPeer ${peer.name} from it`));
+      }
+    }
+    const pw = peer.spec.password;
+    if (pw !== undefined && o.secrets.some((s) => s.name === pw)) {
+      warnings.push(
+        `${peer.manifest.source.file}:${lineOf(peer.manifest, 'spec.password') ?? peer.manifest.source.line}: BGPPeer ${peer.name} has password: ${pw}, which is also the name of a Secret: MetalLB uses the text "${pw}" itself as the MD5 password. To take the password from the Secret, write passwordSecret: {name: ${pw}} (a Secret of type ${PASSWORD_SECRET_TYPE} with a ${PASSWORD_SECRET_KEY} key)`,
+      );
     }
   }
 }

@@ -2,7 +2,7 @@
 // neighbor an outbound route-map that lets through only that neighbor's prefixes (with their
 // local preference and communities) and an inbound one for what it may receive.
 import { compareAddressText, parseCIDR, parseIP } from '../net/ip.ts';
-import type { AdvertisedPrefix, SpeakerNeighborPlan, SpeakerPlan } from '../k8s/plan.ts';
+import type { AdvertisedPrefix, BfdProfilePlan, SpeakerNeighborPlan, SpeakerPlan } from '../k8s/plan.ts';
 import { addressFamily, routerPreamble, sessionLines } from './frr-pe.ts';
 import type { FrrRenderOptions } from './frr-pe.ts';
 
@@ -60,14 +60,38 @@ function inPolicy(n: SpeakerNeighborPlan): string[] {
   return lines;
 }
 
+/** bfdd's profiles, as frr-k8s renders a BFDProfile (only the fields the profile sets). */
+export function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
+  if (profiles.length === 0) return [];
+  const lines = ['bfd'];
+  for (const p of profiles) {
+    lines.push(` profile ${p.name}`);
+    if (p.receiveIntervalMs !== undefined) lines.push(`  receive-interval ${p.receiveIntervalMs}`);
+    if (p.transmitIntervalMs !== undefined) lines.push(`  transmit-interval ${p.transmitIntervalMs}`);
+    if (p.detectMultiplier !== undefined) lines.push(`  detect-multiplier ${p.detectMultiplier}`);
+    if (p.echoMode) lines.push('  echo-mode');
+    if (p.echoIntervalMs !== undefined) lines.push(`  echo-interval ${p.echoIntervalMs}`);
+    if (p.passiveMode) lines.push('  passive-mode');
+    if (p.minimumTtl !== undefined) lines.push(`  minimum-ttl ${p.minimumTtl}`);
+    lines.push(' exit');
+  }
+  lines.push('exit', '!');
+  return lines;
+}
+
 export function renderSpeaker(s: SpeakerPlan, options: FrrRenderOptions = {}): string {
   const neighbors = [...s.neighbors].sort((a, b) => compareAddressText(a.address, b.address));
   const lines = ['frr defaults traditional', ...(options.hostname ? [`hostname ${options.hostname}`] : []), '!'];
   if (s.routeMapDelay0) lines.push('bgp route-map delay-timer 0', '!');
+  // Profiles before the neighbors that name them, as FRR's running config lists them.
+  lines.push(...bfdProfileLines(s.bfdProfiles ?? []));
   // Policies first: bgpd warns about route-maps referenced before they exist.
   for (const n of neighbors) lines.push(...outPolicy(n), ...inPolicy(n));
   lines.push(`router bgp ${s.asn}`, ...routerPreamble(s.routerId, s.coalesceTimeMs));
-  for (const n of neighbors) lines.push(...sessionLines(n.address, n));
+  for (const n of neighbors) {
+    lines.push(...sessionLines(n.address, n));
+    if (n.bfdProfile !== undefined) lines.push(` neighbor ${n.address} bfd`, ` neighbor ${n.address} bfd profile ${n.bfdProfile}`);
+  }
   for (const f of ['ipv4', 'ipv6'] as const) {
     const af = [
       ...[...s.prefixes].filter((p) => prefixFamily(p) === f).sort(compareAddressText).map((p) => `  network ${p}`),

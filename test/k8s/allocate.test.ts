@@ -149,3 +149,47 @@ describe('sticky allocation', () => {
     expect(ips(again)).toEqual(['pending: Failed to allocate IP for "x/new": "172.30.0.11" is already in use by x/old', '172.30.0.11@p']);
   });
 });
+
+describe('IP sharing (metallb.io/allow-shared-ip)', () => {
+  const pools = [pool('p', { addresses: ['10.9.0.1-10.9.0.3'] })];
+  const share = (key: string, port: number, extra: Partial<ServiceInput> = {}) => ({
+    annotations: { 'metallb.io/allow-shared-ip': key, ...(extra.annotations ?? {}) },
+    ports: [{ port, protocol: 'TCP' }],
+    ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'annotations')),
+  });
+
+  test('same key, different ports: one IP, both explicitly and automatically', () => {
+    const r = allocateServiceIPs({
+      pools,
+      services: [
+        svc('x', 'http', share('k', 80, { loadBalancerIP: '10.9.0.2' })),
+        svc('x', 'https', share('k', 443, { loadBalancerIP: '10.9.0.2' })),
+        svc('y', 'a', share('auto', 80)),
+        svc('y', 'b', share('auto', 8080)),
+      ],
+    });
+    expect(ips(r)).toEqual(['10.9.0.2@p', '10.9.0.2@p', '10.9.0.1@p', '10.9.0.1@p']);
+  });
+
+  test('refused: no key, another key, the same port, Local policy with other pods', () => {
+    const r = allocateServiceIPs({
+      pools,
+      services: [
+        svc('x', 'first', share('k', 80, { loadBalancerIP: '10.9.0.2', externalTrafficPolicy: 'Local', selector: { app: 'a' } })),
+        svc('x', 'nokey', { loadBalancerIP: '10.9.0.2', ports: [{ port: 81 }] }),
+        svc('x', 'otherkey', share('j', 82, { loadBalancerIP: '10.9.0.2' })),
+        svc('x', 'sameport', share('k', 80, { loadBalancerIP: '10.9.0.2' })),
+        svc('x', 'otherpods', share('k', 83, { loadBalancerIP: '10.9.0.2', externalTrafficPolicy: 'Local', selector: { app: 'b' } })),
+        svc('x', 'samepods', share('k', 84, { loadBalancerIP: '10.9.0.2', externalTrafficPolicy: 'Local', selector: { app: 'a' } })),
+      ],
+    });
+    expect(r.map((a) => a.failure?.message ?? a.ips.join())).toEqual([
+      '10.9.0.2',
+      expect.stringMatching(/"10\.9\.0\.2" is already in use by x\/first$/),
+      expect.stringMatching(/with sharing key "k" \(this Service has "j"\)/),
+      expect.stringMatching(/already uses port 80\/TCP/),
+      expect.stringMatching(/externalTrafficPolicy Local shares only with Services selecting the same pods/),
+      '10.9.0.2',
+    ]);
+  });
+});

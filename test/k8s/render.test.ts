@@ -273,6 +273,47 @@ describe('speaker config', () => {
   });
 });
 
+describe('speaker with BFD and an MD5 password from a Secret', () => {
+  test('profile block as frr-k8s renders it, bfd on the neighbor, the Secret\'s password', () => {
+    const c = renderSpeaker(bfdMd5().nodes[0]!.speaker!);
+    expect(lines(c)).toEqual(
+      expect.arrayContaining([
+        'bfd',
+        ' profile production-bfd',
+        '  receive-interval 350',
+        '  transmit-interval 200',
+        '  detect-multiplier 4',
+        '  echo-mode',
+        '  echo-interval 60',
+        '  passive-mode',
+        '  minimum-ttl 250',
+        ' neighbor 192.169.10.1 password your-secure-password',
+        ' neighbor 192.169.10.1 bfd',
+        ' neighbor 192.169.10.1 bfd profile production-bfd',
+      ]),
+    );
+    expect(c.indexOf('bfd\n profile')).toBeLessThan(c.indexOf('router bgp'));
+  });
+});
+
+const BFD_MD5 = `apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: {name: production-bfd, namespace: metallb-system}
+spec: {receiveInterval: 350, transmitInterval: 200, detectMultiplier: 4, echoMode: true, echoInterval: 60, passiveMode: true, minimumTtl: 250}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: bgp-auth, namespace: metallb-system}
+type: kubernetes.io/basic-auth
+data: {password: eW91ci1zZWN1cmUtcGFzc3dvcmQ=}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor, namespace: metallb-system}
+spec: {myASN: 64515, peerASN: 64514, peerAddress: 192.169.10.1, passwordSecret: {name: bgp-auth}, bfdProfile: production-bfd}
+`;
+const bfdMd5 = () => computeDesiredState(parseManifests(BFD_MD5, 'bfd.yaml'), singlecluster);
+
 const configs = (): [string, string, string[]][] => [
   ['EVPN PE node 0', renderPeRouter(evpn.nodes[0]!.pe!), ['vni 100', 'router bgp 64514 vrf red', 'advertise-all-vni', 'neighbor 192.169.11.2 route-map allowall out']],
   ['EVPN speaker node 2', renderSpeaker(evpn.nodes[2]!.speaker!), ['route-map 192.169.10.1-out permit 10', 'neighbor 192.169.11.1 route-map 192.169.11.1-out out', 'bgp route-map delay-timer 0']],
@@ -280,6 +321,7 @@ const configs = (): [string, string, string[]][] => [
   ['passthrough speaker node 0', renderSpeaker(passthrough.nodes[0]!.speaker!), ['network 172.30.0.10/32']],
   ['rich PE', renderPeRouter(rich.nodes[0]!.pe!), ['route-target import 10.0.0.1:301', 'neighbor fd00:170::2 next-hop-self force', 'neighbor 192.168.12.2 ebgp-multihop 4']],
   ['rich speaker', renderSpeaker(rich.nodes[0]!.speaker!), ['set large-community 1:2:3 additive', 'ipv6 prefix-list fd00:170::1-out-1 seq 5 permit fd00:50::/64']],
+  ['BFD + MD5 speaker', renderSpeaker(bfdMd5().nodes[0]!.speaker!), [' profile production-bfd', '  receive-interval 350', '  transmit-interval 200', '  minimum-ttl 250', '  echo transmit-interval 60', ' neighbor 192.169.10.1 bfd profile production-bfd', ' neighbor 192.169.10.1 password your-secure-password']],
 ];
 
 describe.skipIf(!frrAvailable)('real FRR 8.4 accepts the rendered configs', () => {
@@ -296,17 +338,17 @@ describe.skipIf(!frrAvailable)('real FRR 8.4 accepts the rendered configs', () =
     afterAll(() => {
       for (const i of instances) i.stop();
     });
-    const fresh = () => {
-      const i = new FrrInstance();
+    const fresh = (daemons?: string[]) => {
+      const i = new FrrInstance(daemons);
       instances.push(i);
       i.start();
       return i;
     };
 
-    const NAMES = ['EVPN PE node 0', 'EVPN speaker node 2', 'passthrough PE node 1', 'passthrough speaker node 0', 'rich PE', 'rich speaker'];
+    const NAMES = ['EVPN PE node 0', 'EVPN speaker node 2', 'passthrough PE node 1', 'passthrough speaker node 0', 'rich PE', 'rich speaker', 'BFD + MD5 speaker'];
     test.each(NAMES)('%s', (name) => {
       const [, config, expected] = configs().find((c) => c[0] === name)!;
-      const frr = fresh();
+      const frr = fresh(/^bfd$/m.test(config) ? ['zebra', 'bgpd', 'bfdd'] : undefined);
       const r = frr.load(config);
       expect(rejectedLines(r.output), r.output).toEqual([]);
       expect(r.code, r.output).toBe(0);

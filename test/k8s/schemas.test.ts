@@ -123,10 +123,10 @@ describe('unsupported kinds and fields are errors that name them', () => {
     expect(errors[0]?.path).toBe('kind');
     expect(errors[0]?.message).toMatch(/network\.openperouter\.io\/v1alpha1 L2VNI is not; supported: .*Underlay/);
   });
-  test('a supported kind under another apiVersion', () => {
-    const errors = pelabErrors('apiVersion: metallb.io/v1beta1\nkind: BGPPeer\nmetadata: {name: x, namespace: metallb-system}\nspec: {myASN: 1, peerASN: 2, peerAddress: 1.2.3.4}\n');
+  test('a supported kind under an apiVersion MetalLB does not serve', () => {
+    const errors = pelabErrors('apiVersion: metallb.io/v1alpha1\nkind: BGPPeer\nmetadata: {name: x, namespace: metallb-system}\nspec: {myASN: 1, peerASN: 2, peerAddress: 1.2.3.4}\n');
     expect(errors[0]?.path).toBe('apiVersion');
-    expect(errors[0]?.message).toMatch(/metallb\.io\/v1beta2 for kind BGPPeer \(metallb\.io\/v1beta1 is not supported/);
+    expect(errors[0]?.message).toMatch(/metallb\.io\/v1beta2 for kind BGPPeer \(metallb\.io\/v1alpha1 is not supported/);
   });
   test('an upstream field pelab does not emulate names the field and what is supported there', () => {
     const errors = pelabErrors(`${HEAD.Underlay}${UNDERLAY_OK}  isis:\n    baseNet: 49.0001.0000.0000.0001.00\n`);
@@ -144,23 +144,26 @@ describe('unsupported kinds and fields are errors that name them', () => {
     expect(errors.map((e) => [e.path, e.line])).toEqual([['spec.importRTs[0]', 9]]);
     expect(errors[0]?.expected).toMatch(/wildcard/);
   });
-  test('BFD on a BGPPeer', () => {
-    const errors = pelabErrors(`${HEAD.BGPPeer}spec:\n  myASN: 64515\n  peerASN: 64514\n  peerAddress: 192.169.10.1\n  bfdProfile: fast\n`);
-    expect(errors.map((e) => e.path)).toEqual(['spec.bfdProfile']);
-  });
-  test('a Service that is not a LoadBalancer, and MetalLB annotations pelab does not emulate', () => {
-    const errors = pelabErrors(
-      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    metallb.io/allow-shared-ip: k\n    metallb.universe.tf/address-pool: p\nspec:\n  type: ClusterIP\n  ports: [{port: 80}]\n',
-    );
-    expect(errors.map((e) => [e.path, e.line])).toEqual([['spec.type', 9]]);
+  test('a Service that is not a LoadBalancer, and a MetalLB annotation that does not exist', () => {
+    const errors = pelabErrors('apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: ClusterIP\n  ports: [{port: 80}]\n');
+    expect(errors.map((e) => [e.path, e.line])).toEqual([['spec.type', 6]]);
     const annotated = pelabErrors(
-      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    metallb.io/allow-shared-ip: k\n    metallb.universe.tf/address-pool: p\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    metallb.io/allow-shared-ip: k\n    metallb.io/ip-pool: p\n    metallb.universe.tf/no-such: x\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n',
     );
     expect(annotated.map((e) => [e.path, e.line])).toEqual([
-      ['metadata.annotations["metallb.io/allow-shared-ip"]', 6],
-      ['metadata.annotations["metallb.universe.tf/address-pool"]', 7],
+      ['metadata.annotations["metallb.io/ip-pool"]', 7],
+      ['metadata.annotations["metallb.universe.tf/no-such"]', 8],
     ]);
-    expect(annotated[1]?.expected).toMatch(/metallb\.io\/address-pool/);
+    expect(annotated[0]?.expected).toMatch(/metallb\.io\/address-pool, metallb\.io\/allow-shared-ip/);
+  });
+  test('a well-known community name gets its numeric form as the hint', () => {
+    const errors = pelabErrors('apiVersion: metallb.io/v1beta1\nkind: Community\nmetadata: {name: c, namespace: metallb-system}\nspec:\n  communities:\n    - name: local-only\n      value: no-export\n');
+    expect(errors.map((e) => [e.path, e.line])).toEqual([['spec.communities[0].value', 7]]);
+    expect(errors[0]?.expected).toMatch(/write no-export as "65535:65281"/);
+  });
+  test('a kind that is neither emulated nor observe-only stays an error', () => {
+    const errors = pelabErrors('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: default}\nspec: {podSelector: {}}\n');
+    expect(errors.map((e) => e.path)).toEqual(['kind']);
   });
   test('status is not something a manifest sets', () => {
     const [m] = parseManifests(`${HEAD.BGPAdvertisement}status: {}\n`, 's.yaml');

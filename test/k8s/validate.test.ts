@@ -32,7 +32,7 @@ describe('references', () => {
     expect(problems(ms)).toEqual([
       { file: 'extra.yaml', line: 5, path: 'spec.ipAddressPools[0]', expected: expect.stringMatching(/address-pool-rd does not exist; pools: address-pool-red, address-pool-blue/) },
       { file: 'extra.yaml', line: 6, path: 'spec.peers[1]', expected: expect.stringMatching(/peergreen does not exist/) },
-      { file: 'extra.yaml', line: 7, path: 'spec.communities[0]', expected: expect.stringMatching(/no-export is none of these/) },
+      { file: 'extra.yaml', line: 7, path: 'spec.communities[0]', expected: expect.stringMatching(/write no-export as "65535:65281"/) },
     ]);
   });
 

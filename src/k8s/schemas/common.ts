@@ -145,6 +145,31 @@ export function isRouteTarget(text: string, allowWildcard: boolean): boolean {
 const COMMUNITY = /^(\d+):(\d+)$/;
 const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
 
+/**
+ * RFC 1997 / 7611 / 7999 / 8326 well-known communities by the names FRR and router vendors use.
+ * MetalLB and frr-k8s accept only numbers, so pelab names the number when a name is written.
+ */
+export const WELL_KNOWN_COMMUNITIES: Readonly<Record<string, string>> = {
+  'graceful-shutdown': '65535:0',
+  'accept-own': '65535:1',
+  'llgr-stale': '65535:6',
+  'no-llgr': '65535:7',
+  blackhole: '65535:666',
+  'no-export': '65535:65281',
+  'no-advertise': '65535:65282',
+  'no-export-subconfed': '65535:65283',
+  'local-as': '65535:65283',
+  'no-peer': '65535:65284',
+};
+
+/** What a community field expects, naming the numeric form when a well-known name was written. */
+export function communityExpectation(text: string, alsoAlias = false): string {
+  const base = `a community A:B (16-bit each) or large:A:B:C${alsoAlias ? ' or the name of a Community alias' : ''}`;
+  const numeric = WELL_KNOWN_COMMUNITIES[text.toLowerCase()];
+  if (numeric) return `${base}; MetalLB takes well-known communities as numbers only: write ${text} as "${numeric}"`;
+  return `${base} (${text} is none of these)`;
+}
+
 /** A community value as MetalLB and frr-k8s take it: `A:B` (16-bit each) or `large:A:B:C` (32-bit each). */
 export function parseCommunity(text: string): { kind: 'standard' | 'large'; value: string } | undefined {
   const s = COMMUNITY.exec(text);

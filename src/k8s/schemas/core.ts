@@ -6,7 +6,11 @@ import { dns1035Label, dnsLabel, intIn, ipAddress, objectMeta, stringMap } from 
 /** The Service annotations MetalLB reads that pelab emulates. */
 export const ANNOTATION_LB_IPS = 'metallb.io/loadBalancerIPs';
 export const ANNOTATION_POOL = 'metallb.io/address-pool';
-const SUPPORTED_METALLB_ANNOTATIONS = [ANNOTATION_LB_IPS, ANNOTATION_POOL];
+export const ANNOTATION_SHARED_IP = 'metallb.io/allow-shared-ip';
+export const SUPPORTED_METALLB_ANNOTATIONS = [ANNOTATION_LB_IPS, ANNOTATION_POOL, ANNOTATION_SHARED_IP];
+/** The annotation prefix MetalLB still honours but has deprecated. */
+export const DEPRECATED_ANNOTATION_PREFIX = 'metallb.universe.tf/';
+export const CURRENT_ANNOTATION_PREFIX = 'metallb.io/';
 
 export const Namespace = z.strictObject({
   apiVersion: z.literal('v1'),
@@ -52,13 +56,37 @@ export const Service = z
   .superRefine((svc, ctx) => {
     for (const key of Object.keys(svc.metadata.annotations ?? {})) {
       const path = ['metadata', 'annotations', key];
-      if (key.startsWith('metallb.universe.tf/')) {
-        ctx.addIssue({ code: 'custom', path, message: `the current annotation prefix metallb.io/ (${key.replace('metallb.universe.tf/', 'metallb.io/')})` });
+      // Deprecated keys are converted (with a warning) before the schema sees them; one left
+      // here is a key MetalLB never had.
+      if (key.startsWith(DEPRECATED_ANNOTATION_PREFIX)) {
+        ctx.addIssue({ code: 'custom', path, message: `a MetalLB annotation pelab emulates (${SUPPORTED_METALLB_ANNOTATIONS.join(', ')})` });
       } else if (key.startsWith('metallb.io/') && !SUPPORTED_METALLB_ANNOTATIONS.includes(key)) {
         ctx.addIssue({ code: 'custom', path, message: `a MetalLB annotation pelab emulates (${SUPPORTED_METALLB_ANNOTATIONS.join(', ')})` });
       }
     }
   });
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text (a Secret\'s data values are base64; use stringData for plain text)');
+
+/** A Secret: pelab reads the BGP password MetalLB takes from one (BGPPeer passwordSecret). */
+export const Secret = z.strictObject({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Secret'),
+  metadata: objectMeta(),
+  type: z.string().min(1).optional(),
+  data: z.record(z.string(), base64).optional(),
+  stringData: stringMap.optional(),
+  immutable: z.boolean().optional(),
+});
+export type SecretBody = z.output<typeof Secret>;
+
+/** A Secret's value for `key`, as the API server would store it (stringData wins over data). */
+export function secretValue(s: Pick<SecretBody, 'data' | 'stringData'>, key: string): string | undefined {
+  const plain = s.stringData?.[key];
+  if (plain !== undefined) return plain;
+  const encoded = s.data?.[key];
+  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+}
 
 // Only what pelab needs from a Deployment is checked; the rest of the pod template is the
 // workload's business and is passed through untouched.

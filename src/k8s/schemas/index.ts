@@ -5,12 +5,12 @@ import { InputError, InputErrors } from '../../errors.ts';
 import { errorAt } from '../load.ts';
 import type { PathSegment } from '../load.ts';
 import type { Manifest } from '../manifest.ts';
-import { Deployment, Namespace, Service } from './core.ts';
-import type { DeploymentSpec, ServiceSpec } from './core.ts';
+import { Deployment, Namespace, Secret, Service } from './core.ts';
+import type { DeploymentSpec, SecretBody, ServiceSpec } from './core.ts';
 import { FRRConfiguration } from './frrk8s.ts';
 import type { FRRConfigurationSpec } from './frrk8s.ts';
-import { BGPAdvertisement, BGPPeer, Community, IPAddressPool } from './metallb.ts';
-import type { BGPAdvertisementSpec, BGPPeerSpec, CommunitySpec, IPAddressPoolSpec } from './metallb.ts';
+import { BFDProfile, BGPAdvertisement, BGPPeer, Community, IPAddressPool, L2Advertisement } from './metallb.ts';
+import type { BFDProfileSpec, BGPAdvertisementSpec, BGPPeerSpec, CommunitySpec, IPAddressPoolSpec, L2AdvertisementSpec } from './metallb.ts';
 import { L3Passthrough, L3VNI, Underlay } from './openperouter.ts';
 import type { L3PassthroughSpec, L3VNISpec, UnderlaySpec } from './openperouter.ts';
 
@@ -31,10 +31,13 @@ export const SUPPORTED_KINDS: readonly KindInfo[] = [
   { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', schema: BGPAdvertisement, namespaced: true, crd: 'metallb/metallb.io_bgpadvertisements.yaml' },
   { apiVersion: 'metallb.io/v1beta1', kind: 'Community', schema: Community, namespaced: true, crd: 'metallb/metallb.io_communities.yaml' },
   { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', schema: BGPPeer, namespaced: true, crd: 'metallb/metallb.io_bgppeers.yaml' },
+  { apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', schema: BFDProfile, namespaced: true, crd: 'metallb/metallb.io_bfdprofiles.yaml' },
+  { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', schema: L2Advertisement, namespaced: true, crd: 'metallb/metallb.io_l2advertisements.yaml' },
   { apiVersion: 'frrk8s.metallb.io/v1beta1', kind: 'FRRConfiguration', schema: FRRConfiguration, namespaced: true, crd: 'frr-k8s/frrk8s.metallb.io_frrconfigurations.yaml' },
   { apiVersion: 'v1', kind: 'Namespace', schema: Namespace, namespaced: false },
   { apiVersion: 'v1', kind: 'Service', schema: Service, namespaced: true },
   { apiVersion: 'apps/v1', kind: 'Deployment', schema: Deployment, namespaced: true },
+  { apiVersion: 'v1', kind: 'Secret', schema: Secret, namespaced: true },
 ];
 
 export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
@@ -126,6 +129,10 @@ export interface K8sObjects {
   readonly advertisements: readonly Obj<BGPAdvertisementSpec>[];
   readonly communities: readonly Obj<CommunitySpec>[];
   readonly peers: readonly Obj<BGPPeerSpec>[];
+  readonly bfdProfiles: readonly Obj<BFDProfileSpec>[];
+  readonly l2Advertisements: readonly Obj<L2AdvertisementSpec>[];
+  /** A Secret has no spec: its spec here is the parsed object (type, data, stringData). */
+  readonly secrets: readonly Obj<SecretBody>[];
   readonly frrConfigurations: readonly Obj<FRRConfigurationSpec>[];
   readonly namespaces: readonly Obj<undefined>[];
   readonly services: readonly Obj<ServiceSpec>[];
@@ -162,6 +169,18 @@ export function collectObjects(manifests: readonly Manifest[]): K8sObjects {
     advertisements: pick('BGPAdvertisement'),
     communities: pick('Community'),
     peers: pick('BGPPeer'),
+    bfdProfiles: pick('BFDProfile'),
+    l2Advertisements: pick('L2Advertisement'),
+    secrets: manifests
+      .filter((m) => m.kind === 'Secret')
+      .map((m) => ({
+        manifest: m,
+        name: m.metadata.name,
+        namespace: m.metadata.namespace ?? 'default',
+        labels: m.metadata.labels ?? {},
+        annotations: m.metadata.annotations ?? {},
+        spec: Secret.parse(m.body),
+      })),
     frrConfigurations: pick('FRRConfiguration'),
     namespaces: pick<undefined>('Namespace').map((n) => ({ ...n, spec: undefined })),
     services: pick('Service'),

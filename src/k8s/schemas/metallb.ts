@@ -1,7 +1,7 @@
 // MetalLB (metallb.io): the BGP-mode subset pelab emulates with frr-k8s as the BGP backend.
 import { z } from 'zod';
 import { parseIP, parsePoolEntry } from '../../net/ip.ts';
-import { asn, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
+import { asn, communityExpectation, dnsSubdomain, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
 
 export const METALLB_V1BETA1 = 'metallb.io/v1beta1';
 export const METALLB_V1BETA2 = 'metallb.io/v1beta2';
@@ -48,7 +48,9 @@ export const communitySpec = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().min(1),
-        value: z.string().refine((s) => parseCommunity(s) !== undefined, 'a community A:B (16-bit each) or large:A:B:C'),
+        value: z.string().superRefine((s, ctx) => {
+          if (parseCommunity(s) === undefined) ctx.addIssue({ code: 'custom', message: communityExpectation(s) });
+        }),
       }),
     )
     .min(1),
@@ -71,8 +73,14 @@ export const bgpPeerSpec = z
     ebgpMultiHop: z.boolean().optional(),
     routerID: ipv4Address.optional(),
     nodeSelectors: z.array(labelSelector).optional(),
+    bfdProfile: z.string().min(1).optional(),
+    // A SecretReference; MetalLB only reads Secrets in its own namespace.
+    passwordSecret: z.strictObject({ name: dnsSubdomain, namespace: z.string().min(1).optional() }).optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.password !== undefined && p.passwordSecret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passwordSecret'], message: 'either password or passwordSecret, not both (MetalLB refuses a peer with both)' });
+    }
     if ((p.peerASN === undefined) === (p.dynamicASN === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['peerASN'], message: 'exactly one of peerASN or dynamicASN' });
     }
@@ -96,6 +104,27 @@ export const bgpPeerSpec = z
   });
 export type BGPPeerSpec = z.output<typeof bgpPeerSpec>;
 
+// All intervals in milliseconds, as the CRD has them; FRR's bfdd takes the same units.
+export const bfdProfileSpec = z.strictObject({
+  receiveInterval: intIn(10, 60000, 'milliseconds').optional(),
+  transmitInterval: intIn(10, 60000, 'milliseconds').optional(),
+  detectMultiplier: intIn(2, 255, 'a multiplier').optional(),
+  echoInterval: intIn(10, 60000, 'milliseconds').optional(),
+  echoMode: z.boolean().optional(),
+  passiveMode: z.boolean().optional(),
+  minimumTtl: intIn(1, 254, 'a TTL').optional(),
+});
+export type BFDProfileSpec = z.output<typeof bfdProfileSpec>;
+
+export const l2AdvertisementSpec = z.strictObject({
+  ipAddressPools: z.array(z.string().min(1)).optional(),
+  ipAddressPoolSelectors: z.array(labelSelector).optional(),
+  nodeSelectors: z.array(labelSelector).optional(),
+  serviceSelectors: z.array(labelSelector).optional(),
+  interfaces: z.array(z.string().min(1)).optional(),
+});
+export type L2AdvertisementSpec = z.output<typeof l2AdvertisementSpec>;
+
 const envelope = <V extends string, K extends string, S extends z.ZodType>(apiVersion: V, kind: K, spec: S) =>
   z.strictObject({
     apiVersion: z.literal(apiVersion),
@@ -109,3 +138,6 @@ export const IPAddressPool = envelope(METALLB_V1BETA1, 'IPAddressPool', ipAddres
 export const BGPAdvertisement = envelope(METALLB_V1BETA1, 'BGPAdvertisement', bgpAdvertisementSpec.optional());
 export const Community = envelope(METALLB_V1BETA1, 'Community', communitySpec);
 export const BGPPeer = envelope(METALLB_V1BETA2, 'BGPPeer', bgpPeerSpec);
+// A profile without spec takes bfdd's defaults (300 ms, multiplier 3), as upstream allows.
+export const BFDProfile = envelope(METALLB_V1BETA1, 'BFDProfile', bfdProfileSpec.optional());
+export const L2Advertisement = envelope(METALLB_V1BETA1, 'L2Advertisement', l2AdvertisementSpec.optional());

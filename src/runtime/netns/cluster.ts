@@ -5,7 +5,8 @@
 // devices and FRR configuration towards the new plan.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabBuildError } from '../../errors.ts';
+import { InputErrors, LabBuildError } from '../../errors.ts';
+import { notEmulated } from './emulated.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
 import { computeDesiredState } from '../../k8s/desired.ts';
@@ -126,6 +127,8 @@ export class ClusterEmulator {
     if (!cluster) throw new LabBuildError(`lab ${this.rt.lab.name} has no cluster to apply manifests to`);
     // Validate the whole set as the API server + controllers would see it.
     const { manifests: valid, warnings: more } = validateManifests(all);
+    const refused = notEmulated(valid);
+    if (refused.length > 0) throw new InputErrors(refused);
     const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs });
     // Nodes are independent: reconcile them at once (the ledger writes are synchronous).
     await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)));

@@ -62,6 +62,14 @@ export function configCommands(config: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('!') && !l.startsWith('frr version'));
 }
 
+/**
+ * Whether a configuration needs bfdd: a `bfd` stanza (profiles, peers) or a BGP neighbor with
+ * BFD. bfdd runs only where asked for, as on a real router whose daemons file enables it.
+ */
+export function needsBfdd(config: string): boolean {
+  return /^bfd$|^\s*neighbor \S+ bfd\b/m.test(config);
+}
+
 export class FrrRouter {
   readonly spec: FrrRouterSpec;
   readonly instance: string;
@@ -83,7 +91,19 @@ export class FrrRouter {
   }
 
   get logFiles(): string[] {
-    return ['zebra', 'bgpd'].map((d) => join(this.runDir, `${d}.log`));
+    return ['zebra', 'bgpd', 'bfdd'].map((d) => join(this.runDir, `${d}.log`)).filter((f, i) => i < 2 || existsSync(f));
+  }
+
+  /** Starts bfdd next to zebra and bgpd unless it runs already (configs that use BFD call this). */
+  async ensureBfdd(): Promise<void> {
+    if (existsSync(join(this.runDir, 'bfdd.vty'))) return;
+    if (this.holderPid === undefined) {
+      this.holderPid = this.ledger.data.processes.find((p) => p.label === `${this.instance} namespace holder`)?.pid;
+    }
+    if (this.holderPid === undefined) throw new LabBuildError(`cannot start bfdd for ${this.instance}: its namespace holder is not running`);
+    await this.startDaemon('bfdd', []);
+    await eventuallyValue(async () => existsSync(join(this.runDir, 'bfdd.vty')) || undefined, { timeoutMs: 10_000, intervalMs: 20, what: `bfdd vty socket of ${this.instance}` });
+    this.recordPidFile('bfdd');
   }
 
   /** Starts the namespace holder, the VRF view and the daemons; resolves when their vty sockets answer. */
@@ -176,7 +196,7 @@ export class FrrRouter {
   }
 
   daemonPids(): number[] {
-    return ['zebra', 'bgpd']
+    return ['zebra', 'bgpd', 'bfdd']
       .map((d) => join(this.runDir, `${d}.pid`))
       .filter((f) => existsSync(f))
       .map((f) => Number(readFileSync(f, 'utf8').trim()));
@@ -192,7 +212,9 @@ export class FrrRouter {
    * about four seconds before its first connect (measured), which dominated bring-up.
    */
   async loadConfig(file: string): Promise<void> {
-    const lines = configCommands(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    if (needsBfdd(text)) await this.ensureBfdd();
+    const lines = configCommands(text);
     const r = await run(['vtysh', '-N', this.instance, '-c', 'configure terminal', ...lines.flatMap((l) => ['-c', l])], { allowFailure: true, timeoutMs: 20_000 });
     if (r.exitCode !== 0 || /% (Unknown|Invalid|Ambiguous|Command incomplete)/.test(r.stdout + r.stderr)) {
       throw new LabBuildError(`FRR rejected the configuration of ${this.instance} (${file}):\n${(r.stdout + r.stderr).trim()}`);
@@ -201,6 +223,7 @@ export class FrrRouter {
 
   /** Replaces the running configuration with `file` through frr-reload (minimal diff, no restart). */
   async reloadConfig(file: string): Promise<void> {
+    if (needsBfdd(readFileSync(file, 'utf8'))) await this.ensureBfdd();
     const r = await run(
       ['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', FRR_CONF_ROOT, '--rundir', this.runDir, '--stdout', file],
       { allowFailure: true, timeoutMs: 30_000 },
