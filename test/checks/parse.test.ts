@@ -220,6 +220,9 @@ describe('curl', () => {
     ]);
     expect(httpUrl('fd00::1', 8090, 'clientip')).toBe('http://[fd00::1]:8090/clientip');
     expect(curlArgv({ url: 'http://x/', maxTimeS: 0.75 })[3]).toBe('0.8');
+    // The connect timeout never exceeds the whole transfer's.
+    expect(curlArgv({ url: 'http://x/', maxTimeS: 1, connectTimeoutS: 0.3 }).slice(2, 6)).toEqual(['--max-time', '1', '--connect-timeout', '0.3']);
+    expect(curlArgv({ url: 'http://x/', maxTimeS: 0.2, connectTimeoutS: 0.5 }).slice(4, 6)).toEqual(['--connect-timeout', '0.2']);
   });
 
   it('classifies exit codes', () => {

@@ -57,6 +57,8 @@ export interface HttpPlan {
   readonly status: number;
   readonly bodyContains?: string;
   readonly clientIP?: string;
+  /** curl --connect-timeout (ms); from the defaults table. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** curl's --max-time is the attempt budget minus this, so curl reports a timeout (exit 28) itself. */
@@ -146,6 +148,7 @@ export const http: CheckKind<HttpParams, HttpPlan, CurlOutcome> = {
     const ref = fromRef(p.from);
     const client = clientIPHost(p);
     const isolated = p.isolated === true;
+    const connectTimeoutMs = (isolated ? CHECK_DEFAULTS['http-isolation'] : CHECK_DEFAULTS.http).connectTimeoutMs;
     return {
       target: resolver.target(ref),
       from: nodeRefLabel(ref),
@@ -155,13 +158,18 @@ export const http: CheckKind<HttpParams, HttpPlan, CurlOutcome> = {
       status: p.expect?.status ?? 200,
       ...(p.expect?.bodyContains !== undefined ? { bodyContains: p.expect.bodyContains } : {}),
       ...(client !== undefined ? { clientIP: resolver.hostAddress(client) } : {}),
+      connectTimeoutMs,
     };
   },
   async probe(plan, env: ProbeEnv) {
     // curl gives up on its own a little before the attempt's budget, so a timeout is classified
     // (exit 28) instead of being cut off by the poller.
     const maxTimeMs = Math.max(100, env.budgetMs - CURL_MARGIN_MS);
-    const r = await env.runtime.exec(plan.target, curlArgv({ url: plan.url, maxTimeS: maxTimeMs / 1000 }), {
+    const r = await env.runtime.exec(plan.target, curlArgv({
+      url: plan.url,
+      maxTimeS: maxTimeMs / 1000,
+      ...(plan.connectTimeoutMs !== undefined ? { connectTimeoutS: plan.connectTimeoutMs / 1000 } : {}),
+    }), {
       ...(plan.vrf !== undefined && plan.vrf !== 'default' ? { vrf: plan.vrf } : {}),
       timeoutMs: env.budgetMs + 1_000,
     });

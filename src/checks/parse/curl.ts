@@ -1,7 +1,8 @@
 // curl as the data-plane probe: the body on stdout followed by one trailer line we parse, and the
 // exit code classified. Exit 7 (could not connect: no route, ICMP unreachable, refused) and 28
 // (timed out) are the two ways an isolated destination shows; anything else that is not 0 is an
-// error, and an error is NOT isolation (exit 52/56 mean a connection was made).
+// error, and an error is NOT isolation (exit 52/56 mean a connection was made; so does a timeout
+// after the remote address is known).
 
 export const CURL_TRAILER_MARK = '[pelab-curl]';
 /** `-w` format: curl expands `\n` itself. */
@@ -11,11 +12,15 @@ export interface CurlRequest {
   readonly url: string;
   /** Seconds, fractions allowed: curl gives up after this (exit 28). */
   readonly maxTimeS: number;
+  /** Seconds: give up sooner (exit 28, no remote address) when the TCP connect is not answered. */
+  readonly connectTimeoutS?: number;
 }
 
+const tenths = (s: number): string => String(Math.max(0.1, Math.round(s * 10) / 10));
+
 export function curlArgv(req: CurlRequest): string[] {
-  const maxTime = Math.max(0.1, Math.round(req.maxTimeS * 10) / 10);
-  return ['curl', '-sS', '--max-time', String(maxTime), '-w', CURL_WRITE_OUT, req.url];
+  const connect = req.connectTimeoutS !== undefined ? ['--connect-timeout', tenths(Math.min(req.connectTimeoutS, req.maxTimeS))] : [];
+  return ['curl', '-sS', '--max-time', tenths(req.maxTimeS), ...connect, '-w', CURL_WRITE_OUT, req.url];
 }
 
 /** `http://ip:port/path`, with brackets for IPv6. */
@@ -53,8 +58,12 @@ export function parseCurl(result: { readonly exitCode: number; readonly stdout: 
   const [code, remoteIp, , localIp] = trailer.split(' ');
   const status = Number(code ?? 0) || 0;
   const error = result.stderr.trim().split('\n').find((l) => l.startsWith('curl:')) ?? (result.stderr.trim() || undefined);
+  // A timeout with a remote address means the TCP connection was made and the answer was slow:
+  // that is not isolation, however short the attempt's --max-time (curl prints no remote address
+  // while its SYN goes unanswered, nor when the connection is refused).
+  const connectedThenTimedOut = result.exitCode === 28 && Boolean(remoteIp);
   return {
-    kind: classifyCurlExit(result.exitCode),
+    kind: connectedThenTimedOut ? 'error' : classifyCurlExit(result.exitCode),
     exitCode: result.exitCode,
     status,
     body,
