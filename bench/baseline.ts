@@ -182,16 +182,15 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
       await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
     }
     lap('cluster nodes');
-    const endpoints = [
-      ...plan.clusterNodes.map((c) => ({ ns: c.ns, identity: c.name, ports: [8090] })),
-      ...plan.hosts.map((h) => ({ ns: h.ns, identity: h.name, ports: [8090, 80] })),
+    // The same one HTTP server process `up` starts (endpoint-server.mjs), with the same listeners.
+    const listeners = [
+      ...plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec', identity: h.name })),
+      ...plan.clusterNodes.map((c) => ({ ns: c.ns, ports: [8090], kind: 'agnhost-netexec', identity: c.name })),
     ];
-    for (const e of endpoints) {
-      const file = join(n.nodeDir(e.ns), 'endpoint.json');
-      mkdirSync(n.nodeDir(e.ns), { recursive: true });
-      writeFileSync(file, JSON.stringify({ identity: e.identity, ports: e.ports, services: {} }));
-      spawnDetached(['nsenter', `--net=${nsPath(e.ns)}`, '--', process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, file], env);
-    }
+    const file = join(n.dir, 'endpoints.json');
+    mkdirSync(n.dir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ listeners }));
+    spawnDetached(['nsenter', `--net=${nsPath(plan.namespaces[0]!)}`, '--', process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, 'serve', file], env);
     lap('endpoints');
   }
   return phases;

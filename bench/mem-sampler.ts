@@ -6,10 +6,10 @@
 // It runs as a separate process (forked by sampler.ts), so that its work shows neither in the
 // benchmark's own CPU time nor in its event loop. Pure helpers are exported for reuse.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
 
-export type ProcKind = 'frr' | 'holder' | 'endpoint' | 'other';
+export type ProcKind = 'frr' | 'holder' | 'endpoint' | 'nginx' | 'other';
 
 export interface ProcStat {
   readonly comm: string;
@@ -37,6 +37,8 @@ export function kindOf(comm: string): ProcKind {
   if (comm === 'sleep') return 'holder';
   // Node names its main thread, and so the process, "MainThread".
   if (comm === 'MainThread' || comm === 'node') return 'endpoint';
+  // The emulated pods' real nginx (master and worker).
+  if (comm === 'nginx') return 'nginx';
   return 'other';
 }
 
@@ -68,7 +70,7 @@ export interface MemResult {
 }
 
 function emptyKinds(): Record<ProcKind, MemTotals> {
-  return { frr: { pssKiB: 0, rssKiB: 0, processes: 0 }, holder: { pssKiB: 0, rssKiB: 0, processes: 0 }, endpoint: { pssKiB: 0, rssKiB: 0, processes: 0 }, other: { pssKiB: 0, rssKiB: 0, processes: 0 } };
+  return { frr: { pssKiB: 0, rssKiB: 0, processes: 0 }, holder: { pssKiB: 0, rssKiB: 0, processes: 0 }, endpoint: { pssKiB: 0, rssKiB: 0, processes: 0 }, nginx: { pssKiB: 0, rssKiB: 0, processes: 0 }, other: { pssKiB: 0, rssKiB: 0, processes: 0 } };
 }
 
 export class Sampler {
@@ -94,6 +96,21 @@ export class Sampler {
       // Linux default.
     }
     this.ticksPerSecond = t;
+  }
+
+  /** The watched instance whose namespace `pid` lives in, by the namespace's inode. */
+  private ownerByNetns(pid: number): string | undefined {
+    const inode = readlinkSync(`/proc/${pid}/ns/net`).replace(/^net:\[(\d+)\]$/, '$1');
+    for (const name of readdirSync('/run/netns')) {
+      const instance = /^pelab\.([a-z][a-z0-9-]*)\./.exec(name)?.[1];
+      if (!instance || !this.watched.has(instance)) continue;
+      try {
+        if (String(statSync(`/run/netns/${name}`).ino) === inode) return instance;
+      } catch {
+        // Removed while we looked.
+      }
+    }
+    return undefined;
   }
 
   start(instances: readonly string[], intervalMs: number, parentPid: number): void {
@@ -128,7 +145,9 @@ export class Sampler {
         let stat: ProcStat | undefined;
         if (known === undefined || known.recheck) {
           stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-          const owner = ownerOf(readFileSync(`/proc/${pid}/environ`, 'latin1')) ?? null;
+          // nginx writes its process title over its environment, so its mark is unreadable: its
+          // network namespace (a pod's) tells whose it is.
+          const owner = ownerOf(readFileSync(`/proc/${pid}/environ`, 'latin1')) ?? (stat.comm === 'nginx' ? this.ownerByNetns(pid) : undefined) ?? null;
           known = { owner, recheck: owner === null && stat.ppid === this.parentPid };
           this.owners.set(pid, known);
         }
@@ -155,7 +174,7 @@ export class Sampler {
   }
 
   result(): MemResult {
-    const byKind: Record<ProcKind, number> = { frr: 0, holder: 0, endpoint: 0, other: 0 };
+    const byKind: Record<ProcKind, number> = { frr: 0, holder: 0, endpoint: 0, nginx: 0, other: 0 };
     let direct = 0;
     for (const c of this.cpu.values()) {
       byKind[c.kind] += c.ticks / this.ticksPerSecond;

@@ -171,9 +171,11 @@ async function main(): Promise<number> {
     metrics.define('bringup.curl_s', 'after apply (EVPN demo manifests)', 'apply → first curl hostA_red → red service', 's');
     metrics.define('teardown.fabric_s', 'teardown', 'down after up', 's', { target: TARGET_TEARDOWN });
     metrics.define('teardown.full_s', 'teardown', 'down after up + apply', 's', { target: TARGET_TEARDOWN });
-    metrics.define('memory.full_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, all lab processes', 'MiB', { note: 'sum of Pss from /proc/<pid>/smaps_rollup over FRR daemons, namespace holders and HTTP endpoints, sampled every --sample-ms' });
+    metrics.define('memory.full_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, all lab processes', 'MiB', { note: 'sum of Pss from /proc/<pid>/smaps_rollup over FRR daemons, namespace holders, the HTTP endpoint server and nginx in pods, sampled every --sample-ms' });
     metrics.define('memory.full_frr_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, FRR daemons only', 'MiB');
-    metrics.define('memory.full_endpoint_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, HTTP endpoints only', 'MiB');
+    metrics.define('memory.full_endpoint_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, HTTP endpoints only', 'MiB', { note: 'the one Node process answering for every host, node and agnhost/generic pod (endpoint-server.mjs)' });
+    metrics.define('memory.full_nginx_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, pods\' nginx only', 'MiB', { note: 'real nginx, master + worker per nginx pod' });
+    metrics.define('memory.full_holder_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, namespace holders only', 'MiB');
     metrics.define('memory.full_rss_mib', 'memory (peak, singlecluster + demo manifests)', 'RSS, all lab processes', 'MiB');
     metrics.define('cpu.up_self_s', 'pelab CPU time', 'up: pelab process (user+sys)', 's', { note: 'process.cpuUsage() of the benchmark process over NetnsRuntime.up() (no polling runs during it)' });
     metrics.define('cpu.up_children_s', 'pelab CPU time', 'up: commands it ran (ip, nsenter, vtysh, ...)', 's', { note: 'cutime+cstime of children reaped during up(): ip, nsenter, mount, sysctl, hostname, vtysh, and each FRR daemon up to the moment it daemonizes (its own start-up work); the holders and HTTP endpoints are still running and not included' });
@@ -279,6 +281,8 @@ async function main(): Promise<number> {
           metrics.add('memory.full_pss_mib', r.memory.peakPssMiB);
           metrics.add('memory.full_frr_pss_mib', r.memory.byKindPssMiB['frr'] ?? 0);
           metrics.add('memory.full_endpoint_pss_mib', r.memory.byKindPssMiB['endpoint'] ?? 0);
+          metrics.add('memory.full_nginx_pss_mib', r.memory.byKindPssMiB['nginx'] ?? 0);
+          metrics.add('memory.full_holder_pss_mib', r.memory.byKindPssMiB['holder'] ?? 0);
           metrics.add('memory.full_rss_mib', r.memory.peakRssMiB);
         }
       }

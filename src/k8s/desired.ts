@@ -12,6 +12,7 @@ import { collectObjects } from './schemas/index.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { ServiceSpec } from './schemas/core.ts';
 import { backingDeployments, validateManifests } from './validate.ts';
+import { genericServerWarning, placePods, planPods } from './pods.ts';
 import type { ValidateOptions } from './validate.ts';
 
 export type * from './plan.ts';
@@ -34,6 +35,8 @@ export interface DesiredStateOptions extends ValidateOptions {
   readonly routeMapDelay0?: boolean;
   /** Service IPs held before (`namespace/name` -> IPs), kept when still valid (MetalLB is sticky). */
   readonly previousAllocations?: Readonly<Record<string, readonly string[]>>;
+  /** Pod addresses held before (`namespace/name` -> IP), kept while the pod exists (see pods.ts). */
+  readonly previousPodIPs?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_TUNING = { connectTimeSeconds: 1, coalesceTimeMs: 50, routeMapDelay0: true } as const;
@@ -45,17 +48,6 @@ export function nodeLabels(node: ClusterNode): Record<string, string> {
     'kubernetes.io/os': 'linux',
     ...(node.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
   };
-}
-
-/**
- * Where a Deployment's pods land: kind's control plane is tainted NoSchedule, so workers take
- * them, round robin from the first worker (the control plane only when there is no worker).
- */
-function placePods(replicas: number, cluster: Cluster): string[] {
-  const workers = cluster.nodes.filter((n) => n.role === 'worker');
-  const pool = workers.length > 0 ? workers : cluster.nodes;
-  if (pool.length === 0) return [];
-  return Array.from({ length: replicas }, (_, i) => (pool[i % pool.length] as ClusterNode).name);
 }
 
 interface ServiceContext {
@@ -160,11 +152,16 @@ export function computeDesiredState(manifests: readonly Manifest[], cluster: Clu
       ...(a?.failure ? { failure: a.failure } : {}),
     };
   });
+  const pods = planPods(o.deployments, cluster, options.previousPodIPs);
+  for (const p of pods) {
+    const w = genericServerWarning(p);
+    if (w) warnings.push(w);
+  }
   for (const s of services) {
     if (s.failure) warnings.push(`Service ${s.namespace}/${s.name} stays pending: ${s.failure.reason}: ${s.failure.message}`);
   }
 
-  return { nodes, services, warnings, deviations: deviations(tuning) };
+  return { nodes, services, pods, warnings, deviations: deviations(tuning) };
 }
 
 function deviations(t: { connectTimeSeconds: number; coalesceTimeMs: number; routeMapDelay0: boolean }): string[] {

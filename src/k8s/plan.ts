@@ -2,6 +2,7 @@
 // OpenPERouter PE router and MetalLB/frr-k8s speaker would run, and what each Service got.
 // Renderers and runtimes read only this, never the manifests.
 import type { InterfaceAddress } from '../lab/model.ts';
+import type { PodPlan } from './pods.ts';
 
 /** A BGP remote AS: a number, or FRR's `external`/`internal` keywords. */
 export type RemoteAs = number | 'external' | 'internal';
@@ -203,6 +204,8 @@ export interface ServicePlan {
 export interface DesiredState {
   readonly nodes: readonly NodePlan[];
   readonly services: readonly ServicePlan[];
+  /** Every Deployment replica: node, address, server (src/k8s/pods.ts). */
+  readonly pods: readonly PodPlan[];
   readonly warnings: readonly string[];
   /** Emulation tuning that differs from what upstream renders, one sentence each, for reports. */
   readonly deviations: readonly string[];

@@ -75,14 +75,17 @@ export function targetDir(t: Target): string {
       return `${safeName(t.node)}.pe`;
     case 'speaker':
       return `${safeName(t.node)}.speaker`;
+    case 'pod':
+      return `pod.${safeName(t.namespace)}.${safeName(t.name)}`;
   }
 }
 
 export function describeTarget(t: Target): string {
+  if (t.kind === 'pod') return `pod ${t.namespace}/${t.name}`;
   return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : t.kind === 'pe' ? `PE router on ${t.node}` : `speaker on ${t.node}`;
 }
 
-const runsFrr = (t: Target) => t.kind !== 'host';
+const runsFrr = (t: Target) => t.kind !== 'host' && t.kind !== 'pod';
 
 /**
  * The VRFs whose kernel state a bundle dumps on a target: the runtime's answer when it knows

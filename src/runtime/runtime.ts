@@ -18,7 +18,9 @@ export type Target =
   | { readonly kind: 'router'; readonly name: string }
   | { readonly kind: 'host'; readonly name: string }
   | { readonly kind: 'pe'; readonly node: string }
-  | { readonly kind: 'speaker'; readonly node: string };
+  | { readonly kind: 'speaker'; readonly node: string }
+  /** A workload pod (a Deployment replica): commands run in its network namespace / container. */
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string };
 
 export interface ExecOptions {
   /** Run inside this VRF of the target (its netns or VRF device). */
@@ -76,6 +78,15 @@ export interface SessionState {
   readonly bfdStatus: string;
 }
 
+/** A workload pod as the cluster API reports it. */
+export interface PodState {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string;
+  readonly ip: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ServiceState {
   readonly namespace: string;
   readonly name: string;
@@ -117,6 +128,8 @@ export interface Runtime {
   /** The cluster API's view: frr-k8s BGPSessionStates and Service external IPs. */
   sessionStates(): Promise<readonly SessionState[]>;
   services(): Promise<readonly ServiceState[]>;
+  /** The workload pods (Deployment replicas), for checks that start from a pod or expect one. */
+  pods?(): Promise<readonly PodState[]>;
 
   /** Every FRR instance and namespace/container the lab has, for dumps. */
   dumpTargets(): readonly Target[];

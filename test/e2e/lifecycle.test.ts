@@ -71,7 +71,8 @@ describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipRe
       expect(await leftovers('lc-b')).toEqual([]);
       const still = await pelab(['exec', 'client_red', '--name', 'lc-c', '--', 'curl', '-sS', '-m', '2', 'http://10.93.0.1:8080/hostname']);
       expect(still.exitCode, still.stderr).toBe(0);
-      expect(still.stdout.trim()).toBe('mini-control-plane');
+      // agnhost's /hostname: the pod's name (web's only replica).
+      expect(still.stdout.trim()).toBe('web-0');
     } finally {
       await pelab(['down', '--name', 'lc-b']);
       await pelab(['down', '--name', 'lc-c']);

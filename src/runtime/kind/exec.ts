@@ -22,6 +22,7 @@ export interface ExecArgvOptions {
 }
 
 export function targetLabel(t: Target): string {
+  if (t.kind === 'pod') return `pod ${t.namespace}/${t.name}`;
   return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : `${t.kind} on ${t.node}`;
 }
 
@@ -37,6 +38,9 @@ export function assertTarget(lab: Lab, t: Target): void {
     case 'pe':
     case 'speaker':
       if (!lab.cluster?.nodes.some((n) => n.name === t.node)) throw new Error(`lab ${lab.name} has no cluster node "${t.node}"`);
+      return;
+    case 'pod':
+      if (!lab.cluster) throw new Error(`lab ${lab.name} has no cluster to run pod ${t.namespace}/${t.name} in`);
   }
 }
 
@@ -95,6 +99,11 @@ export function containerExecArgv(container: string, argv: readonly string[], op
   return ['docker', 'exec', ...(options.stdin ? ['-i'] : []), assertContainer(container), ...vrfPrefix(options.vrf), ...argv];
 }
 
+function kubeconfigOf(ctx: PodExecContext | undefined): string[] {
+  if (!ctx) throw new Error('exec in a pod needs the kubeconfig');
+  return ['--kubeconfig', ctx.kubeconfig];
+}
+
 function podExecArgv(ctx: PodExecContext, namespace: string, container: string, inner: readonly string[], stdin: boolean): string[] {
   return [
     'kubectl', '--kubeconfig', ctx.kubeconfig, 'exec', ...(stdin ? ['-i'] : []),
@@ -124,6 +133,13 @@ export function execArgv(lab: Lab, target: Target, argv: readonly string[], opti
     case 'speaker':
       if (!pod) throw new Error(`no frr-k8s pod known on ${target.node}`);
       return podExecArgv(pod, FRRK8S.namespace, FRRK8S.frrContainer, options.vrf === undefined ? [...argv] : podVrfArgv(argv, options.vrf), options.stdin ?? false);
+    case 'pod':
+      // A workload pod: kubectl exec into its first container (it must ship the command, e.g. curl).
+      if (options.vrf !== undefined) throw new Error(`pod ${target.namespace}/${target.name} has no VRF ${options.vrf}`);
+      return [
+        'kubectl', ...(kubeconfigOf(pod)), 'exec', ...(options.stdin ? ['-i'] : []),
+        '-n', assertK8sName(target.namespace), assertK8sName(target.name), '--', ...argv,
+      ];
   }
 }
 

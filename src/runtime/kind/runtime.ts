@@ -288,6 +288,7 @@ export class KindRuntime implements Runtime {
   }
 
   private async podContext(target: Target): Promise<PodExecContext | undefined> {
+    if (target.kind === 'pod') return { kubeconfig: this.files.kubeconfig, pod: target.name };
     if (target.kind !== 'pe' && target.kind !== 'speaker') return undefined;
     if (this.dryRun) {
       const what = target.kind === 'pe' ? `${OPENPEROUTER.namespace} pod ${OPENPEROUTER.routerSelector}` : `${FRRK8S.namespace} pod ${FRRK8S.selector}`;
@@ -478,6 +479,8 @@ export class KindRuntime implements Runtime {
     switch (target.kind) {
       case 'host':
         throw new LabBuildError(`host ${target.name} runs no FRR`);
+      case 'pod':
+        throw new LabBuildError(`pod ${target.namespace}/${target.name} runs no FRR`);
       case 'router':
         return this.restartRouterFrr(target.name);
       case 'pe':

@@ -13,15 +13,20 @@ import { computeDesiredState } from '../../k8s/desired.ts';
 import type { DesiredState, NodePlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
 import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
-import type { ApplyResult, ServiceState, SessionState, Target } from '../runtime.ts';
+import type { ApplyResult, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
 import type { ClusterNodePlan } from './plan.ts';
 import { FORWARDING, l3vniDeviceLines } from './plan.ts';
 import type { NetnsRuntime } from './runtime.ts';
-import { Endpoint } from './endpoints.ts';
-import { applySysctls, createNamespaces, ipBatch } from './netops.ts';
+import { EndpointServer } from './endpoints.ts';
+import { applySysctls, createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
 import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
-import type { EndpointConfig } from './endpoint-config.ts';
+import type { Listener } from './endpoint-config.ts';
+import type { PodPlan } from '../../k8s/pods.ts';
+import { podLinkLines, podNs } from './pod-network.ts';
+import { listenerFor, startNginx, stopNginx } from './pod-servers.ts';
+import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
+import { run } from '../../proc/run.ts';
 
 /** What has been realised on a node so far, kept in the ledger across pelab processes. */
 export interface RealisedNode {
@@ -33,14 +38,29 @@ export interface RealisedNode {
   parkedVrfs: string[];
   peConfig: string;
   speakerConfig: string;
-  serviceIPs: string[];
+  /** The kube-proxy ruleset loaded in the node's namespace. */
+  kubeProxy: string;
+  pods: RealisedPod[];
 }
 
-const ENDPOINT_PORT = 8090;
+/** A pod as created on its node: its namespace, address and what runs in it. */
+export interface RealisedPod {
+  readonly key: string;
+  readonly ns: string;
+  readonly ip: string;
+  readonly image: string;
+  readonly server: PodPlan['server'];
+}
+
+/** What agnhost netexec on a node's host side listens on (upstream's hosts run it on 8090 too). */
+export const NODE_ENDPOINT_PORT = 8090;
 
 function emptyRealised(): RealisedNode {
-  return { underlay: [], vrfs: [], passthrough: false, parkedVrfs: [], peConfig: '', speakerConfig: '', serviceIPs: [] };
+  return { underlay: [], vrfs: [], passthrough: false, parkedVrfs: [], peConfig: '', speakerConfig: '', kubeProxy: '', pods: [] };
 }
+
+const podKey = (p: Pick<PodPlan, 'namespace' | 'name'>): string => `${p.namespace}/${p.name}`;
+const samePod = (a: RealisedPod, p: PodPlan): boolean => a.ip === p.ip && a.image === p.image && JSON.stringify(a.server) === JSON.stringify(p.server);
 
 export class ClusterEmulator {
   private readonly rt: NetnsRuntime;
@@ -93,11 +113,11 @@ export class ClusterEmulator {
     const prepared = node.preparedVrfs.map((v) => v.name);
     this.saveRealised(node.name, { ...emptyRealised(), parkedVrfs: prepared });
     await Promise.all([this.pe(node.name, prepared).start(), this.speaker(node.name).start()]);
-    await new Endpoint(node.ns, this.rt.names.nodeDir(node.ns)).start(
-      { identity: node.name, ports: [ENDPOINT_PORT], services: {} },
-      this.ledger,
-      this.rt.instance,
-    );
+  }
+
+  /** The lab HTTP server's listener on a node's host side. */
+  nodeListener(node: ClusterNodePlan): Listener {
+    return { ns: node.ns, ports: [NODE_ENDPOINT_PORT], kind: 'agnhost-netexec', identity: node.name };
   }
 
   appliedKeys(ledger: Ledger): string[] {
@@ -129,9 +149,12 @@ export class ClusterEmulator {
     const { manifests: valid, warnings: more } = validateManifests(all);
     const refused = notEmulated(valid);
     if (refused.length > 0) throw new InputErrors(refused);
-    const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs });
+    const previousPodIPs = Object.fromEntries(Object.values(this.ledger.data.cluster ?? {}).flatMap((r) => ((r as RealisedNode).pods ?? []).map((p) => [p.key, p.ip])));
+    const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs, previousPodIPs });
     // Nodes are independent: reconcile them at once (the ledger writes are synchronous).
     await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)));
+    const pods = desired.pods.flatMap((p) => listenerFor(p, podNs(this.rt.names, p)) ?? []);
+    await new EndpointServer(this.rt.names.dir, this.ledger).update((l) => l.ns.startsWith(`${this.rt.names.prefix}pod.`), pods);
     const serviceIPs = Object.fromEntries(desired.services.filter((s) => s.ips.length > 0).map((s) => [`${s.namespace}/${s.name}`, [...s.ips]]));
     this.ledger.update((d) => {
       d.applied = valid.map((m) => ({ key: manifestKey(m), manifest: m }));
@@ -231,14 +254,16 @@ export class ClusterEmulator {
   private async reconcileHostSide(plan: NodePlan, desired: DesiredState, r: RealisedNode): Promise<void> {
     const node = plan.node;
     const ns = this.nodePlan(node);
-    // The speaker (MetalLB + frr-k8s) and the Services' addresses on the node.
-    const services = desired.services.filter((s) => s.announcements.some((a) => a.node === node) || s.endpointNodes.includes(node));
-    const ips = [...new Set(services.flatMap((s) => s.ips.filter((ip) => !ip.includes(':'))))].sort();
-    const stale = r.serviceIPs.filter((ip) => !ips.includes(ip));
-    const fresh = ips.filter((ip) => !r.serviceIPs.includes(ip));
-    if (stale.length + fresh.length > 0) {
-      await ipBatch(ns.ns, [...stale.map((ip) => `address del ${ip}/32 dev lo`), ...fresh.map((ip) => `address add ${ip}/32 dev lo`)], { force: true });
-      r.serviceIPs = ips;
+    // The speaker (MetalLB + frr-k8s), the node's pods and kube-proxy's rules. kube-proxy puts
+    // no LoadBalancer IP on an interface: its DNAT rules catch the traffic as it arrives.
+    await this.reconcilePods(plan, desired, r);
+    const kubeProxy = renderKubeProxy(node, proxiedServices(desired));
+    if (kubeProxy !== r.kubeProxy) {
+      const file = join(this.rt.names.dir, 'configs', `${ns.ns}.nft`);
+      writeFileSync(file, kubeProxy);
+      const loaded = await run(inNs(ns.ns, ['nft', '-f', file]), { allowFailure: true });
+      if (loaded.exitCode !== 0) throw new LabBuildError(`kube-proxy rules for ${node} (${file}) did not load: ${loaded.stderr.trim()}`);
+      r.kubeProxy = kubeProxy;
     }
     // Without an explicit router ID, bgpd would take the highest loopback address, which here is
     // a Service IP: moving a Service would change the router ID and reset every session. A real
@@ -259,13 +284,34 @@ export class ClusterEmulator {
       }
       r.speakerConfig = speakerConfig;
     }
-    this.endpoint(ns).reconfigure(endpointConfig(node, services));
   }
 
-  private endpoint(ns: ClusterNodePlan): Endpoint {
-    const e = new Endpoint(ns.ns, this.rt.names.nodeDir(ns.ns));
-    e.pid = this.ledger.data.processes.find((p) => p.label === `${ns.ns} http endpoint`)?.pid;
-    return e;
+  /** Creates the node's new pods and removes the ones gone or changed, as the kubelet would. */
+  private async reconcilePods(plan: NodePlan, desired: DesiredState, r: RealisedNode): Promise<void> {
+    const nodeNs = this.nodePlan(plan.node).ns;
+    const node = this.rt.lab.cluster!.nodes.find((n) => n.name === plan.node)!;
+    const wanted = desired.pods.filter((p) => p.node === plan.node);
+    r.pods ??= [];
+    const gone = r.pods.filter((a) => !wanted.some((p) => podKey(p) === a.key && samePod(a, p)));
+    for (const a of gone) {
+      if (a.server.kind === 'nginx') await stopNginx(a.ns, this.ledger);
+      // Deleting the namespace takes the pod's veth, and with it the node's /32 route, along.
+      await deleteNamespaces([a.ns]);
+      this.ledger.update((d) => {
+        d.namespaces = d.namespaces.filter((n) => n !== a.ns);
+      });
+    }
+    r.pods = r.pods.filter((a) => !gone.includes(a));
+    for (const p of wanted.filter((w) => !r.pods.some((a) => a.key === podKey(w)))) {
+      const ns = podNs(this.rt.names, p);
+      this.ledger.addNamespaces([ns]);
+      await createNamespaces([ns]);
+      const lines = podLinkLines(this.rt.names, p, node);
+      await ipBatch(nodeNs, lines.inNode);
+      await ipBatch(ns, lines.inPod);
+      if (p.server.kind === 'nginx') await startNginx(ns, join(this.rt.names.dir, 'pods', ns), p.server.ports, this.ledger, this.rt.instance);
+      r.pods.push({ key: podKey(p), ns, ip: p.ip, image: p.image, server: p.server });
+    }
   }
 
   private async createHostSession(nodeNs: string, routerNs: string, hs: HostSessionPlan): Promise<void> {
@@ -332,21 +378,26 @@ export class ClusterEmulator {
     return out;
   }
 
+  /** Pods as created (the desired plan carries the addresses the pods were given). */
+  async pods(): Promise<readonly PodState[]> {
+    const desired = this.ledger.data.desired as DesiredState | undefined;
+    return (desired?.pods ?? []).map((p) => ({ namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, labels: p.labels }));
+  }
+
   async services(): Promise<readonly ServiceState[]> {
     const desired = this.ledger.data.desired as DesiredState | undefined;
     return (desired?.services ?? []).map((s) => ({ namespace: s.namespace, name: s.name, externalIPs: s.ips, ...(s.pool ? { pool: s.pool } : {}) }));
   }
 }
 
-function endpointConfig(node: string, services: DesiredState['services']): EndpointConfig {
-  const map: Record<string, { namespace: string; name: string; image?: string }> = {};
-  const ports = new Set<number>([ENDPOINT_PORT]);
-  for (const s of services) {
-    for (const ip of s.ips) {
-      const image = s.backends[0]?.image;
-      map[ip] = { namespace: s.namespace, name: s.name, ...(image ? { image } : {}) };
-    }
-    for (const p of s.ports) if (p.protocol === 'TCP') ports.add(p.port);
-  }
-  return { identity: node, ports: [...ports].sort((a, b) => a - b), services: map };
+/** Each Service with its endpoints, as kube-proxy sees them through EndpointSlices. */
+export function proxiedServices(desired: Pick<DesiredState, 'services' | 'pods'>): ProxiedService[] {
+  return desired.services.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    ips: s.ips,
+    ports: s.ports,
+    externalTrafficPolicy: s.externalTrafficPolicy,
+    pods: desired.pods.filter((p) => p.namespace === s.namespace && s.backends.some((b) => b.deployment === p.deployment)),
+  }));
 }

@@ -1,38 +1,65 @@
-// Starts and reconfigures the HTTP endpoint processes (one per host or cluster node namespace).
-import { writeFileSync, mkdirSync } from 'node:fs';
+// Starts and reconfigures the lab's one HTTP server process (endpoint-server.mjs), which answers
+// for every host, node and non-nginx pod namespace through sockets created in each of them.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Ledger } from './ledger.ts';
+import { eventuallyValue } from '../../proc/wait.ts';
+import { isSameProcess, type Ledger } from './ledger.ts';
 import { spawnOwned } from './daemon.ts';
-import type { EndpointConfig } from './endpoint-config.ts';
+import type { EndpointConfig, Listener } from './endpoint-config.ts';
 
-const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.mjs');
+export const ENDPOINT_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.mjs');
+export const ENDPOINT_LABEL = 'lab http server';
+/** How long a reconfiguration may take until every socket is held (helpers start a Node each). */
+const READY_TIMEOUT_MS = 20_000;
 
-export class Endpoint {
-  readonly ns: string;
+export class EndpointServer {
   readonly configFile: string;
-  pid: number | undefined;
+  private readonly ledger: Ledger;
 
-  constructor(ns: string, dir: string) {
-    this.ns = ns;
-    this.configFile = join(dir, 'endpoint.json');
+  constructor(dir: string, ledger: Ledger) {
+    this.configFile = join(dir, 'endpoints.json');
+    this.ledger = ledger;
   }
 
-  async start(config: EndpointConfig, ledger: Ledger, owner: string): Promise<void> {
+  private get pid(): number | undefined {
+    const p = this.ledger.data.processes.find((x) => x.label === ENDPOINT_LABEL && isSameProcess(x));
+    return p?.pid;
+  }
+
+  /** Starts the server in `ns` (any lab namespace: it opens no socket of its own). */
+  async start(ns: string, config: EndpointConfig, owner: string): Promise<void> {
     mkdirSync(dirname(this.configFile), { recursive: true });
     writeFileSync(this.configFile, JSON.stringify(config));
-    // Small heaps: a lab runs one of these per host and node.
-    this.pid = await spawnOwned(
-      this.ns,
-      [process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', SERVER, this.configFile],
-      `${this.ns} http endpoint`,
-      ledger,
-      owner,
-    );
+    // Small heaps: the server holds a few hundred bytes per listener.
+    await spawnOwned(ns, [process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, 'serve', this.configFile], ENDPOINT_LABEL, this.ledger, owner);
+    await this.waitReady(config.listeners);
   }
 
-  reconfigure(config: EndpointConfig): void {
+  current(): EndpointConfig {
+    return existsSync(this.configFile) ? (JSON.parse(readFileSync(this.configFile, 'utf8')) as EndpointConfig) : { listeners: [] };
+  }
+
+  /** Replaces the listeners of the namespaces `replace` says are this caller's; keeps the others. */
+  async update(owns: (l: Listener) => boolean, listeners: readonly Listener[]): Promise<void> {
+    const config = { listeners: [...this.current().listeners.filter((l) => !owns(l)), ...listeners] };
     writeFileSync(this.configFile, JSON.stringify(config));
-    if (this.pid !== undefined) process.kill(this.pid, 'SIGHUP');
+    const pid = this.pid;
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGHUP');
+    await this.waitReady(config.listeners);
+  }
+
+  private async waitReady(listeners: readonly Listener[]): Promise<void> {
+    const want = listeners.flatMap((l) => l.ports.map((p) => `${l.ns}:${p}`));
+    await eventuallyValue(
+      async () => {
+        const file = `${this.configFile}.ready`;
+        if (!existsSync(file)) return undefined;
+        const ready = new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
+        return want.every((k) => ready.has(k)) ? true : undefined;
+      },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50, what: `HTTP listeners ${want.join(', ')}` },
+    );
   }
 }

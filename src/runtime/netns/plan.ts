@@ -5,6 +5,7 @@ import { stableMac } from '../../lab/allocate.ts';
 import { hostSetupCommands } from '../../render/host-setup.ts';
 import type { Lab, Router } from '../../lab/model.ts';
 import { instanceNames, type InstanceNames } from './names.ts';
+import { nodeNetworkLines, nodeNetworkNs } from './pod-network.ts';
 
 /** Lines for `ip -n <ns> -batch -`, grouped by namespace. Insertion order is execution order. */
 export type Batches = Map<string, string[]>;
@@ -143,6 +144,14 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
     for (const v of preparedVrfs) addNs(v.ns, true);
     return { name: n.name, ns: names.ns(n.name), peNs: names.peNs(n.name), preparedVrfs };
   });
+
+  // kind's node network: what pods on different nodes and kube-proxy's Cluster policy ride on.
+  if (lab.cluster && lab.cluster.nodes.length > 0) {
+    addNs(nodeNetworkNs(names), false);
+    const net = nodeNetworkLines(names, lab.cluster.nodes);
+    for (const [ns, lines] of net.links) push(links, ns, ...lines);
+    for (const [ns, lines] of net.config) push(config, ns, ...lines.filter((l) => l !== 'link set lo up'));
+  }
 
   // Router interfaces: fabric links, host segments (in the VRF namespace when the segment is in
   // a VRF) and ToR switch ports.

@@ -12,9 +12,9 @@ import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
 import { targetDir } from '../../report/bundle.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
-import { Endpoint } from './endpoints.ts';
+import { EndpointServer } from './endpoints.ts';
 import { FrrRouter } from './frr.ts';
 import { emptyLedger, isSameProcess, Ledger } from './ledger.ts';
 import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, runBatches } from './netops.ts';
@@ -25,6 +25,7 @@ import { preflight } from './preflight.ts';
 import { teardownInstance } from './teardown.ts';
 import { daemonFor, isSuccessCode, VtyPool } from './vty.ts';
 import { ClusterEmulator, type RealisedNode } from './cluster.ts';
+import { podNs } from './pod-network.ts';
 
 /**
  * Timers for fabric routers whose lab file sets none. FRR's 120 s connect retry would stall a
@@ -118,9 +119,13 @@ export class NetnsRuntime implements Runtime {
         await mapLimit(starts, this.concurrency, (f) => f());
       });
       await phase('endpoints', async () => {
-        for (const h of this.plan.hosts) {
-          await new Endpoint(h.ns, this.names.nodeDir(h.ns)).start({ identity: h.name, ports: [8090, 80], services: {} }, this.ledger, this.instance);
-        }
+        // One server process for the whole lab; it runs in a lab namespace but opens no socket there.
+        const listeners = [
+          ...this.plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec' as const, identity: h.name })),
+          ...this.plan.clusterNodes.map((n) => this.cluster.nodeListener(n)),
+        ];
+        const home = this.plan.namespaces[0];
+        if (home && listeners.length > 0) await new EndpointServer(this.names.dir, this.ledger).start(home, { listeners }, this.instance);
       });
       this.ledger.update((d) => {
         d.complete = true;
@@ -187,12 +192,16 @@ export class NetnsRuntime implements Runtime {
         return vrf ? `${this.names.peNs(target.node)}.${vrf}` : this.names.peNs(target.node);
       case 'speaker':
         return this.names.ns(target.node);
+      case 'pod':
+        if (vrf !== undefined) throw new LabBuildError(`pod ${target.namespace}/${target.name} has no VRF ${vrf}`);
+        return podNs(this.names, target);
     }
   }
 
   /** The FRR pathspace of a target that runs FRR. */
   frrInstanceOf(target: Target): string {
     if (target.kind === 'host') throw new LabBuildError(`host ${target.name} runs no FRR`);
+    if (target.kind === 'pod') throw new LabBuildError(`pod ${target.namespace}/${target.name} runs no FRR`);
     return this.names.frrInstance(this.nsOf(target));
   }
 
@@ -238,7 +247,7 @@ export class NetnsRuntime implements Runtime {
 
   /** FRR log files of a target, for bundles. */
   logFiles(target: Target): string[] {
-    if (target.kind === 'host') return [];
+    if (target.kind === 'host' || target.kind === 'pod') return [];
     const ns = this.nsOf(target);
     return ['zebra', 'bgpd'].map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
   }
@@ -309,7 +318,7 @@ export class NetnsRuntime implements Runtime {
       await this.cluster.restartFrr(target);
       return;
     }
-    throw new LabBuildError(`host ${target.name} runs no FRR`);
+    throw new LabBuildError(target.kind === 'pod' ? `pod ${target.namespace}/${target.name} runs no FRR` : `host ${target.name} runs no FRR`);
   }
 
   /** Kills a router's daemons and holder (the namespaces stay). */
@@ -342,6 +351,10 @@ export class NetnsRuntime implements Runtime {
 
   async services(): Promise<readonly ServiceState[]> {
     return this.cluster.services();
+  }
+
+  async pods(): Promise<readonly PodState[]> {
+    return this.cluster.pods();
   }
 
   dumpTargets(): readonly Target[] {
