@@ -43,6 +43,26 @@ export interface Resolver {
   hostSubnet(host: string): string;
   /** External IPs of a LoadBalancer Service (`namespace/name`); empty while none is allocated. */
   serviceIPs(service: string): readonly string[];
+  /** A workload pod by name or selector (the first by name when several match). */
+  pod(ref: PodRef): ResolvedPod;
+  /** The cluster's node names (for "any node"). */
+  clusterNodes(): readonly string[];
+}
+
+/** A pod: `namespace/name`, or the pods of a namespace a label selector picks (portable: pod names differ per runtime). */
+export type PodRef = string | { readonly namespace: string; readonly selector: Readonly<Record<string, string>> };
+
+export interface ResolvedPod {
+  readonly target: Target;
+  readonly ip: string;
+  readonly node: string;
+  /** `namespace/name`. */
+  readonly label: string;
+}
+
+export function describePodRef(ref: PodRef): string {
+  if (typeof ref === 'string') return `pod ${ref}`;
+  return `pod ${ref.namespace}/{${Object.entries(ref.selector).map(([k, v]) => `${k}=${v}`).join(',')}}`;
 }
 
 /** Raised by resolution when something is not there (yet): a failed attempt, not a crash. */
@@ -79,6 +99,14 @@ export const vtepRefSchema = z.union([z.strictObject({ router: name }), z.strict
 export const serviceNameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
   message: 'expected namespace/name',
 });
+
+export const podRefSchema = z.union([
+  serviceNameSchema,
+  z.strictObject({
+    namespace: name,
+    selector: z.record(z.string().min(1), z.string()).refine((s) => Object.keys(s).length > 0, { message: 'expected at least one label' }),
+  }),
+]);
 
 /** An IPv4/v6 prefix or address (an address means a host route). */
 const prefixString = z.string().refine((s) => {

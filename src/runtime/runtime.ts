@@ -43,7 +43,7 @@ export type Fault =
 
 export interface NodeStatus {
   readonly name: string;
-  readonly kind: 'router' | 'host' | 'pe' | 'speaker' | 'switch';
+  readonly kind: 'router' | 'host' | 'pe' | 'speaker' | 'switch' | 'pod';
   readonly state: 'up' | 'down' | 'unknown';
   readonly detail?: string;
 }

@@ -1,7 +1,8 @@
 // Resolves the names checks use into targets and addresses, from the lab (fabric facts) and the
 // cluster plan computed from the applied manifests (PE VTEPs, host-session addresses). Service
 // IPs come from the runtime (the cluster API's view), refreshed while checks run.
-import { ResolveError, type NodeRef, type PeerRef, type Resolver, type VtepRef } from '../checks/resolver.ts';
+import { describePodRef, ResolveError, type NodeRef, type PeerRef, type PodRef, type ResolvedPod, type Resolver, type VtepRef } from '../checks/resolver.ts';
+import type { PodState } from '../runtime/runtime.ts';
 import type { DesiredState, NodePlan } from '../k8s/plan.ts';
 import type { Lab } from '../lab/model.ts';
 import {
@@ -18,6 +19,7 @@ export class LabResolver implements Resolver {
    */
   private readonly history: DesiredState[] = [];
   private serviceMap = new Map<string, readonly string[]>();
+  private podList: readonly PodState[] | undefined;
 
   constructor(lab: Lab, desired?: DesiredState) {
     this.lab = lab;
@@ -135,5 +137,28 @@ export class LabResolver implements Resolver {
 
   serviceIPs(service: string): readonly string[] {
     return this.serviceMap.get(service) ?? [];
+  }
+
+  /** Pods as the cluster API lists them; until set, the applied plan's pods stand in. */
+  setPods(pods: readonly PodState[] | undefined): void {
+    this.podList = pods;
+  }
+
+  pod(ref: PodRef): ResolvedPod {
+    const pods = this.podList ?? this.current?.pods ?? [];
+    const matching = pods
+      .filter((p) =>
+        typeof ref === 'string'
+          ? `${p.namespace}/${p.name}` === ref
+          : p.namespace === ref.namespace && Object.entries(ref.selector).every(([k, v]) => p.labels[k] === v),
+      )
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const p = matching[0];
+    if (!p) throw new ResolveError(`no ${describePodRef(ref)} (yet)`);
+    return { target: { kind: 'pod', namespace: p.namespace, name: p.name }, ip: p.ip, node: p.node, label: `${p.namespace}/${p.name}` };
+  }
+
+  clusterNodes(): readonly string[] {
+    return (this.lab.cluster?.nodes ?? []).map((n) => n.name);
   }
 }

@@ -130,6 +130,7 @@ class LiveSteps {
 
   async refreshServices(): Promise<void> {
     this.resolver.setServices(await this.rt.services());
+    if (this.rt.pods) this.resolver.setPods(await this.rt.pods());
   }
 
   private async change(files: readonly string[], mode: 'apply' | 'delete'): Promise<void> {

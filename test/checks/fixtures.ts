@@ -9,7 +9,7 @@ import type {
   ExecOptions, ExecResult, Runtime, ServiceState, SessionState, Target,
 } from '../../src/runtime/runtime.ts';
 import type { Lab } from '../../src/lab/model.ts';
-import { ResolveError, type NodeRef, type PeerRef, type Resolver, type VtepRef } from '../../src/checks/resolver.ts';
+import { ResolveError, type NodeRef, type PeerRef, type PodRef, type ResolvedPod, type Resolver, type VtepRef } from '../../src/checks/resolver.ts';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'frr');
 
@@ -79,6 +79,13 @@ export function fixtureResolver(services: Record<string, readonly string[]> = { 
     serviceIPs(service: string): readonly string[] {
       return services[service] ?? [];
     },
+    // One nginx pod on node0 (pelab's addressing: node index 0 -> 10.244.0.0/24).
+    pod(ref: PodRef): ResolvedPod {
+      const hit = ref === 'red/nginx-0' || (typeof ref !== 'string' && ref.namespace === 'red' && Object.entries(ref.selector).every(([k, v]) => k === 'app' && v === 'nginx'));
+      if (!hit) throw new ResolveError(`fixture resolver: no pod ${JSON.stringify(ref)}`);
+      return { target: { kind: 'pod', namespace: 'red', name: 'nginx-0' }, ip: '10.244.0.2', node: 'node0', label: 'red/nginx-0' };
+    },
+    clusterNodes: () => ['node0'],
   };
 }
 

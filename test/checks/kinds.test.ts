@@ -6,7 +6,7 @@ import { bgpSession, evaluateBgpSession } from '../../src/checks/kinds/bgp-sessi
 import { bgpRoute, evaluateBgpRoute } from '../../src/checks/kinds/bgp-route.ts';
 import { evpnRoute, evaluateEvpnRoute } from '../../src/checks/kinds/evpn-route.ts';
 import { evaluateKernelRoute, kernelRoute } from '../../src/checks/kinds/kernel-route.ts';
-import { CURL_MARGIN_MS, echoedClientIP, evaluateHttp, http } from '../../src/checks/kinds/http.ts';
+import { addressesOf, CURL_MARGIN_MS, echoedClientIP, evaluateHttp, http } from '../../src/checks/kinds/http.ts';
 import { evaluateK8sStatus, k8sStatus } from '../../src/checks/kinds/k8s-status.ts';
 import { evaluateFrrJson, frrJson } from '../../src/checks/kinds/frr-json.ts';
 import type { AnyCheckKind } from '../../src/checks/kinds/types.ts';
@@ -259,10 +259,48 @@ describe('http', () => {
     expect(plan.url).toBe('http://172.30.0.10:80/clientip');
     expect(evaluateHttp(plan, outcome('curl-red-clientip.json'))).toMatchObject({ ok: true, observed: expect.objectContaining({ clientIP: '192.168.20.2' }) });
     const other = evaluateHttp(planOf(http, { ...toRed, expect: { clientIP: 'hostA_blue' } }), outcome('curl-red-clientip.json'));
-    expect(other).toMatchObject({ ok: false, message: 'server saw client 192.168.20.2, expected 192.168.21.2' });
+    expect(other).toMatchObject({ ok: false, message: 'server saw client 192.168.20.2, expected 192.168.21.2 (hostA_blue)' });
     expect(echoedClientIP('[fd00::2]:4242')).toBe('fd00::2');
     expect(echoedClientIP('10.0.0.1')).toBe('10.0.0.1');
     expect(echoedClientIP('<html>')).toBeUndefined();
+  });
+
+  it('from a pod: by selector or name, the check runs in the pod; clientIP: true is the pod itself', () => {
+    const bySelector = planOf(http, { from: { pod: { namespace: 'red', selector: { app: 'nginx' } } }, to: { host: 'hostA_red' }, port: 8090, expect: { clientIP: true } });
+    expect(bySelector).toMatchObject({ target: { kind: 'pod', namespace: 'red', name: 'nginx-0' }, from: 'pod red/nginx-0', url: 'http://192.168.20.2:8090/clientip', clientIP: '10.244.0.2' });
+    expect(planOf(http, { from: { pod: 'red/nginx-0' }, to: '10.0.0.1' }).target).toEqual({ kind: 'pod', namespace: 'red', name: 'nginx-0' });
+    expect(http.describe(http.params.parse({ from: { pod: { namespace: 'red', selector: { app: 'nginx' } } }, to: { host: 'hostA_red' }, port: 8090, expect: { clientIP: { node: '*' } } })))
+      .toBe('pod red/{app=nginx} gets HTTP 200, server sees client a cluster node (masqueraded) from host hostA_red:8090/clientip');
+    expect(() => http.params.parse({ from: { pod: 'red/nginx-0' }, vrf: 'red', to: '10.0.0.1' })).toThrow(/a pod has no VRF/);
+    expect(() => http.params.parse({ from: { pod: { namespace: 'red', selector: {} } }, to: '10.0.0.1' })).toThrow(/at least one label/);
+  });
+
+  it('clientIP: {pod} is that pod\'s address', () => {
+    const plan = planOf(http, { ...toRed, expect: { clientIP: { pod: 'red/nginx-0' } } });
+    const e = evaluateHttp(plan, outcome('curl-red-clientip.json'));
+    expect(e).toMatchObject({ ok: false, message: 'server saw client 192.168.20.2, expected 10.244.0.2 (pod red/nginx-0)' });
+  });
+
+  it('clientIP: {node} passes only when the echoed address is one of the node\'s own (masquerade)', () => {
+    const plan = planOf(http, { ...toRed, expect: { clientIP: { node: '*' } } });
+    expect(plan).toMatchObject({ clientNodes: ['node0'], clientLabel: 'a cluster node (masqueraded)', url: 'http://172.30.0.10:80/clientip' });
+    const seen = outcome('curl-red-clientip.json');
+    expect(evaluateHttp(plan, { ...seen, nodeAddresses: ['192.169.10.2', '192.168.20.2'] })).toMatchObject({ ok: true, message: 'HTTP 200, client 192.168.20.2 (a node address)' });
+    expect(evaluateHttp(plan, { ...seen, nodeAddresses: ['192.169.10.2', '10.244.0.1'] })).toMatchObject({
+      ok: false,
+      message: 'server saw client 192.168.20.2, expected a cluster node (masqueraded) (one of 192.169.10.2, 10.244.0.1)',
+    });
+    expect(() => planOf(http, { ...toRed, expect: { clientIP: { node: 'nodeX' } } })).toThrow(/no cluster node "nodeX"/);
+  });
+
+  it('a node\'s addresses come from `ip -4 -j addr show`, loopback aside', () => {
+    const text = JSON.stringify([
+      { ifindex: 1, ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
+      { ifindex: 2, ifname: 'eth0', addr_info: [{ family: 'inet', local: '172.18.0.3', prefixlen: 16 }] },
+      { ifindex: 5, ifname: 'veth2fbf0e68', addr_info: [{ family: 'inet', local: '10.244.1.1', prefixlen: 32 }] },
+    ]);
+    expect(addressesOf(text)).toEqual(['172.18.0.3', '10.244.1.1']);
+    expect(addressesOf('')).toEqual([]);
   });
 
   it('no answer fails a reachability check, with curl\'s error', () => {

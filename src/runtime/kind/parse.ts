@@ -2,7 +2,7 @@
 // outputs in test/fixtures/kind/. They accept the wire JSON and the client library's typed
 // objects alike (same field names; timestamps may be Date objects there).
 import { z } from 'zod';
-import type { NodeStatus, ServiceState, SessionState } from '../runtime.ts';
+import type { NodeStatus, PodState, ServiceState, SessionState } from '../runtime.ts';
 
 function fail(what: string, error: z.ZodError): never {
   const first = error.issues[0];
@@ -203,11 +203,12 @@ const podSchema = z.object({
   metadata: z.object({
     name: z.string(),
     namespace: z.string().nullish(),
+    labels: z.record(z.string(), z.string()).nullish(),
     creationTimestamp: z.unknown().optional(),
     deletionTimestamp: z.unknown().optional(),
   }),
   spec: z.object({ nodeName: z.string().nullish(), containers: z.array(z.object({ name: z.string() })).nullish() }).nullish(),
-  status: z.object({ phase: z.string().nullish(), conditions: z.array(conditionSchema).nullish() }).nullish(),
+  status: z.object({ phase: z.string().nullish(), podIP: z.string().nullish(), conditions: z.array(conditionSchema).nullish() }).nullish(),
 });
 
 export interface PodRef {
@@ -242,6 +243,23 @@ export function parsePods(input: unknown): PodRef[] {
     });
   }
   return rows.sort((a, b) => b.created - a.created).map((r) => r.pod);
+}
+
+/** Workload pods that run and have an address, as checks see them (by name, by label), oldest first. */
+export function parseWorkloadPods(input: unknown): PodState[] {
+  const out: { pod: PodState; created: number }[] = [];
+  for (const [i, raw] of itemsOf('Pod list', input).entries()) {
+    const parsed = podSchema.safeParse(raw);
+    if (!parsed.success) fail(`Pod items[${i}]`, parsed.error);
+    const p = parsed.data;
+    if (p.metadata.deletionTimestamp !== undefined && p.metadata.deletionTimestamp !== null) continue;
+    if (p.status?.phase !== 'Running' || !p.status.podIP) continue;
+    out.push({
+      created: time(p.metadata.creationTimestamp),
+      pod: { namespace: p.metadata.namespace ?? '', name: p.metadata.name, node: p.spec?.nodeName ?? '', ip: p.status.podIP, labels: { ...(p.metadata.labels ?? {}) } },
+    });
+  }
+  return out.sort((a, b) => a.created - b.created).map((r) => r.pod);
 }
 
 /**

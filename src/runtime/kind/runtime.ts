@@ -17,7 +17,7 @@ import { clabLabName } from '../../render/clab.ts';
 import type { Lab } from '../../lab/model.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { formatApiCall, formatPlan } from './dry-run.ts';
 import { execArgv, linkArgv, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
@@ -27,7 +27,7 @@ import {
   assertIfName, assertInstance, clabContainer, defaultWorkDir, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type WorkFiles,
 } from './names.ts';
 import {
-  clabState, nodeIndexMismatches, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeIndices, parseNodeReadiness, parsePods, parseServices, podOnNode, type PodRef,
+  clabState, nodeIndexMismatches, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeIndices, parseNodeReadiness, parsePods, parseServices, parseWorkloadPods, podOnNode, type PodRef,
 } from './parse.ts';
 import { kubectl, NODE_INDEX_ANNOTATION, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
 
@@ -557,6 +557,18 @@ export class KindRuntime implements Runtime {
       return [];
     }
     return parseServices(await this.cluster().listServices());
+  }
+
+  /** The applied Deployments' pods, from the API (their names are the ReplicaSet's, not pelab's). */
+  async pods(): Promise<readonly PodState[]> {
+    if (!this.lab.cluster) return [];
+    const namespaces = [...new Set(this.readApplied().manifests.filter((m) => m.body.kind === 'Deployment').map((m) => (m.body.metadata as { namespace?: string } | undefined)?.namespace ?? 'default'))].sort();
+    if (this.dryRun) {
+      for (const ns of namespaces) this.executor.note(formatApiCall(`list the pods of namespace ${ns} (workloads for checks that start from a pod)`));
+      return [];
+    }
+    const lists = await Promise.all(namespaces.map(async (ns) => parseWorkloadPods(await this.cluster().listPods(ns))));
+    return lists.flat();
   }
 
   dumpTargets(): readonly Target[] {

@@ -13,7 +13,7 @@ import { computeDesiredState } from '../../k8s/desired.ts';
 import type { DesiredState, NodePlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
 import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
-import type { ApplyResult, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
+import type { ApplyResult, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
 import type { ClusterNodePlan } from './plan.ts';
 import { FORWARDING, l3vniDeviceLines } from './plan.ts';
@@ -376,6 +376,18 @@ export class ClusterEmulator {
       }
     }
     return out;
+  }
+
+  /** Each realised pod: its node, address and server, for `pelab status`. */
+  podStatus(ledger: Ledger, namespaces: ReadonlySet<string>): NodeStatus[] {
+    return Object.entries(ledger.data.cluster ?? {}).flatMap(([node, r]) =>
+      ((r as RealisedNode).pods ?? []).map((p): NodeStatus => ({
+        name: p.key,
+        kind: 'pod',
+        state: namespaces.has(p.ns) ? 'up' : 'down',
+        detail: `on ${node}, ${p.ip}, ${p.server.kind === 'generic' ? `generic server (${p.image})` : p.server.kind} :${p.server.ports.join(',')}`,
+      })),
+    );
   }
 
   /** Pods as created (the desired plan carries the addresses the pods were given). */

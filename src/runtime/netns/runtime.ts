@@ -171,6 +171,8 @@ export class NetnsRuntime implements Runtime {
       nodes.push({ name: n.name, kind: 'pe', state: present.has(n.peNs) && daemonUp(this.names.frrInstance(n.peNs)) ? 'up' : 'down', detail: n.peNs });
       nodes.push({ name: n.name, kind: 'speaker', state: present.has(n.ns) && daemonUp(this.names.frrInstance(n.ns)) ? 'up' : 'down', detail: n.ns });
     }
+    // Pods, where the emulated scheduler placed them (`up` only while their namespace exists).
+    nodes.push(...(ledger ? this.cluster.podStatus(ledger, present) : []));
     return {
       lab: this.lab.name,
       runtime: 'netns',
