@@ -39,6 +39,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v bridge >/dev/null || missing+=(iproute2)
 [ -x /usr/bin/python3 ] || missing+=(python3)   # FRR's frr-reload.py applies config changes
 command -v nsenter >/dev/null || missing+=(util-linux)
+[ -x /usr/sbin/nft ] || missing+=(nftables)          # kube-proxy's rules in the emulated nodes
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)     # nginx pods run real nginx (the welcome page)
 if $for_tests; then
   command -v dot >/dev/null || missing+=(graphviz)
   command -v xmllint >/dev/null || missing+=(libxml2-utils)

@@ -13,6 +13,9 @@ const TOOLS: readonly { path: string[]; pkg: string }[] = [
   { path: ['/usr/sbin/bridge', '/sbin/bridge', '/usr/bin/bridge'], pkg: 'iproute2' },
   { path: ['/usr/bin/curl'], pkg: 'curl' },
   { path: ['/usr/bin/nsenter', '/usr/bin/unshare'], pkg: 'util-linux' },
+  // The emulated cluster: kube-proxy's rules, and real nginx (with the stock welcome page) in nginx pods.
+  { path: ['/usr/sbin/nft'], pkg: 'nftables' },
+  { path: ['/usr/sbin/nginx'], pkg: 'nginx-light' },
 ];
 
 function executable(path: string): boolean {
