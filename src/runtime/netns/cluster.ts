@@ -23,7 +23,7 @@ import { applySysctls, createNamespaces, deleteNamespaces, inNs, ipBatch } from 
 import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
 import type { Listener } from './endpoint-config.ts';
 import type { PodPlan } from '../../k8s/pods.ts';
-import { podLinkLines, podNs } from './pod-network.ts';
+import { podLinkLines, podNs, podVeth } from './pod-network.ts';
 import { listenerFor, startNginx, stopNginx } from './pod-servers.ts';
 import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
 import { run } from '../../proc/run.ts';
@@ -295,6 +295,9 @@ export class ClusterEmulator {
     const gone = r.pods.filter((a) => !wanted.some((p) => podKey(p) === a.key && samePod(a, p)));
     for (const a of gone) {
       if (a.server.kind === 'nginx') await stopNginx(a.ns, this.ledger);
+      // The lab server's sockets in the pod would keep its namespace, and so the veth, alive.
+      else await new EndpointServer(this.rt.names.dir, this.ledger).update((l) => l.ns === a.ns, []);
+      await ipBatch(nodeNs, [`link del ${podVeth({ namespace: a.key.split('/')[0]!, name: a.key.split('/')[1]! })}`], { force: true });
       // Deleting the namespace takes the pod's veth, and with it the node's /32 route, along.
       await deleteNamespaces([a.ns]);
       this.ledger.update((d) => {
