@@ -14,12 +14,13 @@ import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
 import { configCommands, FRR_BIN } from '../src/runtime/netns/frr.ts';
 import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
+import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
 import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';
 import { FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
 import { VtyClient, vtySocketPath } from '../src/runtime/netns/vty.ts';
 
-const ENDPOINT_SERVER = join(import.meta.dirname, '..', 'src', 'runtime', 'netns', 'endpoint-server.mjs');
+
 
 function sh(argv: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -182,7 +183,7 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
       await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
     }
     lap('cluster nodes');
-    // The same one HTTP server process `up` starts (endpoint-server.mjs), with the same listeners.
+    // The same one HTTP server process `up` starts (endpoint-server.py), with the same listeners.
     const listeners = [
       ...plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec', identity: h.name })),
       ...plan.clusterNodes.map((c) => ({ ns: c.ns, ports: [8090], kind: 'agnhost-netexec', identity: c.name })),
@@ -190,7 +191,7 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
     const file = join(n.dir, 'endpoints.json');
     mkdirSync(n.dir, { recursive: true });
     writeFileSync(file, JSON.stringify({ listeners }));
-    spawnDetached(['nsenter', `--net=${nsPath(plan.namespaces[0]!)}`, '--', process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, 'serve', file], env);
+    spawnDetached(['nsenter', `--net=${nsPath(plan.namespaces[0]!)}`, '--', ...ENDPOINT_SERVER_ARGV, 'serve', file], env);
     lap('endpoints');
   }
   return phases;

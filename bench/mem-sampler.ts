@@ -35,8 +35,8 @@ export function parseRollup(text: string): { rssKiB: number; pssKiB: number } {
 export function kindOf(comm: string): ProcKind {
   if (comm === 'zebra' || comm === 'bgpd' || comm === 'staticd' || comm === 'bfdd') return 'frr';
   if (comm === 'sleep') return 'holder';
-  // Node names its main thread, and so the process, "MainThread".
-  if (comm === 'MainThread' || comm === 'node') return 'endpoint';
+  // The lab's HTTP server (endpoint-server.py).
+  if (comm === 'python3') return 'endpoint';
   // The emulated pods' real nginx (master and worker).
   if (comm === 'nginx') return 'nginx';
   return 'other';

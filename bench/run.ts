@@ -173,7 +173,7 @@ async function main(): Promise<number> {
     metrics.define('teardown.full_s', 'teardown', 'down after up + apply', 's', { target: TARGET_TEARDOWN });
     metrics.define('memory.full_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, all lab processes', 'MiB', { note: 'sum of Pss from /proc/<pid>/smaps_rollup over FRR daemons, namespace holders, the HTTP endpoint server and nginx in pods, sampled every --sample-ms' });
     metrics.define('memory.full_frr_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, FRR daemons only', 'MiB');
-    metrics.define('memory.full_endpoint_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, HTTP endpoints only', 'MiB', { note: 'the one Node process answering for every host, node and agnhost/generic pod (endpoint-server.mjs)' });
+    metrics.define('memory.full_endpoint_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, HTTP endpoints only', 'MiB', { note: 'the one Python process answering for every host, node and agnhost/generic pod (endpoint-server.py)' });
     metrics.define('memory.full_nginx_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, pods\' nginx only', 'MiB', { note: 'real nginx, master + worker per nginx pod' });
     metrics.define('memory.full_holder_pss_mib', 'memory (peak, singlecluster + demo manifests)', 'PSS, namespace holders only', 'MiB');
     metrics.define('memory.full_rss_mib', 'memory (peak, singlecluster + demo manifests)', 'RSS, all lab processes', 'MiB');

@@ -32,7 +32,7 @@ export interface BenchContext {
 }
 
 /** The EVPN demo's objects the bring-up section follows. */
-export const DEMO = { service: { namespace: 'red', name: 'nginx-service-red' }, host: 'hostA_red', leaf: 'leafA', bodyContains: 'nginx-service-red' } as const;
+export const DEMO = { service: { namespace: 'red', name: 'nginx-service-red' }, host: 'hostA_red', leaf: 'leafA', bodyContains: 'Welcome to nginx!' } as const;
 
 async function withLab<T>(ctx: BenchContext, instances: readonly string[], fn: () => Promise<T>): Promise<T> {
   // Leftovers of a killed earlier run are removed before the clock starts.

@@ -52,7 +52,8 @@ describe('/proc parsing', () => {
     expect(kindOf('zebra')).toBe('frr');
     expect(kindOf('bgpd')).toBe('frr');
     expect(kindOf('sleep')).toBe('holder');
-    expect(kindOf('MainThread')).toBe('endpoint');
+    expect(kindOf('python3')).toBe('endpoint');
+    expect(kindOf('nginx')).toBe('nginx');
     expect(kindOf('nsenter')).toBe('other');
     expect(ownerOf('PATH=/bin\0PELAB_OWNER=bench-up\0HOME=/root\0')).toBe('bench-up');
     expect(ownerOf('PATH=/bin\0')).toBeUndefined();

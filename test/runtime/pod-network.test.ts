@@ -3,7 +3,13 @@ import { describe, expect, test } from 'vitest';
 import { nodeNetworkAddress, nodeNetworkLines, podLinkLines, podNs, podVeth } from '../../src/runtime/netns/pod-network.ts';
 import { instanceNames } from '../../src/runtime/netns/names.ts';
 import { renderNginxConfig } from '../../src/runtime/netns/pod-servers.ts';
-import { respond } from '../../src/runtime/netns/endpoint-server.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ENDPOINT_SERVER_ARGV } from '../../src/runtime/netns/endpoints.ts';
+import { eventuallyValue } from '../../src/proc/wait.ts';
 import { singlecluster } from '../k8s/helpers/cluster.ts';
 
 const names = instanceNames('t1');
@@ -47,14 +53,54 @@ describe('servers', () => {
     expect(conf).toContain('env PELAB_OWNER;');
   });
 
-  test('agnhost netexec endpoints, and the generic server naming the image', () => {
-    const agnhost = { ns: 'x', ports: [8080], kind: 'agnhost-netexec' as const, identity: 'web-0' };
-    const req = (url: string) => respond(agnhost, { remoteIp: '192.168.20.2', remotePort: 41000, url, now: new Date('2026-11-30T00:00:00Z') });
-    expect(req('/clientip')).toEqual({ status: 200, body: '192.168.20.2:41000' });
-    expect(req('/hostname')).toEqual({ status: 200, body: 'web-0' });
-    expect(req('/echo?msg=hi%20there')).toEqual({ status: 200, body: 'hi there' });
-    expect(req('/anything')).toEqual({ status: 200, body: 'NOW: 2026-11-30T00:00:00.000Z' });
-    const generic = respond({ ns: 'x', ports: [9000], kind: 'generic', identity: 'shop-0', image: 'ghcr.io/acme/shop:2' }, { remoteIp: '10.244.1.1', remotePort: 5, url: '/clientip', now: new Date() });
-    expect(generic.body).toBe('pelab generic server (image ghcr.io/acme/shop:2 is not emulated)\npod: shop-0\nclient: 10.244.1.1:5\n');
+});
+
+// The real server (python3) in a real namespace of a throwaway instance, reached with real curl.
+const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/curl');
+describe.skipIf(!canRun)(`the lab HTTP server${canRun ? '' : ' (skipped: needs root and curl)'}`, () => {
+  const ns = 'pelab.ut-endpoint.a';
+  const dir = mkdtempSync(join(tmpdir(), 'pelab-ep-'));
+  const config = join(dir, 'endpoints.json');
+  let pid: number | undefined;
+  const curl = (url: string): string => execFileSync('nsenter', [`--net=/run/netns/${ns}`, '--', 'curl', '-sS', '-m', '3', url], { encoding: 'utf8' });
+  const listeners = (extra: object[] = []) => ({
+    listeners: [{ ns, ports: [8090], kind: 'agnhost-netexec', identity: 'web-0' }, ...extra],
+  });
+  const ready = (keys: string[]) =>
+    eventuallyValue(async () => {
+      const held = existsSync(`${config}.ready`) ? (JSON.parse(readFileSync(`${config}.ready`, 'utf8')) as string[]) : [];
+      return JSON.stringify(held.sort()) === JSON.stringify([...keys].sort()) ? true : undefined;
+    }, { timeoutMs: 5_000, intervalMs: 20, what: keys.join(',') });
+
+  beforeAll(async () => {
+    execFileSync('ip', ['netns', 'add', ns]);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    writeFileSync(config, JSON.stringify(listeners()));
+    const [file, ...args] = ENDPOINT_SERVER_ARGV;
+    const child = spawn(file!, [...args, 'serve', config], { stdio: 'ignore' });
+    pid = child.pid;
+    await ready([`${ns}:8090`]);
+  });
+  afterAll(() => {
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    execFileSync('ip', ['netns', 'del', ns]);
+  });
+
+  test('agnhost netexec endpoints, in the namespace the listener names', () => {
+    expect(curl('http://127.0.0.1:8090/clientip')).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(curl('http://127.0.0.1:8090/hostname')).toBe('web-0');
+    expect(curl('http://127.0.0.1:8090/echo?msg=hi+there')).toBe('hi there');
+    expect(curl('http://127.0.0.1:8090/other')).toMatch(/^NOW: \d{4}-\d\d-\d\dT/);
+  });
+
+  test('SIGHUP adds and removes listeners; the generic server names the image', async () => {
+    writeFileSync(config, JSON.stringify(listeners([{ ns, ports: [9000], kind: 'generic', identity: 'shop-0', image: 'ghcr.io/acme/shop:2' }])));
+    process.kill(pid!, 'SIGHUP');
+    await ready([`${ns}:8090`, `${ns}:9000`]);
+    expect(curl('http://127.0.0.1:9000/clientip')).toMatch(/^pelab generic server \(image ghcr\.io\/acme\/shop:2 is not emulated\)\npod: shop-0\nclient: 127\.0\.0\.1:\d+\n$/);
+    writeFileSync(config, JSON.stringify({ listeners: [] }));
+    process.kill(pid!, 'SIGHUP');
+    await ready([]);
+    expect(() => curl('http://127.0.0.1:8090/')).toThrow(/Connection refused|Failed to connect/);
   });
 });

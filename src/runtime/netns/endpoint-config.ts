@@ -1,4 +1,4 @@
-// What the lab's HTTP server (endpoint-server.mjs) answers for: one listener per namespace.
+// What the lab's HTTP server (endpoint-server.py) answers for: one listener per namespace.
 
 export interface Listener {
   /** The network namespace the sockets are created in. */

@@ -1,4 +1,4 @@
-// Starts and reconfigures the lab's one HTTP server process (endpoint-server.mjs), which answers
+// Starts and reconfigures the lab's one HTTP server process (endpoint-server.py), which answers
 // for every host, node and non-nginx pod namespace through sockets created in each of them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,9 +8,11 @@ import { isSameProcess, type Ledger } from './ledger.ts';
 import { spawnOwned } from './daemon.ts';
 import type { EndpointConfig, Listener } from './endpoint-config.ts';
 
-export const ENDPOINT_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.mjs');
+export const ENDPOINT_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.py');
+/** `-S`: no site packages, a smaller interpreter (the server needs only the standard library). */
+export const ENDPOINT_SERVER_ARGV: readonly string[] = ['python3', '-S', ENDPOINT_SERVER];
 export const ENDPOINT_LABEL = 'lab http server';
-/** How long a reconfiguration may take until every socket is held (helpers start a Node each). */
+/** How long a reconfiguration may take until every socket is held. */
 const READY_TIMEOUT_MS = 20_000;
 
 export class EndpointServer {
@@ -31,8 +33,7 @@ export class EndpointServer {
   async start(ns: string, config: EndpointConfig, owner: string): Promise<void> {
     mkdirSync(dirname(this.configFile), { recursive: true });
     writeFileSync(this.configFile, JSON.stringify(config));
-    // Small heaps: the server holds a few hundred bytes per listener.
-    await spawnOwned(ns, [process.execPath, '--max-old-space-size=24', '--max-semi-space-size=1', ENDPOINT_SERVER, 'serve', this.configFile], ENDPOINT_LABEL, this.ledger, owner);
+    await spawnOwned(ns, [...ENDPOINT_SERVER_ARGV, 'serve', this.configFile], ENDPOINT_LABEL, this.ledger, owner);
     await this.waitReady(config.listeners);
   }
 

@@ -1,7 +1,7 @@
 // The servers inside emulated pods. nginx images run real nginx (Debian's package), one master
 // and one worker per pod, with the nginx image's own default site: the stock "Welcome to nginx!"
 // page from /usr/share/nginx/html on port 80. agnhost netexec and unknown images are listeners
-// of the lab's one HTTP server (endpoint-server.mjs), see listenerFor.
+// of the lab's one HTTP server (endpoint-server.py), see listenerFor.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PodPlan } from '../../k8s/pods.ts';
