@@ -138,7 +138,7 @@ export function execArgv(lab: Lab, target: Target, argv: readonly string[], opti
       if (options.vrf !== undefined) throw new Error(`pod ${target.namespace}/${target.name} has no VRF ${options.vrf}`);
       return [
         'kubectl', ...(kubeconfigOf(pod)), 'exec', ...(options.stdin ? ['-i'] : []),
-        '-n', assertK8sName(target.namespace), assertK8sName(target.name), '--', ...argv,
+        '-n', assertK8sName(target.namespace), pod?.placeholder ? `<${pod.pod}>` : assertK8sName(target.name), '--', ...argv,
       ];
   }
 }

@@ -288,7 +288,11 @@ export class KindRuntime implements Runtime {
   }
 
   private async podContext(target: Target): Promise<PodExecContext | undefined> {
-    if (target.kind === 'pod') return { kubeconfig: this.files.kubeconfig, pod: target.name };
+    if (target.kind === 'pod') {
+      // A dry run has no API to list pods: the name is pelab's plan's (`<deployment>-<replica>`), not kind's.
+      if (this.dryRun) return { kubeconfig: this.files.kubeconfig, pod: `${target.name} (planned name; the real pod is listed from the API)`, placeholder: true };
+      return { kubeconfig: this.files.kubeconfig, pod: target.name };
+    }
     if (target.kind !== 'pe' && target.kind !== 'speaker') return undefined;
     if (this.dryRun) {
       const what = target.kind === 'pe' ? `${OPENPEROUTER.namespace} pod ${OPENPEROUTER.routerSelector}` : `${FRRK8S.namespace} pod ${FRRK8S.selector}`;
