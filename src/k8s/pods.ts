@@ -63,7 +63,7 @@ export function podServerFor(container: { image: string; args?: readonly string[
   if (last === 'nginx') return { kind: 'nginx', ports: [80] };
   const args = [...(container.command ?? []), ...(container.args ?? [])].filter((a) => a !== '/agnhost' && a !== 'agnhost');
   if (last === 'agnhost' && args[0] === 'netexec') return { kind: 'agnhost-netexec', ports: netexecPorts(args) };
-  return { kind: 'generic', image: container.image, ports: (container.ports ?? []).map((p) => p.containerPort) };
+  return { kind: 'generic', image: container.image, ports: [...new Set((container.ports ?? []).map((p) => p.containerPort))] };
 }
 
 /** The warning a pod with an image pelab does not emulate gets. */
