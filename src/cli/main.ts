@@ -18,6 +18,7 @@ usage:
   pelab graph [--lab LAB] [--format mermaid|dot]
   pelab matrix [--tags a,b] [--runtime netns|kind]
   pelab list
+  pelab doctor [--lab LAB] [--artifact KEY=VALUE...] [--json]   (kind: what up would fail on)
 
 LAB is a name under labs/ (default singlecluster) or a path. NAME defaults to the lab's name.
 RUNTIME is [--runtime netns|kind] [--dry-run] (default netns, or $PELAB_RUNTIME). A kind lab
@@ -40,6 +41,7 @@ const commands: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.ts')).graph,
   matrix: async () => (await import('./commands/matrix.ts')).matrix,
   list: async () => (await import('./commands/matrix.ts')).list,
+  doctor: async () => (await import('./commands/doctor.ts')).doctor,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -90,6 +90,14 @@ describe('exec and vtysh', () => {
     expect(c.options.timeoutMs).toBe(1234);
   });
 
+  it('answers exit 126 with the reason for a VRF command a pod cannot run, and runs nothing', async () => {
+    const { rt, executor } = await setup();
+    const r = await rt.exec({ kind: 'pe', node: 'pe-kind-worker' }, ['bridge', 'fdb', 'show'], { vrf: 'red' });
+    expect(r.exitCode).toBe(126);
+    expect(r.stderr).toMatch(/in vrf red: on a pod target only/);
+    expect(executor.commands).toEqual([]);
+  });
+
   it('feeds stdin with -i', async () => {
     const { rt, executor } = await setup();
     await rt.exec({ kind: 'host', name: 'hostA_red' }, ['cat'], { input: 'hello' });

@@ -60,6 +60,11 @@ const IP_OBJECTS: Readonly<Record<string, 'link' | 'address' | 'route' | 'neigh'
 };
 const SHOW = new Set(['show', 'list', 'lst', 'ls', 'sh']);
 
+/** A command that cannot be scoped to a VRF inside an unprivileged pod. */
+export class PodVrfRefused extends Error {
+  override readonly name = 'PodVrfRefused';
+}
+
 /**
  * The pod form of "this command in VRF <vrf>". The router and frr-k8s containers are not
  * privileged (capabilities dropped, read-only cgroup fs), so `ip vrf exec` fails there; upstream's
@@ -70,7 +75,7 @@ const SHOW = new Set(['show', 'list', 'lst', 'ls', 'sh']);
 export function podVrfArgv(argv: readonly string[], vrf: string): string[] {
   const name = assertVrf(vrf);
   const refuse = (): never => {
-    throw new Error(
+    throw new PodVrfRefused(
       `\`${argv.join(' ')}\` in vrf ${name}: on a pod target only \`ip [-opts] link|address|route|neigh [show …]\` can be scoped to a VRF (\`ip vrf exec\` needs privileges the router pod does not have)`,
     );
   };

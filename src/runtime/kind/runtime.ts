@@ -20,7 +20,7 @@ import type {
   ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { formatApiCall, formatPlan } from './dry-run.ts';
-import { execArgv, linkArgv, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
+import { execArgv, linkArgv, PodVrfRefused, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
 import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
 import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
 import {
@@ -307,8 +307,16 @@ export class KindRuntime implements Runtime {
   async exec(target: Target, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const pod = await this.podContext(target);
     const stdin = options.input !== undefined;
-    const full = execArgv(this.lab, target, argv, { ...(options.vrf !== undefined ? { vrf: options.vrf } : {}), stdin }, pod);
     const where = `${targetLabel(target)}${options.vrf ? ` in vrf ${options.vrf}` : ''}`;
+    let full: string[];
+    try {
+      full = execArgv(this.lab, target, argv, { ...(options.vrf !== undefined ? { vrf: options.vrf } : {}), stdin }, pod);
+    } catch (e) {
+      // Like docker exec's 126 (cannot be invoked): a result, so a bundle records it and goes on.
+      if (!(e instanceof PodVrfRefused)) throw e;
+      if (this.dryRun) this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
+      return { exitCode: 126, stdout: '', stderr: `${e.message}\n`, ms: 0 };
+    }
     return this.executor.command(`run on ${where}`, full, {
       timeoutMs: options.timeoutMs ?? this.timing.execTimeoutMs,
       ...(stdin ? { input: options.input } : {}),

@@ -1,0 +1,42 @@
+// The artifact table's overrides: what --artifact accepts, and what it refuses (exit 2 errors).
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.ts';
+import { parseArtifactOverrides, PINNED, splitImage, withOverrides } from '../../src/runtime/kind/artifacts.ts';
+
+describe('--artifact KEY=VALUE', () => {
+  it('picks a release, a commit, a local chart or an image', () => {
+    const o = parseArtifactOverrides(['chart.frrk8s=v0.0.24', 'chart.openperouter=0123456789abcdef0123456789abcdef01234567', 'chart.metallb=./charts/metallb', 'image.router=quay.io/openperouter/router:v0.3.0']);
+    const a = withOverrides(PINNED, o);
+    expect(a.charts.frrk8s.source).toEqual({ type: 'repo', repo: 'https://metallb.github.io/frr-k8s', chart: 'frr-k8s', version: '0.0.24' });
+    expect(a.charts.openperouter.source).toMatchObject({ type: 'git', commit: '0123456789abcdef0123456789abcdef01234567', path: 'charts/openperouter' });
+    expect(a.charts.metallb.source).toEqual({ type: 'local', path: './charts/metallb' });
+    expect(a.images.router.ref).toBe('quay.io/openperouter/router:v0.3.0');
+    expect(a.images.router.preload).toBe(true);
+    expect(a.images.workload).toEqual(PINNED.images.workload);
+  });
+
+  it('refuses unknown keys, empty values, a version for a git chart and shell-looking images', () => {
+    const bad = (pair: string) => {
+      try {
+        parseArtifactOverrides([pair]);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      throw new Error(`accepted ${pair}`);
+    };
+    expect(bad('image.nope=x')).toMatch(/--artifact image.nope: one of chart.frrk8s, .*image.workload/);
+    expect(bad('image.router=')).toMatch(/non-empty value/);
+    expect(bad('chart.openperouter=0.2.0')).toMatch(/a commit \(7-40 hex digits\)/);
+    expect(bad('chart.metallb=main')).toMatch(/a chart version like 0.0.25/);
+    expect(bad('image.router=quay.io/x;rm -rf /')).toMatch(/an image reference/);
+  });
+
+  it('splits image references the way charts put them back together', () => {
+    expect(splitImage('quay.io/openperouter/router:main')).toEqual({ repository: 'quay.io/openperouter/router', tag: 'main' });
+    expect(splitImage('localhost:5000/router')).toEqual({ repository: 'localhost:5000/router', tag: 'latest' });
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const d = splitImage(`quay.io/openperouter/router@${digest}`);
+    expect(`${d.repository}:${d.tag}`).toBe(`quay.io/openperouter/router@${digest}`);
+  });
+});
