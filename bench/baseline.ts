@@ -106,9 +106,12 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
     ...enter, join(FRR_BIN, name), '-d', ...extra, '-N', s.pathspace, '-F', 'traditional', '-u', 'frr', '-g', 'frr', '-P', '0',
     '-i', join(s.runDir, `${name}.pid`), '--log', `file:${join(s.runDir, `${name}.log`)}`,
   ];
+  // bgpd after zebra listens (its vty socket comes after its API socket): a bgpd that finds no
+  // zebra retries 10 s later (as FrrRouter.start).
   await sh(daemon('zebra', s.vrfs ? ['-n'] : []), { env });
+  await until(`zebra vty socket of ${s.pathspace}`, () => existsSync(join(s.runDir, 'zebra.vty')), 10_000, 2);
   await sh(daemon('bgpd', []), { env });
-  await until(`vty sockets of ${s.pathspace}`, () => existsSync(join(s.runDir, 'zebra.vty')) && existsSync(join(s.runDir, 'bgpd.vty')), 10_000, 2);
+  await until(`bgpd vty socket of ${s.pathspace}`, () => existsSync(join(s.runDir, 'bgpd.vty')), 10_000, 2);
 }
 
 async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv, options: BaselineOptions): Promise<void> {

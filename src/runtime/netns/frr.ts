@@ -117,12 +117,24 @@ export class FrrRouter {
     const holder = String(this.holderPid);
     if (this.spec.netnsVrf) await run(['nsenter', '-t', holder, '-m', '--', 'mount', '--rbind', this.viewDir, NETNS_DIR]);
     await run(['nsenter', '-t', holder, '-u', '--', 'hostname', this.spec.hostname]);
-    await Promise.all([this.startDaemon('zebra', this.spec.netnsVrf ? ['-n'] : []), this.startDaemon('bgpd', [])]);
-    await eventuallyValue(
-      async () => ['zebra', 'bgpd'].every((d) => existsSync(join(this.runDir, `${d}.vty`))) || undefined,
-      { timeoutMs: 10_000, intervalMs: 20, what: `FRR vty sockets of ${this.instance}` },
-    );
+    // bgpd only after zebra listens: a bgpd whose first connect to zserv.api fails retries only
+    // 10 s later (lib/zclient.c, `fail < 3 ? 10 : 60`), and until then it has no interfaces and
+    // no next-hop tracking, so its sessions stay down (measured: 5-9 s stalls in the demo's
+    // checks, `sendmsg_nexthop: zclient_send_message() failed` in bgpd.log). zebra opens its
+    // vty socket after its API socket (zebra_main.c: zserv_start, then frr_run), so zebra.vty
+    // existing means zserv.api accepts. watchfrr/frrinit start them in this order in the kind lab.
+    await this.startDaemon('zebra', this.spec.netnsVrf ? ['-n'] : []);
+    await this.waitForVtySockets(['zebra']);
+    await this.startDaemon('bgpd', []);
+    await this.waitForVtySockets(['bgpd']);
     for (const d of ['zebra', 'bgpd']) this.recordPidFile(d);
+  }
+
+  private async waitForVtySockets(daemons: readonly string[]): Promise<void> {
+    await eventuallyValue(
+      async () => daemons.every((d) => existsSync(join(this.runDir, `${d}.vty`))) || undefined,
+      { timeoutMs: 10_000, intervalMs: 10, what: `FRR vty sockets (${daemons.join(', ')}) of ${this.instance}` },
+    );
   }
 
   private async createView(): Promise<void> {
