@@ -6,13 +6,13 @@ import { ExitCode, InputError, InputErrors, LabBuildError } from '../errors.ts';
 const USAGE = `pelab: lab and e2e harness for OpenPERouter + MetalLB on a leaf/spine EVPN fabric
 
 usage:
-  pelab up [--lab LAB] [--name NAME] [RUNTIME]
+  pelab up [--lab LAB] [--name NAME] [--artifact KEY=VALUE...] [RUNTIME]
   pelab down [--name NAME | --all] [RUNTIME]
   pelab status [--name NAME] [--json] [RUNTIME]
   pelab exec <node>[:pe] [--vrf VRF] [--name NAME] [RUNTIME] -- <command...>
   pelab apply|delete [--name NAME] [RUNTIME] <manifest files...>
   pelab run <scenario...> [--runtime netns|kind] [--keep] [--json FILE] [--junit FILE]
-            [--bundle-dir DIR] [--name NAME] [--demo] [--dry-run]
+            [--bundle-dir DIR] [--name NAME] [--demo] [--dry-run] [--artifact KEY=VALUE...]
   pelab validate <scenario or manifest files...>
   pelab dump [--name NAME] [--out DIR] [RUNTIME]
   pelab graph [--lab LAB] [--format mermaid|dot]

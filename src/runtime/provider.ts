@@ -13,6 +13,11 @@ export interface CreateOptions {
   readonly dryRun?: boolean;
   /** Where a dry run prints (default stdout). */
   readonly out?: NodeJS.WritableStream;
+  /**
+   * `KEY=VALUE` replacements of pinned external artifacts (charts, images) for runtimes that pull
+   * them (kind: runtime/kind/artifacts.ts); a runtime that pulls nothing refuses them.
+   */
+  readonly artifacts?: readonly string[];
 }
 
 export interface AttachOptions {

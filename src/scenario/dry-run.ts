@@ -21,7 +21,11 @@ export async function dryRunScenario(scenario: Scenario, options: RunScenarioOpt
   const out = options.out ?? process.stdout;
   const say = (line: string): void => void out.write(`${line}\n`);
   const provider = await providerOf(options.runtime);
-  const rt = await provider.create(scenario.lab, { ...(options.instance ? { instance: options.instance } : {}), ...(provider.canDryRun ? { dryRun: true, out } : {}) });
+  const rt = await provider.create(scenario.lab, {
+    ...(options.instance ? { instance: options.instance } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+    ...(provider.canDryRun ? { dryRun: true, out } : {}),
+  });
   // Only a runtime that dry-runs itself may be called: one without a dry run would act for real.
   const live = rt.dryRun === true;
   const signal = options.signal ?? new AbortController().signal;

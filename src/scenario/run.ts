@@ -27,6 +27,8 @@ export interface RunScenarioOptions {
   /** Parent directory of failure bundles. */
   readonly bundleDir: string;
   readonly dryRun?: boolean;
+  /** `--artifact KEY=VALUE` for runtimes that pull charts and images (see CreateOptions). */
+  readonly artifacts?: readonly string[];
   readonly signal?: AbortSignal;
   /** How many checks of a group run at once. */
   readonly checkConcurrency?: number;
@@ -49,7 +51,7 @@ const SERVICE_REFRESH_MS = 500;
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioOutcome> {
   if (options.dryRun) return dryRunScenario(scenario, options);
   const record = new RunRecord({ scenario: scenario.name, runtime: options.runtime, lab: scenario.lab.name }, options.reporter, options.signal);
-  const rt = await createRuntime(options.runtime, scenario.lab, options.instance ? { instance: options.instance } : {});
+  const rt = await createRuntime(options.runtime, scenario.lab, { ...(options.instance ? { instance: options.instance } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}) });
   const live = new LiveSteps(scenario, rt, record, options);
 
   let error: unknown;

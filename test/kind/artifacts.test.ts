@@ -40,3 +40,17 @@ describe('--artifact KEY=VALUE', () => {
     expect(`${d.repository}:${d.tag}`).toBe(`quay.io/openperouter/router@${digest}`);
   });
 });
+
+describe('--artifact through the runtime providers', () => {
+  it('reaches the kind plan, and the netns runtime refuses it', async () => {
+    const { providerOf } = await import('../../src/runtime/registry.ts');
+    const { repoLab } = await import('../lab/helpers.ts');
+    const lab = await repoLab('singlecluster');
+    const kind = await (await providerOf('kind')).create(lab, { dryRun: true, artifacts: ['image.router=quay.io/openperouter/router:v0.3.0'] });
+    const { KindRuntime } = await import('../../src/runtime/kind/runtime.ts');
+    const sets = (kind as InstanceType<typeof KindRuntime>).upPlan().find((s) => s.argv?.[3] === 'openperouter' && s.argv[0] === 'helm')!.argv!;
+    expect(sets).toContain('openperouter.image.tag=v0.3.0');
+    await expect((await providerOf('netns')).create(lab, { artifacts: ['image.router=x'] })).rejects.toThrow(/the netns runtime pulls no charts or images/);
+    await expect((await providerOf('kind')).create(lab, { artifacts: ['chart.openperouter=0.2.0'] })).rejects.toBeInstanceOf(InputError);
+  });
+});

@@ -41,11 +41,12 @@ export async function up(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     lab: { type: 'string' },
     name: { type: 'string' },
+    artifact: { type: 'string', multiple: true },
     ...RUNTIME_OPTIONS,
   });
   const { kind, dryRun } = await runtimeAndDryRun(values);
   const lab = await labFromOption(values.lab ?? positionals[0]);
-  const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun });
+  const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun, artifacts: values.artifact ?? [] });
   const started = performance.now();
   await withInterruptCleanup(rt, (signal) =>
     rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) }),

@@ -17,6 +17,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     name: { type: 'string' },
     demo: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    artifact: { type: 'string', multiple: true },
   });
   if (positionals.length === 0) throw new InputError('command line', 'run', 'pelab run <scenario files...>');
   const kind = runtimeKind(values.runtime);
@@ -47,6 +48,7 @@ export async function runCommand(argv: string[]): Promise<number> {
           reporter,
           bundleDir: values['bundle-dir'] ?? 'out/bundles',
           dryRun: values['dry-run'] ?? false,
+          artifacts: values.artifact ?? [],
           signal: controller.signal,
         });
         // A dry run checked nothing: it has no results to report and no demo view.

@@ -9,6 +9,7 @@ import { DEFAULT_LAB, labPath, loadLab } from '../../lab/load.ts';
 import type { Lab } from '../../lab/model.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import type { AttachOptions, CreateOptions, DestroyReport, RuntimeProvider } from '../provider.ts';
+import { parseArtifactOverrides, PINNED, withOverrides } from './artifacts.ts';
 import { assertInstance, defaultWorkDir, workFiles, type LabRecord } from './names.ts';
 import type { KindRuntime } from './runtime.ts';
 
@@ -69,7 +70,9 @@ export const kindProvider: RuntimeProvider = {
 
   async create(lab, options: CreateOptions = {}) {
     const { KindRuntime } = await import('./runtime.ts');
-    return new KindRuntime(lab, options);
+    const { artifacts: overrides = [], ...rest } = options;
+    const artifacts = withOverrides(PINNED, parseArtifactOverrides(overrides));
+    return new KindRuntime(lab, { ...rest, plan: { artifacts } });
   },
 
   attach: attachKind,

@@ -1,6 +1,6 @@
 // The netns runtime's instances: found by their ledger under /run/pelab/<instance>/ and by their
 // `pelab.<instance>.*` namespaces; attached by reading the lab file the ledger recorded.
-import { LabBuildError } from '../../errors.ts';
+import { InputError, LabBuildError } from '../../errors.ts';
 import { loadLab } from '../../lab/load.ts';
 import type { AttachOptions, CreateOptions, DestroyReport, RuntimeProvider } from '../provider.ts';
 import { Ledger } from './ledger.ts';
@@ -18,6 +18,7 @@ export const netnsProvider: RuntimeProvider = {
 
   async create(lab, options: CreateOptions = {}) {
     refuseDryRun(options);
+    if ((options.artifacts ?? []).length > 0) throw new InputError('command line', '--artifact', 'nothing: the netns runtime pulls no charts or images (--runtime kind)');
     return new NetnsRuntime(lab, options.instance ? { instance: options.instance } : {});
   },
 
