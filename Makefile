@@ -5,7 +5,7 @@ NODE_BIN := $(CURDIR)/.tools/node/bin
 export PATH := $(NODE_BIN):$(PATH)
 PELAB := bin/pelab
 
-.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs
+.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs soak
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,12 @@ demo-metallb-passthrough: setup
 # Medians over BENCH_RUNS runs (default 3) on the netns runtime; JSON goes to out/bench.json.
 bench: setup
 	node bench/run.ts --runs $${BENCH_RUNS:-3} --json out/bench.json
+
+# pelab killed (SIGINT/SIGKILL) at random moments during up, apply, run and down, each followed by
+# a plain down; prints "N interrupted runs, M with leftovers" and fails when M > 0. SOAK_N runs
+# (default 100), SOAK_SEED replays a sequence, SOAK_NAME is the lab instance (default life-soak).
+soak: setup
+	node test/soak/soak.ts
 
 # Removes every pelab lab left on this machine (namespaces, daemons, mounts, files).
 clean-labs: setup

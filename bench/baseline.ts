@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
 import { configCommands, FRR_BIN } from '../src/runtime/netns/frr.ts';
-import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
+import { OWNER_ENV } from '../src/runtime/claim.ts';
 import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
 import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';

@@ -7,7 +7,7 @@
 // benchmark's own CPU time nor in its event loop. Pure helpers are exported for reuse.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { OWNER_ENV } from '../src/runtime/netns/daemon.ts';
+import { OWNER_ENV } from '../src/runtime/claim.ts';
 
 export type ProcKind = 'frr' | 'holder' | 'endpoint' | 'nginx' | 'other';
 

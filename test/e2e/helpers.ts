@@ -43,11 +43,18 @@ export async function leftovers(instance: string): Promise<string[]> {
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const mount = line.split(' ')[4];
     if (mount?.startsWith(`/run/pelab/${instance}/`) || mount === `/run/pelab/${instance}`) found.push(`mount ${mount}`);
+    if (mount?.startsWith(`/run/netns/pelab.${instance}.`)) found.push(`mount ${mount}`);
   }
+  if (existsSync(`/run/lock/pelab/${instance}.lock`)) found.push(`lock /run/lock/pelab/${instance}.lock`);
+  // A process pelab started without its mark still names the lab's objects on its command line
+  // (ip -n pelab.X.y, vtysh -N pelab_X_y, nsenter --net=/run/netns/pelab.X.y, umount /run/pelab/X/...).
+  const names = [`pelab.${instance}.`, `pelab_${instance}_`, `/run/pelab/${instance}/`];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (env.split('\0').includes(`PELAB_OWNER=${instance}`)) found.push(`process ${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim()}`);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
+      const zombie = /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+      if (!zombie && (env.split('\0').includes(`PELAB_OWNER=${instance}`) || names.some((n) => cmdline.includes(n)))) found.push(`process ${pid} ${cmdline}`);
     } catch {
       // Exited while we looked.
     }

@@ -8,6 +8,7 @@ import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
 import { labFromOption, parse, runtimeKind } from '../args.ts';
 import { attachInstance, parseTarget, runningInstance } from '../instance.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
+import { withInstance } from '../../runtime/claim.ts';
 
 /** The options every lifecycle command takes to pick the runtime. */
 export const RUNTIME_OPTIONS = {
@@ -33,6 +34,11 @@ export async function attach(values: InstanceValues, out?: NodeJS.WritableStream
   return attachInstance({ name: values.name, lab: values.lab, runtime: kind, dryRun }, out);
 }
 
+/** Runs `work` holding the runtime's instance (src/runtime/claim.ts); a dry run changes nothing and holds nothing. */
+function holding<T>(rt: Runtime, command: string, work: () => Promise<T>): Promise<T> {
+  return rt.dryRun ? work() : withInstance(rt.instance, command, work);
+}
+
 function dryRunNote(rt: Runtime, what: string): void {
   if (rt.dryRun) process.stdout.write(`dry run: nothing was ${what}; the above is what pelab would do for instance ${rt.instance} of lab ${rt.lab.name} on ${rt.kind}\n`);
 }
@@ -48,8 +54,8 @@ export async function up(argv: string[]): Promise<number> {
   const lab = await labFromOption(values.lab ?? positionals[0]);
   const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun, artifacts: values.artifact ?? [] });
   const started = performance.now();
-  await withInterruptCleanup(rt, (signal) =>
-    rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) }),
+  await holding(rt, 'up', () =>
+    withInterruptCleanup(rt, (signal) => rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) })),
   );
   if (rt.dryRun) dryRunNote(rt, 'built');
   else process.stdout.write(`lab ${rt.instance} (${lab.name}) is up on ${rt.kind} in ${Math.round(performance.now() - started)} ms\n`);
@@ -63,7 +69,8 @@ export async function down(argv: string[]): Promise<number> {
   const names = values.all ? await provider.list() : [await runningInstance({ name: values.name ?? positionals[0], lab: values.lab, runtime: kind, dryRun })];
   const lab = values.lab !== undefined ? await labFromOption(values.lab) : undefined;
   for (const instance of names) {
-    const r = await provider.destroy(instance, { dryRun, ...(lab ? { lab } : {}) });
+    const destroy = () => provider.destroy(instance, { dryRun, ...(lab ? { lab } : {}) });
+    const r = dryRun ? await destroy() : await withInstance(instance, 'down', destroy);
     if (r.dryRun) process.stdout.write(`dry run: nothing was removed; the above is what pelab would do for instance ${instance} on ${kind}\n`);
     else process.stdout.write(`lab ${instance} removed from ${kind}: ${r.detail} in ${r.ms} ms\n`);
   }
@@ -111,7 +118,7 @@ async function applyOrDelete(argv: string[], mode: 'apply' | 'delete'): Promise<
   if (files.length === 0) throw new InputError('command line', mode, `pelab ${mode} <manifest files...>`);
   const manifests = await loadManifestFiles(files);
   const rt = await attach(values);
-  const r = mode === 'apply' ? await rt.apply(manifests) : await rt.delete(manifests);
+  const r = await holding(rt, mode, () => (mode === 'apply' ? rt.apply(manifests) : rt.delete(manifests)));
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const [svc, ips] of Object.entries(r.serviceIPs)) process.stdout.write(`service ${svc}: ${ips.join(', ')}\n`);
   if (rt.dryRun) dryRunNote(rt, mode === 'apply' ? 'applied' : 'deleted');

@@ -6,6 +6,7 @@ import type { RunResult } from '../../report/result.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { runScenario } from '../../scenario/run.ts';
 import { parse, runtimeKind } from '../args.ts';
+import { claimInstance, type Claim } from '../../runtime/claim.ts';
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -26,6 +27,17 @@ export async function runCommand(argv: string[]): Promise<number> {
   for (const file of positionals) scenarios.push(await loadScenario(file));
   for (const s of scenarios) {
     if (!s.runtimes.includes(kind)) throw new InputError(s.file, 'spec.runtimes', `a list that includes ${kind} (this scenario runs on ${s.runtimes.join(', ')})`);
+  }
+
+  // One pelab at a time per lab instance: held for the whole command (a dry run changes nothing).
+  const claims: Claim[] = [];
+  if (!values['dry-run']) {
+    try {
+      for (const instance of [...new Set(scenarios.map((s) => values.name ?? s.lab.name))].sort()) claims.push(claimInstance(instance, 'run'));
+    } catch (e) {
+      for (const c of claims) c.release();
+      throw e;
+    }
   }
 
   const controller = new AbortController();
@@ -63,6 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       if (controller.signal.aborted) break;
     }
   } finally {
+    for (const c of claims) c.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (values['dry-run'] && (values.json || values.junit)) process.stderr.write('dry run: no --json/--junit report written\n');

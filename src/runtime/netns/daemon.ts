@@ -4,10 +4,10 @@
 import { spawn } from 'node:child_process';
 import { LabBuildError } from '../../errors.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
-import { processStartTime, type Ledger } from './ledger.ts';
+import type { Ledger } from './ledger.ts';
+import { processStartTime } from '../../proc/identity.ts';
+import { OWNER_ENV } from '../claim.ts';
 import { inNs } from './netops.ts';
-
-export const OWNER_ENV = 'PELAB_OWNER';
 
 /** Starts `argv` inside namespace `ns`, detached; returns its pid once the ledger has it. */
 export async function spawnOwned(ns: string, argv: readonly string[], label: string, ledger: Ledger, owner: string): Promise<number> {

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Manifest } from '../../k8s/manifest.ts';
+import { processStartTime } from '../../proc/identity.ts';
 
 export interface RecordedProcess {
   readonly pid: number;
@@ -107,18 +108,6 @@ export class Ledger {
   update(mutate: (data: LedgerData) => void): void {
     mutate(this.data);
     this.save();
-  }
-}
-
-/** Start time of a live process, or undefined when it is gone. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19];
-  } catch {
-    return undefined;
   }
 }
 

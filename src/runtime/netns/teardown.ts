@@ -4,18 +4,34 @@
 import { readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../proc/run.ts';
+import { LabBuildError } from '../../errors.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
-import { isSameProcess, Ledger } from './ledger.ts';
+import { isSameProcess, Ledger, type RecordedProcess } from './ledger.ts';
 import { deleteNamespaces, listNamespaces, nsPath } from './netops.ts';
 import { FRR_CONF_ROOT, FRR_RUN_ROOT, frrPrefixOf, instanceNames } from './names.ts';
-import { OWNER_ENV } from './daemon.ts';
+import { OWNER_ENV } from '../claim.ts';
+
+/** This process and its ancestors: a shell or test runner that carries the mark is not the lab's. */
+function selfAndAncestors(): Set<number> {
+  const pids = new Set<number>();
+  for (let pid = process.pid; pid > 1 && !pids.has(pid); ) {
+    pids.add(pid);
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+      pid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      break;
+    }
+  }
+  return pids;
+}
 
 /**
- * One pass over /proc: processes marked with the instance's owner variable, or living in one of
- * its namespaces (compared by namespace inode, which `stat` of the /run/netns entry gives).
+ * One pass over /proc: live processes marked with the instance's owner variable, or living in
+ * one of its namespaces (compared by namespace inode, which `stat` of the /run/netns entry gives).
  */
-function ownedPids(instance: string, namespaces: readonly string[]): number[] {
-  const mark = `${OWNER_ENV}=${instance}\0`;
+function ownedPids(instance: string, namespaces: readonly string[], spare: ReadonlySet<number>): number[] {
+  const mark = `\0${OWNER_ENV}=${instance}\0`;
   const inodes = new Set<string>();
   for (const ns of namespaces) {
     try {
@@ -26,24 +42,24 @@ function ownedPids(instance: string, namespaces: readonly string[]): number[] {
   }
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || spare.has(Number(entry))) continue;
     try {
-      if (inodes.has(readlinkSync(`/proc/${entry}/ns/net`)) || `${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(mark)) {
-        pids.push(Number(entry));
+      if (inodes.has(readlinkSync(`/proc/${entry}/ns/net`)) || `\0${readFileSync(`/proc/${entry}/environ`, 'latin1')}\0`.includes(mark)) {
+        if (alive(Number(entry))) pids.push(Number(entry));
       }
     } catch {
       // The process exited while we looked.
     }
   }
-  return pids.filter((p) => p !== process.pid);
+  return pids;
 }
 
-function mountsUnder(dir: string): string[] {
+/** Mount points equal to `path` or below it (`path` a folder), or starting with `path` (`prefix`). */
+function mountsMatching(path: string, how: 'folder' | 'prefix'): string[] {
   const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
   return lines
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => m !== undefined && (m === dir || m.startsWith(`${dir}/`)))
-    .map((m) => m.replace(/\\040/g, ' '));
+    .map((l) => l.split(' ')[4]?.replace(/\\040/g, ' '))
+    .filter((m): m is string => m !== undefined && (how === 'prefix' ? m.startsWith(path) : m === path || m.startsWith(`${path}/`)));
 }
 
 /** A zombie counts as gone: it holds no sockets or namespaces, only its exit status for init. */
@@ -63,6 +79,50 @@ export interface TeardownReport {
   readonly ms: number;
 }
 
+/** How long `down` keeps killing before it gives up on a process that will not die. */
+const KILL_DEADLINE_MS = 20_000;
+
+/**
+ * Kills every process of the instance, again and again until a pass over /proc finds none:
+ * a child of a killed pelab may still be starting a daemon, which the next pass then finds.
+ * SIGKILL straight away: the namespaces go with them, so a graceful FRR shutdown buys nothing
+ * (and zebra with -n segfaults on SIGTERM anyway).
+ */
+async function killAll(instance: string, namespaces: readonly string[], recorded: readonly RecordedProcess[]): Promise<number> {
+  const spare = selfAndAncestors();
+  const killed = new Set<number>();
+  let left: number[] = [];
+  try {
+    await eventuallyValue(
+      async () => {
+        left = [...new Set([...recorded.filter(isSameProcess).map((p) => p.pid), ...ownedPids(instance, namespaces, spare)])].filter((p) => !spare.has(p) && alive(p));
+        if (left.length === 0) return true;
+        for (const pid of left) {
+          killed.add(pid);
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
+        return undefined;
+      },
+      { timeoutMs: KILL_DEADLINE_MS, intervalMs: 20, what: `processes of lab ${instance} to exit` },
+    );
+  } catch {
+    throw new LabBuildError(
+      `processes of lab ${instance} still run after ${KILL_DEADLINE_MS / 1000} s of SIGKILL: ${left.join(', ')}`,
+      `see ps -o pid,stat,cmd -p ${left.join(',')}; run pelab down --name ${instance} again once they are gone`,
+    );
+  }
+  return killed.size;
+}
+
+/**
+ * Removes everything of an instance, in an order that a kill at any point can resume from:
+ * processes first (they hold mounts and namespaces), then mounts, namespaces and files. The
+ * ledger goes last, so a `down` cut short still knows what to remove.
+ */
 export async function teardownInstance(instance: string): Promise<TeardownReport> {
   const started = performance.now();
   const names = instanceNames(instance);
@@ -70,34 +130,18 @@ export async function teardownInstance(instance: string): Promise<TeardownReport
   const namespaces = new Set<string>(ledger?.data.namespaces ?? []);
   for (const ns of await listNamespaces()) if (ns.startsWith(names.prefix)) namespaces.add(ns);
 
-  // Daemons first: deleting a namespace does not stop the processes inside it.
-  const pids = new Set<number>();
-  for (const p of ledger?.data.processes ?? []) if (isSameProcess(p)) pids.add(p.pid);
-  for (const p of ownedPids(instance, [...namespaces])) pids.add(p);
-  pids.delete(process.pid);
-  // SIGKILL straight away: the namespaces go with them, so a graceful FRR shutdown buys nothing
-  // (and zebra with -n segfaults on SIGTERM anyway).
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  if (pids.size > 0) {
-    await eventuallyValue(async () => ([...pids].some(alive) ? undefined : true), {
-      timeoutMs: 5000,
-      intervalMs: 10,
-      what: `processes of lab ${instance} to exit`,
-    });
-  }
+  const killed = await killAll(instance, [...namespaces], ledger?.data.processes ?? []);
 
-  const mounts = new Set<string>([...(ledger?.data.mounts ?? []), ...mountsUnder(names.dir)]);
+  const mounts = new Set<string>([...(ledger?.data.mounts ?? []), ...mountsMatching(names.dir, 'folder')]);
   // Deepest first, so bind mounts inside a view directory go before the directory itself.
   const ordered = [...mounts].sort((a, b) => b.length - a.length);
   for (const m of ordered) await run(['umount', '-l', m], { allowFailure: true });
 
   await deleteNamespaces([...namespaces]);
+  // A namespace file whose `ip netns del` was cut short between unmount and unlink, or an nsfs
+  // mount whose file is gone: both by name.
+  for (const m of mountsMatching(nsPath(names.prefix), 'prefix')) await run(['umount', '-l', m], { allowFailure: true });
+  for (const ns of await listNamespaces()) if (ns.startsWith(names.prefix)) rmSync(nsPath(ns), { force: true });
 
   const paths = new Set<string>(ledger?.data.paths ?? []);
   for (const root of [FRR_RUN_ROOT, FRR_CONF_ROOT]) {
@@ -107,9 +151,10 @@ export async function teardownInstance(instance: string): Promise<TeardownReport
       // FRR's directories may not exist at all.
     }
   }
-  paths.add(names.dir);
+  paths.delete(names.dir);
   for (const p of paths) rmSync(p, { recursive: true, force: true });
-  return { killed: pids.size, namespaces: namespaces.size, mounts: mounts.size, ms: Math.round(performance.now() - started) };
+  rmSync(names.dir, { recursive: true, force: true });
+  return { killed, namespaces: namespaces.size, mounts: mounts.size, ms: Math.round(performance.now() - started) };
 }
 
 /** Instances with anything left on this machine: a ledger, a namespace or a FRR directory. */

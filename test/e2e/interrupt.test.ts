@@ -1,0 +1,60 @@
+// Interrupt and kill safety on the netns runtime: one pelab command per lab at a time, `down`
+// of a half-built lab, and a 10-run version of `make soak` (random SIGINT/SIGKILL during up,
+// apply, run and down, each followed by a plain down, then nothing of the lab may be left).
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { soak } from '../soak/soak.ts';
+import { canRunLabs, leftovers, pelab, PELAB, ROOT, skipReason } from './helpers.ts';
+
+const INSTANCES = ['int-lock', 'int-half', 'int-soak'];
+
+describe.skipIf(!canRunLabs)(`interrupt safety${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    for (const name of INSTANCES) if ((await leftovers(name)).length > 0) await pelab(['down', '--name', name]);
+  });
+
+  it('a second command on a lab that is busy stops with exit 2 and names the first', { timeout: 120_000 }, async () => {
+    const first = execa(PELAB, ['up', '--lab', 'mini', '--name', 'int-lock'], { cwd: ROOT, reject: false });
+    // The lock exists from the moment the first up has its instance.
+    const end = Date.now() + 20_000;
+    while (!existsSync('/run/lock/pelab/int-lock.lock') && Date.now() < end) await delay(10);
+    const second = await pelab(['down', '--name', 'int-lock']);
+    const up = await first;
+    expect(up.exitCode, String(up.stderr)).toBe(0);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(/"int-lock" is in use by pelab up \(pid \d+/);
+    // The first up was not disturbed: its lab is complete.
+    const status = await pelab(['status', '--name', 'int-lock']);
+    expect(status.exitCode, status.stdout).toBe(0);
+    const down = await pelab(['down', '--name', 'int-lock']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await leftovers('int-lock')).toEqual([]);
+  });
+
+  it('down of a lab whose up was SIGKILLed mid-way removes everything, and the name comes up again at once', { timeout: 120_000 }, async () => {
+    const child = execa(PELAB, ['up', '--lab', 'mini', '--name', 'int-half'], { cwd: ROOT, reject: false });
+    // Kill once FRR is being started: namespaces, mounts and daemons exist, the ledger is incomplete.
+    const end = Date.now() + 30_000;
+    while (!(await leftovers('int-half')).some((l) => l.includes('bgpd') || l.includes('zebra')) && Date.now() < end) await delay(20);
+    child.kill('SIGKILL');
+    await child;
+    const down = await pelab(['down', '--name', 'int-half']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stderr).toBe('');
+    expect(await leftovers('int-half')).toEqual([]);
+    const again = await pelab(['up', '--lab', 'mini', '--name', 'int-half']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect((await pelab(['down', '--name', 'int-half'])).exitCode).toBe(0);
+    expect(await leftovers('int-half')).toEqual([]);
+  });
+
+  it('10 interrupted runs (make soak with SOAK_N=10) leave nothing behind', { timeout: 240_000 }, async () => {
+    const lines: string[] = [];
+    const seed = Date.now() % 1_000_000;
+    const r = await soak({ runs: 10, instance: 'int-soak', seed, log: (l) => lines.push(l) });
+    expect(r.runs).toHaveLength(10);
+    expect(r.withLeftovers, `seed ${seed}\n${lines.join('\n')}`).toBe(0);
+  });
+});
