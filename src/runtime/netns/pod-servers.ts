@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PodPlan } from '../../k8s/pods.ts';
 import type { Listener } from './endpoint-config.ts';
-import { OWNER_ENV, spawnOwned } from './daemon.ts';
+import { spawnOwned } from './daemon.ts';
+import { OWNER_ENV } from '../claim.ts';
 import { isSameProcess, type Ledger } from './ledger.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
 
