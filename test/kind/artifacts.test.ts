@@ -54,3 +54,20 @@ describe('--artifact through the runtime providers', () => {
     await expect((await providerOf('kind')).create(lab, { artifacts: ['chart.openperouter=0.2.0'] })).rejects.toBeInstanceOf(InputError);
   });
 });
+
+describe('the GitHub workflow installs what the table requires', () => {
+  it('pins kind and containerlab at or above the minimums, and runs pelab doctor before the scenario', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { compareVersions } = await import('../../src/runtime/kind/doctor.ts');
+    const text = readFileSync(new URL('../../.github/workflows/e2e.yaml', import.meta.url), 'utf8');
+    const wf = parse(text) as { env: Record<string, string>; jobs: { e2e: { steps: { name?: string; run?: string }[] } } };
+    expect(compareVersions(wf.env.KIND_VERSION!.replace(/^v/, ''), PINNED.tools.kind.minimum)).toBeGreaterThanOrEqual(0);
+    expect(compareVersions(wf.env.CONTAINERLAB_VERSION!.replace(/^v/, ''), PINNED.tools.containerlab.minimum)).toBeGreaterThanOrEqual(0);
+    const steps = wf.jobs.e2e.steps.map((s) => s.run ?? '');
+    const doctor = steps.findIndex((r) => r.includes('bin/pelab doctor'));
+    const run = steps.findIndex((r) => r.includes('bin/pelab run'));
+    expect(doctor).toBeGreaterThan(0);
+    expect(doctor).toBeLessThan(run);
+  });
+});
