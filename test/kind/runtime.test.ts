@@ -202,10 +202,12 @@ describe('apply and delete', () => {
   it('retries while webhooks come up, gives up at once on a rejection', async () => {
     const { rt, cluster } = await setup();
     const manifests = await evpnManifests();
-    cluster.applyErrors = [{ code: 500, message: 'failed calling webhook' }, { code: 503 }];
+    // What @kubernetes/client-node throws: an Error (ApiException) carrying the HTTP status as code.
+    const apiError = (code: number, message: string) => Object.assign(new Error(message), { code });
+    cluster.applyErrors = [apiError(500, 'failed calling webhook'), apiError(503, 'service unavailable')];
     await rt.apply(manifests);
     expect(cluster.applied).toHaveLength(manifests.length);
-    cluster.applyErrors = [{ code: 422, body: { message: 'spec.asn: Invalid value' } }];
+    cluster.applyErrors = [apiError(422, 'spec.asn: Invalid value')];
     await expect(rt.apply(manifests)).rejects.toBeInstanceOf(LabBuildError);
   });
 

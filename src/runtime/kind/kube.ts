@@ -7,8 +7,8 @@ import {
 import { BGP_SESSION_STATE, FIELD_MANAGER } from './names.ts';
 
 export interface ClusterApi {
-  /** Server-side apply of one object (pelab's field manager, conflicts forced). */
-  apply(body: Record<string, unknown>): Promise<void>;
+  /** Server-side apply of one object (pelab's field manager, conflicts forced); origin says which file:line it came from. */
+  apply(body: Record<string, unknown>, origin?: string): Promise<void>;
   /** Deletes one object; false when it did not exist. */
   remove(body: Record<string, unknown>): Promise<boolean>;
   listBgpSessionStates(): Promise<unknown>;

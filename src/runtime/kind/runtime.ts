@@ -22,7 +22,9 @@ import type {
 import { formatApiCall, formatPlan } from './dry-run.ts';
 import { execArgv, linkArgv, PodVrfRefused, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
 import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
+import pRetry from 'p-retry';
 import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
+import { PrintingCluster } from './printing-cluster.ts';
 import {
   assertIfName, assertInstance, clabContainer, defaultWorkDir, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type WorkFiles,
 } from './names.ts';
@@ -101,7 +103,8 @@ export class KindRuntime implements Runtime {
     this.files = workFiles(workDir);
     this.planOptions = { ...options.plan, workDir };
     this.executor = options.executor ?? (options.dryRun ? new DryRunExecutor(options.out ?? process.stdout) : new RealExecutor());
-    this.api = options.cluster;
+    // A dry run talks to a cluster client that prints: the API calls below need no dry-run branch.
+    this.api = options.cluster ?? (this.executor.dryRun ? new PrintingCluster((t) => this.executor.note(t), lab.cluster?.nodes ?? [], NODE_INDEX_ANNOTATION) : undefined);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
   }
 
@@ -158,10 +161,6 @@ export class KindRuntime implements Runtime {
    */
   async verifyNodeIndices(): Promise<void> {
     const nodes = this.lab.cluster?.nodes ?? [];
-    if (this.dryRun) {
-      this.executor.note(formatApiCall(`read back ${NODE_INDEX_ANNOTATION} of every node; stop unless each equals its lab index`, nodes.map((n) => `${n.name}: ${n.index}`)));
-      return;
-    }
     const actual = parseNodeIndices(await this.cluster().listNodes(), NODE_INDEX_ANNOTATION);
     const wrong = nodeIndexMismatches(nodes, actual, NODE_INDEX_ANNOTATION);
     if (wrong.length > 0) {
@@ -376,39 +375,36 @@ export class KindRuntime implements Runtime {
     const incoming = new Set(manifests.map((m) => manifestKey(m)));
     const toSend = orderForApply(all.filter((m) => incoming.has(manifestKey(m))));
 
-    for (const m of toSend) {
-      if (this.dryRun) {
-        this.executor.note(formatApiCall(`server-side apply ${manifestKey(m)} (${m.apiVersion}, field manager pelab, force)`, [`from ${m.source.file}:${m.source.line}`]));
-        continue;
-      }
-      await this.applyOne(m);
-    }
+    for (const m of toSend) await this.applyOne(m);
     await this.writeApplied({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
     const lbs = toSend.filter((m) => m.kind === 'Service' && (m.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer');
     return { warnings, serviceIPs: await this.serviceIPsAfter(lbs), ...this.desiredOf(all) };
   }
 
+  /**
+   * Server-side apply is idempotent, so it is retried while webhooks and freshly registered CRDs
+   * answer 5xx / 404 after an install (upstream's e2e retries its applies the same way).
+   */
   private async applyOne(m: Manifest): Promise<void> {
-    const deadline = performance.now() + this.timing.applyRetryMs;
-    for (;;) {
-      try {
-        await this.cluster().apply(m.body);
-        return;
-      } catch (e) {
-        // Webhooks and freshly registered CRDs answer 5xx / 404 for a while after an install.
-        const code = (e as { code?: unknown }).code;
-        const transient = typeof code !== 'number' || code >= 500 || code === 404;
-        if (!transient || performance.now() > deadline) {
-          throw new LabBuildError(`apply ${manifestKey(m)} (${m.source.file}:${m.source.line}) was rejected: ${apiErrorMessage(e)}`);
-        }
-      }
-      await delay(this.timing.applyIntervalMs);
+    const origin = `${m.source.file}:${m.source.line}`;
+    const interval = this.timing.applyIntervalMs;
+    try {
+      await pRetry(() => this.cluster().apply(m.body, origin), {
+        retries: Number.POSITIVE_INFINITY,
+        factor: 1,
+        minTimeout: interval,
+        maxTimeout: interval,
+        maxRetryTime: this.timing.applyRetryMs,
+        shouldRetry: ({ error }) => isTransientApiError(error),
+      });
+    } catch (e) {
+      throw new LabBuildError(`apply ${manifestKey(m)} (${origin}) was rejected: ${apiErrorMessage(e)}`);
     }
   }
 
   /** Waits (bounded) until MetalLB gave the just-applied LoadBalancer Services an address. */
   private async serviceIPsAfter(lbs: readonly Manifest[]): Promise<Record<string, readonly string[]>> {
-    if (this.dryRun || !this.lab.cluster) return {};
+    if (!this.lab.cluster) return {};
     const keys = new Set(lbs.map((m) => `${m.metadata.namespace ?? 'default'}/${m.metadata.name}`));
     let services: readonly ServiceState[] = [];
     const deadline = performance.now() + (keys.size > 0 ? this.timing.serviceIpMs : 0);
@@ -424,10 +420,6 @@ export class KindRuntime implements Runtime {
   async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
     const { manifests: converted, warnings } = validateManifests(manifests, { crossObject: false });
     for (const m of orderForApply(converted).reverse()) {
-      if (this.dryRun) {
-        this.executor.note(formatApiCall(`delete ${manifestKey(m)} (${m.apiVersion})`));
-        continue;
-      }
       try {
         const existed = await this.cluster().remove(m.body);
         if (!existed) warnings.push(`${manifestKey(m)} did not exist`);
@@ -439,7 +431,7 @@ export class KindRuntime implements Runtime {
     const kept = this.readApplied().manifests.filter((m) => !gone.has(m.key));
     await this.writeApplied({ manifests: kept });
     const desired = this.desiredOf(kept.map((m) => manifestFromBody(m.body, m.source)));
-    return { warnings, serviceIPs: this.dryRun ? {} : await this.serviceIPsAfter([]), ...desired };
+    return { warnings, serviceIPs: await this.serviceIPsAfter([]), ...desired };
   }
 
   /**
@@ -555,19 +547,11 @@ export class KindRuntime implements Runtime {
 
   async sessionStates(): Promise<readonly SessionState[]> {
     if (!this.lab.cluster) return [];
-    if (this.dryRun) {
-      this.executor.note(formatApiCall('list bgpsessionstates.frrk8s.metallb.io (all namespaces)'));
-      return [];
-    }
     return parseBgpSessionStates(await this.cluster().listBgpSessionStates());
   }
 
   async services(): Promise<readonly ServiceState[]> {
     if (!this.lab.cluster) return [];
-    if (this.dryRun) {
-      this.executor.note(formatApiCall('list services (all namespaces)'));
-      return [];
-    }
     return parseServices(await this.cluster().listServices());
   }
 
@@ -575,10 +559,6 @@ export class KindRuntime implements Runtime {
   async pods(): Promise<readonly PodState[]> {
     if (!this.lab.cluster) return [];
     const namespaces = [...new Set(this.readApplied().manifests.filter((m) => m.body.kind === 'Deployment').map((m) => (m.body.metadata as { namespace?: string } | undefined)?.namespace ?? 'default'))].sort();
-    if (this.dryRun) {
-      for (const ns of namespaces) this.executor.note(formatApiCall(`list the pods of namespace ${ns} (workloads for checks that start from a pod)`));
-      return [];
-    }
     const lists = await Promise.all(namespaces.map(async (ns) => parseWorkloadPods(await this.cluster().listPods(ns))));
     return lists.flat();
   }
@@ -613,10 +593,6 @@ export class KindRuntime implements Runtime {
       collect: () => text('list events', kubectl(kc, 'get', 'events', '-A', '--sort-by=.lastTimestamp')),
     });
     for (const ns of [OPENPEROUTER.namespace, FRRK8S.namespace, METALLB.namespace]) {
-      if (this.dryRun) {
-        this.executor.note(formatApiCall(`list the pods of ${ns}, to collect each one's logs (kubectl logs --all-containers)`));
-        continue;
-      }
       let pods: PodRef[] = [];
       try {
         pods = parsePods(await this.cluster().listPods(ns));
@@ -642,6 +618,12 @@ export class KindRuntime implements Runtime {
   describeUp(): string {
     return formatPlan(`pelab up: lab ${this.lab.name}, instance ${this.instance}, runtime kind`, this.upPlan());
   }
+}
+
+/** 5xx and 404 (and errors without an HTTP status: the connection) pass once webhooks and CRDs are up. */
+function isTransientApiError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code !== 'number' || code >= 500 || code === 404;
 }
 
 /** Namespaces first: everything else may live in them. */
