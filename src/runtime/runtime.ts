@@ -138,7 +138,7 @@ export interface Runtime {
    * bundles dump per-VRF kernel state only for those. Absent: the bundle guesses from the lab.
    */
   vrfsOf?(target: Target): readonly string[];
-  /** More files for failure bundles (FRR logs, CRs, pod logs); src/report/bundle.ts collects them. */
+  /** More files for failure bundles (FRR logs, CRs, pod logs); src/diagnostics/bundle.ts collects them. */
   dumpExtras?(): readonly BundleExtra[] | Promise<readonly BundleExtra[]>;
 
   /** True when the runtime only prints what it would do (`--dry-run`): nothing runs, every answer is empty. */

@@ -13,7 +13,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import type { Scenario } from './load.ts';
 import { LabResolver } from './resolver.ts';
 import { RunRecord } from './record.ts';
-import type { RunScenarioOptions, ScenarioOutcome } from './run.ts';
+import type { RunScenarioOptions, ScenarioOutcome } from './outcome.ts';
 import { MANIFESTS_STEP, walkSteps, type StepHandlers } from './steps.ts';
 
 export async function dryRunScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioOutcome> {

@@ -6,44 +6,17 @@ import { stringify } from 'yaml';
 import { LabBuildError } from '../errors.ts';
 import { runValidatedCheck, type ValidatedCheck } from '../checks/run-check.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
-import type { Reporter } from '../report/console.ts';
-import { writeBundle } from '../report/bundle.ts';
+import { writeBundle } from '../diagnostics/bundle.ts';
 import type { CheckResult, RunResult } from '../report/result.ts';
 import { createRuntime } from '../runtime/registry.ts';
-import type { Runtime, RuntimeKind, SessionState, ServiceState } from '../runtime/runtime.ts';
+import type { Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
 import { mapLimit } from '../proc/limit.ts';
 import type { Scenario } from './load.ts';
 import { LabResolver } from './resolver.ts';
 import { RunRecord } from './record.ts';
 import { walkSteps, type StepHandlers } from './steps.ts';
 import { dryRunScenario } from './dry-run.ts';
-
-export interface RunScenarioOptions {
-  readonly runtime: RuntimeKind;
-  readonly instance?: string;
-  /** Leave the lab up afterwards, for debugging. */
-  readonly keep?: boolean;
-  readonly reporter: Reporter;
-  /** Parent directory of failure bundles. */
-  readonly bundleDir: string;
-  readonly dryRun?: boolean;
-  /** `--artifact KEY=VALUE` for runtimes that pull charts and images (see CreateOptions). */
-  readonly artifacts?: readonly string[];
-  readonly signal?: AbortSignal;
-  /** How many checks of a group run at once. */
-  readonly checkConcurrency?: number;
-  /** Where a dry run prints (default stdout). */
-  readonly out?: NodeJS.WritableStream;
-}
-
-export interface ScenarioOutcome {
-  readonly result: RunResult;
-  /** 0 passed, 1 a check failed, 3 the lab could not be built. */
-  readonly exitCode: number;
-  /** What the demo view shows next to the checks (read before teardown). */
-  readonly sessions: readonly SessionState[];
-  readonly services: readonly ServiceState[];
-}
+import type { RunScenarioOptions, ScenarioOutcome } from './outcome.ts';
 
 /** Service IPs move while checks run (allocation, re-announcement): the resolver follows the cluster API. */
 const SERVICE_REFRESH_MS = 500;

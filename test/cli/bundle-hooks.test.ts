@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleVrfs, writeBundle } from '../../src/report/bundle.ts';
+import { bundleVrfs, writeBundle } from '../../src/diagnostics/bundle.ts';
 import { NetnsRuntime } from '../../src/runtime/netns/runtime.ts';
 import type { Runtime, Target } from '../../src/runtime/runtime.ts';
 import { repoLab } from '../lab/helpers.ts';

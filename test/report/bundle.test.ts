@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { FRR_COMMANDS, KERNEL_COMMANDS, targetDir, writeBundle, type BundleExtra } from '../../src/report/bundle.ts';
+import { FRR_COMMANDS, KERNEL_COMMANDS, writeBundle, type BundleExtra } from '../../src/diagnostics/bundle.ts';
+import { targetDir } from '../../src/runtime/targets.ts';
 import type { Target } from '../../src/runtime/runtime.ts';
 import { failingRun, lab } from './fixtures.ts';
 import { FakeRuntime } from './fake-runtime.ts';

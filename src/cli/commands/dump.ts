@@ -1,7 +1,8 @@
 // pelab dump: the failure bundle, on demand, for a lab that is up on any runtime. With --dry-run
 // (where the runtime can) it prints every command the bundle would run instead.
 import { stringify } from 'yaml';
-import { bundleVrfs, describeTarget, FRR_COMMANDS, KERNEL_COMMANDS, targetDir, writeBundle } from '../../report/bundle.ts';
+import { bundleVrfs, FRR_COMMANDS, KERNEL_COMMANDS, writeBundle } from '../../diagnostics/bundle.ts';
+import { describeTarget, targetDir } from '../../runtime/targets.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { parse } from '../args.ts';
 import { attach, RUNTIME_OPTIONS } from './lifecycle.ts';

@@ -15,9 +15,9 @@ import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
-import type { ClusterNodePlan } from './plan.ts';
-import { FORWARDING, l3vniDeviceLines } from './plan.ts';
-import type { NetnsRuntime } from './runtime.ts';
+import { FORWARDING, l3vniDeviceLines, type ClusterNodePlan, type FabricPlan } from './plan.ts';
+import type { Lab } from '../../lab/model.ts';
+import type { InstanceNames } from './names.ts';
 import { EndpointServer } from './endpoints.ts';
 import { applySysctls, createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
 import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
@@ -62,10 +62,25 @@ function emptyRealised(): RealisedNode {
 const podKey = (p: Pick<PodPlan, 'namespace' | 'name'>): string => `${p.namespace}/${p.name}`;
 const samePod = (a: RealisedPod, p: PodPlan): boolean => a.ip === p.ip && a.image === p.image && JSON.stringify(a.server) === JSON.stringify(p.server);
 
-export class ClusterEmulator {
-  private readonly rt: NetnsRuntime;
+/**
+ * What the emulated cluster needs from the runtime that hosts it (NetnsRuntime implements it):
+ * declared here so the cluster does not import the runtime that imports it.
+ */
+export interface ClusterHost {
+  readonly lab: Lab;
+  readonly instance: string;
+  readonly names: InstanceNames;
+  readonly plan: FabricPlan;
+  readonly ledger: Ledger;
+  frrRouter(ns: string, hostname: string, vrfs?: ReadonlyMap<string, string>, netnsVrf?: boolean): FrrRouter;
+  stopFrr(ns: string): Promise<void>;
+  vtysh(target: Target, command: string): Promise<string>;
+}
 
-  constructor(rt: NetnsRuntime) {
+export class ClusterEmulator {
+  private readonly rt: ClusterHost;
+
+  constructor(rt: ClusterHost) {
     this.rt = rt;
   }
 

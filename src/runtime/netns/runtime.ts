@@ -1,7 +1,7 @@
 // The embedded runtime: the lab as network namespaces on this machine, with real FRR, VXLAN and
 // curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
 // later pelab process can pick the lab up again from that ledger.
-import { labTargets } from '../targets.ts';
+import { labTargets, targetDir } from '../targets.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -10,7 +10,6 @@ import type { Lab } from '../../lab/model.ts';
 import { renderFabricRouter } from '../../render/frr-fabric.ts';
 import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
-import { targetDir } from '../../report/bundle.ts';
 import type {
   ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';

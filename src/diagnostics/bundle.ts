@@ -8,10 +8,11 @@ import { mapLimit } from '../proc/limit.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { BundleExtra, ExecResult, Runtime, Target } from '../runtime/runtime.ts';
-import type { RunResult, TimelineEvent } from './result.ts';
-import { stringifyReport, toJsonReport } from './json.ts';
-import { formatTimeline } from './junit.ts';
-import { formatDuration, toJsonValue } from './text.ts';
+import { describeTarget, safeName, targetDir } from '../runtime/targets.ts';
+import type { RunResult, TimelineEvent } from '../report/result.ts';
+import { stringifyReport, toJsonReport } from '../report/json.ts';
+import { formatTimeline } from '../report/junit.ts';
+import { formatDuration, toJsonValue } from '../report/text.ts';
 
 export type { BundleExtra };
 
@@ -62,28 +63,6 @@ export const KERNEL_COMMANDS: readonly (readonly [file: string, argv: readonly s
   ['ip-neigh.txt', ['ip', 'neigh']],
   ['bridge-fdb.txt', ['bridge', 'fdb', 'show']],
 ];
-
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || '_';
-
-/** The directory of a target inside the bundle: routers and hosts by name, cluster nodes by role. */
-export function targetDir(t: Target): string {
-  switch (t.kind) {
-    case 'router':
-    case 'host':
-      return safeName(t.name);
-    case 'pe':
-      return `${safeName(t.node)}.pe`;
-    case 'speaker':
-      return `${safeName(t.node)}.speaker`;
-    case 'pod':
-      return `pod.${safeName(t.namespace)}.${safeName(t.name)}`;
-  }
-}
-
-export function describeTarget(t: Target): string {
-  if (t.kind === 'pod') return `pod ${t.namespace}/${t.name}`;
-  return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : t.kind === 'pe' ? `PE router on ${t.node}` : `speaker on ${t.node}`;
-}
 
 const runsFrr = (t: Target) => t.kind !== 'host' && t.kind !== 'pod';
 
