@@ -14,10 +14,10 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGKILL'];
  * the command's length on a loaded 2-core machine, so kills land in every part of the work.
  */
 const WINDOW_MS: Readonly<Record<Phase, readonly [number, number]>> = {
-  up: [200, 2500],
-  apply: [200, 3000],
-  run: [200, 9000],
-  down: [150, 900],
+  up: [200, 1800],
+  apply: [200, 1500],
+  run: [200, 5000],
+  down: [150, 700],
 };
 
 const MANIFESTS = 'scenarios/mini-evpn/manifests.yaml';
@@ -46,6 +46,8 @@ export interface SoakOptions {
 export interface SoakResult {
   readonly runs: readonly SoakRun[];
   readonly withLeftovers: number;
+  /** Runs whose command ended before its signal came (exit 0 or 1): nothing was interrupted. */
+  readonly finishedFirst: number;
 }
 
 /** mulberry32: a small seeded generator, so `SOAK_SEED` replays a sequence exactly. */
@@ -118,7 +120,11 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
     log(`${String(index).padStart(3)} ${phase.padEnd(5)} ${signal.padEnd(7)} at ${String(afterMs).padStart(4)} ms -> ${interrupted.padEnd(10)} down ${down.exitCode}` +
       (run.leftovers.length > 0 ? `  LEFTOVERS: ${run.leftovers.join('; ')}` : ''));
   }
-  return { runs, withLeftovers: runs.filter((r) => r.leftovers.length > 0).length };
+  return {
+    runs,
+    withLeftovers: runs.filter((r) => r.leftovers.length > 0).length,
+    finishedFirst: runs.filter((r) => r.interrupted === 'exit 0' || r.interrupted === 'exit 1').length,
+  };
 }
 
 /** `make soak`: SOAK_N runs (default 100), SOAK_SEED (default: time), SOAK_NAME (default life-soak). */
@@ -133,6 +139,7 @@ async function main(): Promise<number> {
   process.stdout.write(`soak: ${runs} runs on instance ${instance}, seed ${seed}\n`);
   const r = await soak({ runs, instance, seed, log: (l) => process.stdout.write(`${l}\n`) });
   process.stdout.write(`${r.runs.length} interrupted runs, ${r.withLeftovers} with leftovers\n`);
+  if (r.finishedFirst > 0) process.stdout.write(`(${r.finishedFirst} of them finished before their signal came)\n`);
   return r.withLeftovers > 0 ? 1 : 0;
 }
 
