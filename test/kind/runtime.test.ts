@@ -334,6 +334,11 @@ describe('up, down and bundles', () => {
     expect(files).toContain('cluster/logs/openperouter-system/openperouter-router-2xk8p.log');
     expect(files).toContain('cluster/logs/frr-k8s-system/frr-k8s-lp2vc.log');
     expect(files).toContain('cluster/kind-export-logs.txt');
+    const asked: string[] = [];
+    const withDocker = new KindRuntime(rt.lab, { workDir, executor, docker: { logs: async (c) => (asked.push(c), { stdout: 'T1 up\n', stderr: 'T2 warn\n' }) } });
+    const log = (await withDocker.dumpExtras()).find((e) => e.file === 'spine/container.log')!;
+    expect(await log.collect(new AbortController().signal)).toBe('T1 up\n--- stderr ---\nT2 warn\n');
+    expect(asked).toEqual(['clab-pe-kind-spine']);
     executor.respond = () => ok('kind: List\n');
     const crs = extras.find((e) => e.file === 'cluster/frr-k8s.yaml')!;
     expect(await crs.collect(new AbortController().signal)).toBe('kind: List\n');

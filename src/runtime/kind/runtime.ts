@@ -25,6 +25,7 @@ import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
 import pRetry from 'p-retry';
 import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
 import { PrintingCluster } from './printing-cluster.ts';
+import { dockerodeClient, PrintingDocker, type DockerClient } from './docker.ts';
 import {
   assertIfName, assertInstance, clabContainer, defaultWorkDir, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type WorkFiles,
 } from './names.ts';
@@ -70,6 +71,7 @@ export interface KindRuntimeOptions {
   /** Tests inject these; by default commands run through proc/run.ts and the API from the kubeconfig. */
   readonly executor?: Executor;
   readonly cluster?: ClusterApi;
+  readonly docker?: DockerClient;
   readonly timing?: Partial<KindTiming>;
 }
 
@@ -95,6 +97,7 @@ export class KindRuntime implements Runtime {
   private readonly executor: Executor;
   private readonly timing: KindTiming;
   private api: ClusterApi | undefined;
+  private dockerClient: DockerClient | undefined;
 
   constructor(lab: Lab, options: KindRuntimeOptions = {}) {
     this.lab = lab;
@@ -106,6 +109,7 @@ export class KindRuntime implements Runtime {
     // A dry run talks to a cluster client that prints: the API calls below need no dry-run branch.
     this.api = options.cluster ?? (this.executor.dryRun ? new PrintingCluster((t) => this.executor.note(t), lab.cluster?.nodes ?? [], NODE_INDEX_ANNOTATION) : undefined);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.dockerClient = options.docker ?? (this.executor.dryRun ? new PrintingDocker((t) => this.executor.note(t)) : undefined);
   }
 
   get dryRun(): boolean {
@@ -278,6 +282,12 @@ export class KindRuntime implements Runtime {
       this.api = clusterApiFromKubeconfig(this.files.kubeconfig);
     }
     return this.api;
+  }
+
+  /** dockerode on the default socket (DOCKER_HOST honoured), created on first use. */
+  private docker(): DockerClient {
+    this.dockerClient ??= dockerodeClient();
+    return this.dockerClient;
   }
 
   /** The router (pe) or frr-k8s (speaker) pod on a node, from the API. */
@@ -576,8 +586,12 @@ export class KindRuntime implements Runtime {
       return r.stdout;
     };
     for (const r of this.lab.routers) {
-      const argv = ['docker', 'logs', '--timestamps', clabContainer(this.lab, r.name)];
-      extras.push({ file: `${r.name}/container.log`, description: `docker logs of ${r.name}`, collect: () => text(`logs of ${r.name}`, argv) });
+      const container = clabContainer(this.lab, r.name);
+      const collect = async () => {
+        const { stdout, stderr } = await this.docker().logs(container);
+        return stderr === '' ? stdout : `${stdout}--- stderr ---\n${stderr}`;
+      };
+      extras.push({ file: `${r.name}/container.log`, description: `docker logs of ${r.name}`, collect });
     }
     const cluster = this.lab.cluster;
     if (!cluster || !existsSync(this.files.kubeconfig)) return extras;
