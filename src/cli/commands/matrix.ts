@@ -1,10 +1,9 @@
 // pelab matrix | list: the shipped scenarios, as a GitHub Actions matrix or a table.
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { InputError } from '../../errors.ts';
 import { formatActionsMatrix, toActionsMatrix } from '../../report/matrix.ts';
 import { loadScenario, type Scenario } from '../../scenario/load.ts';
-import { REPO_ROOT, parse } from '../args.ts';
+import { REPO_ROOT, parse, runtimeKind } from '../args.ts';
 
 export async function shippedScenarios(): Promise<Scenario[]> {
   const dir = join(REPO_ROOT, 'scenarios');
@@ -16,8 +15,8 @@ export async function shippedScenarios(): Promise<Scenario[]> {
 
 export async function matrix(argv: string[]): Promise<number> {
   const { values } = parse(argv, { tags: { type: 'string' }, runtime: { type: 'string' } }, false);
-  const runtime = values.runtime;
-  if (runtime !== undefined && runtime !== 'netns' && runtime !== 'kind') throw new InputError('command line', '--runtime', 'netns or kind');
+  // Absent means every runtime (not PELAB_RUNTIME's default): the matrix lists them all.
+  const runtime = values.runtime === undefined ? undefined : runtimeKind(values.runtime);
   const scenarios = (await shippedScenarios()).map((s) => ({ name: s.name, tags: [...s.tags], runtimes: [...s.runtimes], file: relative(REPO_ROOT, s.file) }));
   const m = toActionsMatrix(scenarios, { ...(values.tags ? { tags: values.tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}), ...(runtime ? { runtime } : {}) });
   process.stdout.write(`${formatActionsMatrix(m)}\n`);
