@@ -88,3 +88,31 @@ describe('dry-run of a scenario on netns', () => {
     expect(text).toContain('"url":"http://172.30.0.10:80/"');
   });
 });
+
+// The review's blocking and wrong-result divergences (../shared/notes/kind-runtime-review.md),
+// read off the whole dry-run text of the two scenarios that exercise them.
+describe.each(['metallb-evpn.yaml', 'evpn-routes-per-vni.yaml'])('dry-run of %s on kind shows none of D1-D5', (file) => {
+  it('D1-D5 absent; their fixes present in order', async () => {
+    const { text } = await dryRun('kind', file);
+    const lines = text.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    // D1: no frr-k8s 0.0.21 and nothing from gcr.io/kubebuilder.
+    expect(text).not.toMatch(/gcr\.io|kube-rbac-proxy/);
+    expect(text).toMatch(/\$ helm upgrade --install frr-k8s frr-k8s --repo https:\/\/metallb\.github\.io\/frr-k8s --version 0\.0\.25 /);
+    // D2: OpenPERouter from the pinned commit's chart, with its image tag set; no released 0.x chart.
+    expect(text).not.toMatch(/openperouter\.github\.io|--version 0\.0\.5/);
+    expect(at(/\$ git -C \S+ fetch --quiet --depth 1 https:\/\/github\.com\/openperouter\/openperouter\.git 1d5dcdf/)).toBeGreaterThan(0);
+    const install = at(/\$ helm upgrade --install openperouter \S+\/charts\/openperouter\/charts\/openperouter .*--set openperouter\.image\.tag=main/);
+    expect(install).toBeGreaterThan(0);
+    // D3: images only as archives.
+    expect(text).not.toContain('kind load docker-image');
+    expect(at(/\$ kind load image-archive /)).toBeGreaterThan(0);
+    // D4: indices pinned before the install, read back after it.
+    const annotate = lines.map((l, i) => (/\$ kubectl .* annotate --overwrite node \S+ openpe\.io\/nodeindex=\d/.test(l) ? i : -1)).filter((i) => i >= 0);
+    expect(annotate).toHaveLength(3);
+    for (const i of annotate) expect(i).toBeLessThan(install);
+    expect(at(/^# list nodes \(openpe\.io\/nodeindex of each\)/)).toBeGreaterThan(install);
+    // D5: nothing run in a pod through ip vrf exec.
+    expect(lines.filter((l) => /\$ kubectl .* exec .* ip vrf exec/.test(l))).toEqual([]);
+  });
+});
