@@ -14,6 +14,7 @@ import { OWNER_ENV } from '../claim.ts';
 import { nsPath, NETNS_DIR } from './netops.ts';
 import { FRR_CONF_ROOT, type InstanceNames } from './names.ts';
 import { VtyClient, vtySocketPath } from './vty.ts';
+import { withNeighborsHeldUntilLoaded } from './config-hold.ts';
 
 export const FRR_BIN = '/usr/lib/frr';
 
@@ -223,12 +224,13 @@ export class FrrRouter {
   /**
    * Loads a whole frr.conf-style file (additive). The lines go in as `-c` commands rather than
    * `vtysh -f`: a file load marks bgpd "config pending", and bgpd then holds every peer for
-   * about four seconds before its first connect (measured), which dominated bring-up.
+   * about four seconds before its first connect (measured), which dominated bring-up. Neighbors
+   * stay shut until the last line is in (config-hold.ts), as with a whole-file load.
    */
   async loadConfig(file: string): Promise<void> {
     const text = readFileSync(file, 'utf8');
     if (needsBfdd(text)) await this.ensureBfdd();
-    const lines = configCommands(text);
+    const lines = withNeighborsHeldUntilLoaded(configCommands(text));
     const r = await run(['vtysh', '-N', this.instance, '-c', 'configure terminal', ...lines.flatMap((l) => ['-c', l])], { allowFailure: true, timeoutMs: 20_000 });
     if (r.exitCode !== 0 || /% (Unknown|Invalid|Ambiguous|Command incomplete)/.test(r.stdout + r.stderr)) {
       throw new LabBuildError(`FRR rejected the configuration of ${this.instance} (${file}):\n${(r.stdout + r.stderr).trim()}`);
