@@ -35,6 +35,18 @@ describe('RealExecutor', () => {
     expect(statSync(join(d, 'kc', 'kubeconfig')).mode & 0o777).toBe(0o600);
   });
 
+  it('adds a step\'s env to the command\'s environment, keeping the rest', async () => {
+    const d = tmp();
+    await new RealExecutor().step({
+      phase: 'containerlab',
+      description: 'env',
+      argv: ['sh', '-c', 'echo "$KUBECONFIG:${PATH:+path}"'],
+      env: { KUBECONFIG: '/lab/kubeconfig' },
+      stdoutTo: join(d, 'out'),
+    });
+    expect(readFileSync(join(d, 'out'), 'utf8')).toBe('/lab/kubeconfig:path\n');
+  });
+
   it('skips a step whose `unless` probe succeeds, or whose `onlyIf` probe fails', async () => {
     const d = tmp();
     const ex = new RealExecutor();

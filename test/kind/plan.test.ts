@@ -216,6 +216,16 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
     }
   });
 
+  it('D13: kind (also inside containerlab) writes its context to the lab\'s kubeconfig, not the user\'s', async () => {
+    const { lab, steps } = await load();
+    const kindUsers = steps.filter((s) => startsWith(s.argv, 'containerlab', 'deploy'));
+    expect(kindUsers).toHaveLength(1);
+    for (const s of kindUsers) expect(s.env).toEqual({ KUBECONFIG: KC });
+    for (const s of planDown(lab, { workDir: WORK }).filter((x) => startsWith(x.argv, 'containerlab', 'destroy') || startsWith(x.argv, 'kind', 'delete'))) {
+      expect(s.env, s.description).toEqual({ KUBECONFIG: KC });
+    }
+  });
+
   it('D3: never loads images with `kind load docker-image`', async () => {
     const { steps } = await load();
     expect(argvs(steps).filter((a) => startsWith(a, 'kind', 'load', 'docker-image'))).toEqual([]);

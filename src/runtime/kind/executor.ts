@@ -45,7 +45,7 @@ export class RealExecutor implements Executor {
     if (step.unless && (await this.runner(step.unless, { ...base, timeoutMs: 30_000 })).exitCode === 0) return { step, skipped: true };
     if (step.onlyIf && (await this.runner(step.onlyIf, { ...base, timeoutMs: 30_000 })).exitCode !== 0) return { step, skipped: true };
     if (!step.argv) return { step, skipped: false };
-    const result = await this.runner(step.argv, base);
+    const result = await this.runner(step.argv, step.env ? { ...base, env: step.env } : base);
     if (result.exitCode !== 0) {
       const output = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
       throw new LabBuildError(`${step.description}: \`${quoteArgv(step.argv)}\` exited with ${result.exitCode}\n${output}`, step.hint);

@@ -48,6 +48,8 @@ export interface Step {
   readonly unless?: readonly string[];
   /** Run the step only when this probe exits 0: what it removes is there. */
   readonly onlyIf?: readonly string[];
+  /** Added to the command's environment. */
+  readonly env?: Readonly<Record<string, string>>;
   /** The command's stdout becomes this file (kind prints the kubeconfig). */
   readonly stdoutTo?: string;
   readonly timeoutMs?: number;
@@ -206,6 +208,14 @@ function idempotent(argv: readonly string[]): string[] {
   return argv[0] === 'ip' && argv[1] === 'address' && argv[2] === 'add' ? ['ip', 'address', 'replace', ...argv.slice(3)] : [...argv];
 }
 
+/**
+ * kind (also inside containerlab's k8s-kind node) adds and removes its cluster's context in the
+ * kubeconfig $KUBECONFIG names, else the user's ~/.kube/config: point it at the lab's own file.
+ */
+export function kindKubeconfigEnv(kubeconfig: string): Record<string, string> {
+  return { KUBECONFIG: kubeconfig };
+}
+
 export function kubectl(kubeconfig: string, ...args: string[]): string[] {
   return ['kubectl', '--kubeconfig', kubeconfig, ...args];
 }
@@ -315,6 +325,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
       ? `deploy the fabric and the kind cluster ${cluster.name} with containerlab`
       : 'deploy the fabric with containerlab',
     argv: ['containerlab', 'deploy', '--reconfigure', '-t', files.topology],
+    env: kindKubeconfigEnv(files.kubeconfig),
     timeoutMs: 20 * MINUTE,
     hint: 'containerlab needs root; `containerlab deploy` output above says which node failed',
   });
@@ -405,6 +416,7 @@ export function planDown(lab: Lab, options: PlanOptions): Step[] {
       phase: 'teardown',
       description: 'destroy the containerlab fabric (and its lab directory)',
       argv: ['containerlab', 'destroy', '--cleanup', '-t', files.topology],
+      env: kindKubeconfigEnv(files.kubeconfig),
       timeoutMs: 10 * MINUTE,
     },
   ];
@@ -413,6 +425,7 @@ export function planDown(lab: Lab, options: PlanOptions): Step[] {
       phase: 'teardown',
       description: `delete kind cluster ${lab.cluster.name}`,
       argv: ['kind', 'delete', 'cluster', '--name', lab.cluster.name],
+      env: kindKubeconfigEnv(files.kubeconfig),
       timeoutMs: 5 * MINUTE,
     });
   }
