@@ -152,8 +152,18 @@ export async function teardownInstance(instance: string): Promise<TeardownReport
     }
   }
   paths.delete(names.dir);
-  for (const p of paths) rmSync(p, { recursive: true, force: true });
-  rmSync(names.dir, { recursive: true, force: true });
+  // The ledger's folder last: while it exists, the next `down` knows what is left.
+  const failed: string[] = [];
+  for (const p of [...paths, names.dir]) {
+    try {
+      rmSync(p, { recursive: true, force: true });
+    } catch (e) {
+      failed.push(`${p} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  if (failed.length > 0) {
+    throw new LabBuildError(`could not remove ${failed.join(', ')} of lab ${instance}`, `see what holds them (findmnt, fuser); then run pelab down --name ${instance} again`);
+  }
   return { killed, namespaces: namespaces.size, mounts: mounts.size, ms: Math.round(performance.now() - started) };
 }
 
