@@ -12,7 +12,7 @@ import { loadLab } from '../src/lab/load.ts';
 import { labFileSchema } from '../src/lab/schema.ts';
 import { isCidr, isIPv4 } from '../src/net/ipv4.ts';
 import type { Lab } from '../src/lab/model.ts';
-import { renderFabricRouter, renderFrrDaemons } from '../src/render/frr-fabric.ts';
+import { renderFabricRouter, renderFrrDaemons, routerNeedsBfdd } from '../src/render/frr-fabric.ts';
 import { renderClabTopologyYaml, routerFiles } from '../src/render/clab.ts';
 import { renderKindConfig } from '../src/render/kind-config.ts';
 import { PINNED } from '../src/runtime/kind/artifacts.ts';
@@ -80,7 +80,7 @@ export function filesForLab(lab: Lab, source: string): GeneratedFile[] {
   for (const r of lab.routers) {
     const rf = routerFiles(r.name);
     files.push({ path: `${base}/${rf.frrConf}`, content: renderFabricRouter(lab, r.name, { ...KIND_FABRIC_OPTIONS, header: h }) });
-    files.push({ path: `${base}/${rf.daemons}`, content: renderFrrDaemons(h) });
+    files.push({ path: `${base}/${rf.daemons}`, content: renderFrrDaemons(h, { bfdd: routerNeedsBfdd(r) }) });
   }
   if (lab.cluster) {
     const yaml = stringify(renderKindConfig(lab), { lineWidth: 0 });

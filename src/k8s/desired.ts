@@ -47,6 +47,7 @@ export function nodeLabels(node: ClusterNode): Record<string, string> {
     'kubernetes.io/hostname': node.name,
     'kubernetes.io/os': 'linux',
     ...(node.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+    ...(node.labels ?? {}),
   };
 }
 

@@ -134,6 +134,7 @@ export function allocate(file: LabFile, source: string): Allocation {
       routerId,
       ...(vtep ? { vtep, routerMac: stableMac(labName, r.name, 'router-mac') } : {}),
       ...(r.timers ? { timers: r.timers } : {}),
+      ...(r.clusterPeering && spec.cluster ? { clusterPeering: { ...r.clusterPeering, asn: r.clusterPeering.asn ?? spec.cluster.nodeASN } } : {}),
       interfaces: own,
       vrfs,
     };
@@ -149,6 +150,7 @@ export function allocate(file: LabFile, source: string): Allocation {
         name: n.name,
         role: n.role,
         index,
+        labels: n.labels ?? {},
         attachments: switches.map((s, si) => {
           const ip = hostAt(parseCidr(s.subnet), c.firstNodeHost + index);
           origins.push({ ip, owner: `${n.name}:${s.nodeInterface}`, path: ['spec', 'cluster', 'nodes', index] });

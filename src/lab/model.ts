@@ -27,6 +27,18 @@ export interface BgpTimers {
   readonly connect: number;
 }
 
+/** A ToR's side of its sessions with the cluster nodes (the `cluster-nodes` peer group). */
+export interface ClusterPeering {
+  /** Remote AS of the nodes; the router's own AS makes the sessions iBGP. */
+  readonly asn: number;
+  readonly password?: string;
+  readonly nextHopSelf?: boolean;
+  /** BFD on the sessions, intervals in ms (bfdd's defaults where unset). */
+  readonly bfd?: { readonly receiveInterval?: number; readonly transmitInterval?: number; readonly detectMultiplier?: number };
+  readonly timers?: { readonly keepalive: number; readonly hold: number };
+  readonly gracefulRestart?: boolean;
+}
+
 export interface Vrf {
   readonly name: string;
   readonly vni: number;
@@ -42,6 +54,8 @@ export interface Router {
   /** Stable router MAC used for the L3VNI bridges (leaves only). */
   readonly routerMac?: string;
   readonly timers?: BgpTimers;
+  /** ToRs of a lab with a cluster only. */
+  readonly clusterPeering?: ClusterPeering;
   readonly interfaces: readonly Interface[];
   /** VRFs instantiated on this router (leaves that host a VRF segment). */
   readonly vrfs: readonly string[];
@@ -79,6 +93,8 @@ export interface ClusterNode {
   readonly role: ClusterNodeRole;
   /** OpenPERouter node index: the order the nodes are listed in, from 0. */
   readonly index: number;
+  /** Labels the lab gives the node beyond kind's own (hostname, os, control-plane role). */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly attachments: readonly ClusterNodeAttachment[];
 }
 

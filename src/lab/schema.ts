@@ -43,6 +43,24 @@ export const labFileSchema = z.strictObject({
           timers: z
             .strictObject({ keepalive: z.number().int().min(1), hold: z.number().int().min(3), connect: z.number().int().min(1) })
             .optional(),
+          // A ToR's sessions with the cluster nodes, as the network team configures them.
+          clusterPeering: z
+            .strictObject({
+              /** The AS it expects from the nodes; equal to the router's own AS means iBGP. Default: cluster.nodeASN. */
+              asn: asn.optional(),
+              password: z.string().regex(/^\S{1,80}$/, 'a password of 1 to 80 characters without whitespace (TCP MD5, one FRR word)').optional(),
+              nextHopSelf: z.boolean().optional(),
+              bfd: z
+                .strictObject({
+                  receiveInterval: z.number().int().min(10).max(60000).optional(),
+                  transmitInterval: z.number().int().min(10).max(60000).optional(),
+                  detectMultiplier: z.number().int().min(2).max(255).optional(),
+                })
+                .optional(),
+              timers: z.strictObject({ keepalive: z.number().int().min(1), hold: z.number().int().min(3) }).optional(),
+              gracefulRestart: z.boolean().optional(),
+            })
+            .optional(),
         }),
       )
       .min(1),
@@ -90,6 +108,8 @@ export const labFileSchema = z.strictObject({
             z.strictObject({
               name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a Kubernetes node name (lowercase letters, digits, "-")'),
               role: z.enum(['control-plane', 'worker']),
+              /** Labels beyond the ones kind sets (hostname, os, control-plane role); selectors match them. */
+              labels: z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a label key, e.g. node-role.kubernetes.io/network'), z.string()).optional(),
             }),
           )
           .min(1),

@@ -3,7 +3,7 @@
 // pushed into FRR by the netns runtime. Accepted by FRR 8.4 (Debian, netns runtime) and FRR 10.x
 // (the containerlab image).
 import { addressOf, router as routerOf, switchOfTor, vniOf } from '../lab/query.ts';
-import type { BgpTimers, Interface, Lab, Router } from '../lab/model.ts';
+import type { BgpTimers, ClusterPeering, Interface, Lab, Router } from '../lab/model.ts';
 
 export interface FabricRouterOptions {
   /**
@@ -102,6 +102,32 @@ function neighborLines(n: Neighbor, timers: BgpTimers | undefined): string[] {
   ];
 }
 
+/** bfdd profile for the ToR's sessions with the cluster nodes. */
+function clusterBfdProfile(bfd: NonNullable<ClusterPeering['bfd']>): string[] {
+  return [
+    'bfd',
+    ` profile ${CLUSTER_PEER_GROUP}`,
+    ...(bfd.receiveInterval !== undefined ? [`  receive-interval ${bfd.receiveInterval}`] : []),
+    ...(bfd.transmitInterval !== undefined ? [`  transmit-interval ${bfd.transmitInterval}`] : []),
+    ...(bfd.detectMultiplier !== undefined ? [`  detect-multiplier ${bfd.detectMultiplier}`] : []),
+    ' exit',
+    'exit',
+    '!',
+  ];
+}
+
+/** The per-neighbor options a lab gives a ToR's sessions with the cluster nodes. */
+function clusterPeeringLines(p: ClusterPeering | undefined): string[] {
+  if (!p) return [];
+  const g = CLUSTER_PEER_GROUP;
+  return [
+    ...(p.password !== undefined ? [` neighbor ${g} password ${p.password}`] : []),
+    ...(p.timers ? [` neighbor ${g} timers ${p.timers.keepalive} ${p.timers.hold}`] : []),
+    ...(p.bfd ? [` neighbor ${g} bfd`, ` neighbor ${g} bfd profile ${g}`] : []),
+    ...(p.gracefulRestart ? [` neighbor ${g} graceful-restart`] : []),
+  ];
+}
+
 function activations(peers: readonly string[], allowasIn: boolean): string[] {
   return peers.flatMap((p) => [`  neighbor ${p} activate`, ...(allowasIn ? [`  neighbor ${p} allowas-in`] : [])]);
 }
@@ -130,14 +156,17 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
     for (const vrf of r.vrfs) out.push(...hostsFilter(hostsRouteMapName(vrf), hostSubnets(lab, r, vrf)));
   }
 
+  const peering = r.clusterPeering;
+  if (peerGroup && peering?.bfd) out.push(...clusterBfdProfile(peering.bfd));
   out.push(`router bgp ${r.asn}`, ...instanceBasics(r), ` coalesce-time ${coalesce}`);
   if (timers) out.push(` timers bgp ${timers.keepalive} ${timers.hold}`);
   for (const n of neighbors) out.push(...neighborLines(n, timers));
   if (peerGroup && lab.cluster) {
     out.push(
       ` neighbor ${CLUSTER_PEER_GROUP} peer-group`,
-      ` neighbor ${CLUSTER_PEER_GROUP} remote-as ${lab.cluster.nodeASN}`,
+      ` neighbor ${CLUSTER_PEER_GROUP} remote-as ${peering?.asn ?? lab.cluster.nodeASN}`,
       ` neighbor ${CLUSTER_PEER_GROUP} description nodes of cluster ${lab.cluster.name}`,
+      ...clusterPeeringLines(peering),
       ` bgp listen range ${peerGroup.subnet} peer-group ${CLUSTER_PEER_GROUP}`,
     );
   }
@@ -145,6 +174,7 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
 
   out.push(' !', ' address-family ipv4 unicast');
   if (isLeaf && r.vtep) out.push(`  network ${r.vtep}/32`);
+  if (peerGroup && peering?.nextHopSelf) out.push(`  neighbor ${CLUSTER_PEER_GROUP} next-hop-self`);
   // Only the host subnets: a bare redistribute connected would also leak the /31s (duplicates of
   // what the spine has), the VTEP (already a network statement) and, in a container, the
   // management network.
@@ -179,13 +209,19 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
   return `${out.join('\n')}\n`;
 }
 
-/** The `daemons` file the FRR container's init reads: bgpd on, everything optional off. */
-export function renderFrrDaemons(header: readonly string[] = []): string {
-  const off = ['ospfd', 'ospf6d', 'ripd', 'ripngd', 'isisd', 'pimd', 'pim6d', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'sharpd', 'pbrd', 'bfdd', 'fabricd', 'vrrpd', 'pathd', 'staticd'];
+/** Whether a fabric router runs bfdd: a ToR whose lab file asks for BFD towards the cluster. */
+export function routerNeedsBfdd(r: Pick<Router, 'role' | 'clusterPeering'>): boolean {
+  return r.role === 'tor' && r.clusterPeering?.bfd !== undefined;
+}
+
+/** The `daemons` file the FRR container's init reads: bgpd on (bfdd when asked), everything optional off. */
+export function renderFrrDaemons(header: readonly string[] = [], options: { readonly bfdd?: boolean } = {}): string {
+  const off = ['ospfd', 'ospf6d', 'ripd', 'ripngd', 'isisd', 'pimd', 'pim6d', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'sharpd', 'pbrd', 'bfdd', 'fabricd', 'vrrpd', 'pathd', 'staticd'].filter((d) => !(d === 'bfdd' && options.bfdd));
   const lines = [
     ...header.map((l) => (l ? `# ${l}` : '#')),
-    '# zebra (and mgmtd on FRR >= 9) always run; the fabric needs bgpd only.',
+    options.bfdd ? '# zebra (and mgmtd on FRR >= 9) always run; this router needs bgpd and bfdd.' : '# zebra (and mgmtd on FRR >= 9) always run; the fabric needs bgpd only.',
     'bgpd=yes',
+    ...(options.bfdd ? ['bfdd=yes'] : []),
     ...off.map((d) => `${d}=no`),
     'vtysh_enable=yes',
     'frr_profile="traditional"',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/lab/load.ts';
 import { peerAddressFacing, routersByRole } from '../../src/lab/query.ts';
 import type { Lab } from '../../src/lab/model.ts';
-import { CLUSTER_PEER_GROUP, hostsRouteMapName, renderFabricRouter, renderFrrDaemons } from '../../src/render/frr-fabric.ts';
+import { CLUSTER_PEER_GROUP, hostsRouteMapName, renderFabricRouter, renderFrrDaemons, routerNeedsBfdd } from '../../src/render/frr-fabric.ts';
+import { nodeLabels } from '../../src/k8s/desired.ts';
 import { BASE_LAB, LAB_NAMES, repoLab } from '../lab/helpers.ts';
 import { configBlocks, frrUnavailable, loadIntoFrr, run } from './frr-harness.ts';
 
@@ -150,6 +151,41 @@ describe('renderFabricRouter (generic labs)', () => {
   });
 });
 
+const PEERING = '    - { name: t1, role: tor, asn: 65002, clusterPeering: { password: s3cret, nextHopSelf: true, timers: { keepalive: 1, hold: 3 }, gracefulRestart: true, bfd: { receiveInterval: 100, transmitInterval: 150, detectMultiplier: 4 } } }';
+
+describe('ToR options towards the cluster nodes, and node labels', () => {
+  const lab = () => parseLab(BASE_LAB.replace('    - { name: t1, role: tor, asn: 65002 }', PEERING), 'peering.yaml');
+
+  it('password, timers, BFD profile, graceful restart and next-hop-self on the peer group', () => {
+    const conf = renderFabricRouter(lab(), 't1');
+    const g = CLUSTER_PEER_GROUP;
+    expect(conf.split('\n')).toEqual(
+      expect.arrayContaining([
+        'bfd', ` profile ${g}`, '  receive-interval 100', '  transmit-interval 150', '  detect-multiplier 4',
+        ` neighbor ${g} password s3cret`, ` neighbor ${g} timers 1 3`, ` neighbor ${g} bfd`, ` neighbor ${g} bfd profile ${g}`,
+        ` neighbor ${g} graceful-restart`, `  neighbor ${g} next-hop-self`,
+      ]),
+    );
+    expect(routerNeedsBfdd(lab().routers.find((r) => r.name === 't1')!)).toBe(true);
+    expect(renderFrrDaemons([], { bfdd: true })).toMatch(/^bfdd=yes$/m);
+    expect(renderFrrDaemons([])).toMatch(/^bfdd=no$/m);
+  });
+
+  it('iBGP when the peering AS is the router\'s own; eBGP to cluster.nodeASN by default', () => {
+    const ibgp = parseLab(BASE_LAB.replace('    - { name: t1, role: tor, asn: 65002 }', '    - { name: t1, role: tor, asn: 65002, clusterPeering: { asn: 65002 } }'), 'i.yaml');
+    expect(renderFabricRouter(ibgp, 't1')).toContain(` neighbor ${CLUSTER_PEER_GROUP} remote-as 65002\n`);
+    const base = parseLab(BASE_LAB, 'b.yaml');
+    expect(renderFabricRouter(base, 't1')).toContain(` neighbor ${CLUSTER_PEER_GROUP} remote-as ${base.cluster!.nodeASN}\n`);
+    expect(renderFabricRouter(base, 't1')).not.toMatch(/password|bfd/);
+  });
+
+  it('cluster.nodes[].labels add to the labels kind sets', () => {
+    const text = BASE_LAB.replace(/(nodes:\n\s+- \{ name: [a-z0-9-]+, role: [a-z-]+)/, '$1, labels: { node-role.kubernetes.io/network: "true" }');
+    const node = parseLab(text, 'l.yaml').cluster!.nodes[0]!;
+    expect(nodeLabels(node)).toMatchObject({ 'node-role.kubernetes.io/network': 'true', 'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux' });
+  });
+});
+
 describe('renderFrrDaemons', () => {
   it('turns bgpd on and the rest off', () => {
     const text = renderFrrDaemons(['hdr']);
@@ -184,6 +220,21 @@ describe.skipIf(unavailable !== undefined)(`real FRR 8.4 accepts the configs${un
     const garbage = await loadIntoFrr('router bgp 65000\n neighbor 192.0.2.1 remote-as 65001\n neighbor 192.0.2.1 frobnicate\nexit\n');
     expect(garbage.load.code).not.toBe(0);
     expect(garbage.load.stdout + garbage.load.stderr).toMatch(/Unknown command/);
+  });
+
+  it('a ToR with every cluster peering option (bfdd running) keeps every line', async () => {
+    const lab = parseLab(BASE_LAB.replace('    - { name: t1, role: tor, asn: 65002 }', PEERING), 'peering.yaml');
+    const conf = renderFabricRouter(lab, 't1');
+    const { load, running } = await loadIntoFrr(conf);
+    // bgpd's note on graceful-restart (it applies to sessions made afterwards), not a refusal.
+    const output = (load.stdout + load.stderr).trim().replace('Graceful restart configuration changed, reset this peer to take effect', '').trim();
+    expect({ code: load.code, output }).toEqual({ code: 0, output: '' });
+    const have = configBlocks(running);
+    for (const [header, lines] of configBlocks(conf)) {
+      if (header.startsWith('hostname ') || header === 'ip forwarding') continue;
+      expect(have.has(header), `"${header}" missing from running-config:\n${running}`).toBe(true);
+      for (const l of lines) expect(have.get(header)!.has(l), `"${header}" lost "${l}":\n${running}`).toBe(true);
+    }
   });
 
   const routers = LAB_NAMES.flatMap((name) => [name]);

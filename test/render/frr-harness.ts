@@ -71,7 +71,7 @@ export interface Loaded {
   readonly running: string;
 }
 
-/** Starts zebra + bgpd in a fresh netns, pushes `config` with `vtysh -f`, always cleans up. */
+/** Starts zebra + bgpd (+ bfdd when the config uses BFD) in a fresh netns, pushes `config` with `vtysh -f`, always cleans up. */
 export async function loadIntoFrr(config: string): Promise<Loaded> {
   const inst = `${PREFIX}${process.pid}-${counter++}`;
   const work = await mkdtemp(join(tmpdir(), `${inst}-`));
@@ -91,7 +91,9 @@ export async function loadIntoFrr(config: string): Promise<Loaded> {
     if (add.code !== 0) throw new Error(`ip netns add ${inst}: ${add.stderr}`);
     netnsCreated = true;
     await run('ip', ['-n', inst, 'link', 'set', 'lo', 'up']);
-    for (const daemon of ['zebra', 'bgpd']) {
+    // bfdd only where the config uses BFD, as the runtime does.
+    const daemons = /^bfd$/m.test(config) ? ['zebra', 'bgpd', 'bfdd'] : ['zebra', 'bgpd'];
+    for (const daemon of daemons) {
       const pidFile = join(work, `${daemon}.pid`);
       const r = await run('ip', [
         'netns', 'exec', inst, join(FRR_DIR, daemon),
@@ -103,7 +105,7 @@ export async function loadIntoFrr(config: string): Promise<Loaded> {
       pids.push(Number((await readFile(pidFile, 'utf8')).trim()));
     }
     for (let i = 0; i < 150; i++) {
-      if (existsSync(join(runDir, 'zebra.vty')) && existsSync(join(runDir, 'bgpd.vty'))) break;
+      if (daemons.every((d) => existsSync(join(runDir, `${d}.vty`)))) break;
       await new Promise((res) => setTimeout(res, 20));
     }
     const file = join(work, 'frr.conf');

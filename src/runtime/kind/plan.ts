@@ -6,7 +6,7 @@
 // addresses, images, then frr-k8s, MetalLB (frr-k8s external) and OpenPERouter.
 import { stringify } from 'yaml';
 import { clusterNodeSetupCommands, renderClabTopologyYaml, routerFiles, type ClabOptions } from '../../render/clab.ts';
-import { renderFabricRouter, renderFrrDaemons, type FabricRouterOptions } from '../../render/frr-fabric.ts';
+import { renderFabricRouter, renderFrrDaemons, routerNeedsBfdd, type FabricRouterOptions } from '../../render/frr-fabric.ts';
 import { hostSetupCommands } from '../../render/host-setup.ts';
 import { renderKindConfig, type KindConfigOptions } from '../../render/kind-config.ts';
 import type { Lab } from '../../lab/model.ts';
@@ -191,7 +191,7 @@ export function generatedFiles(lab: Lab, options: PlanOptions): FileWrite[] {
   for (const r of lab.routers) {
     const rel = routerFiles(r.name);
     out.push({ path: `${options.workDir}/${rel.frrConf}`, content: renderFabricRouter(lab, r.name, { ...KIND_FABRIC_OPTIONS, header }) });
-    out.push({ path: `${options.workDir}/${rel.daemons}`, content: renderFrrDaemons(header) });
+    out.push({ path: `${options.workDir}/${rel.daemons}`, content: renderFrrDaemons(header, { bfdd: routerNeedsBfdd(r) }) });
   }
   out.push({ path: files.namespaces, content: namespacesManifest() });
   const record: LabRecord = { lab: lab.source, name: lab.name };
