@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { RunOptions, RunResult } from '../../src/proc/run.ts';
 import type { Executor, StepOutcome } from '../../src/runtime/kind/executor.ts';
 import type { ClusterApi } from '../../src/runtime/kind/kube.ts';
+import { dockerExecArgv, type DockerClient, type DockerExecOptions } from '../../src/runtime/kind/docker.ts';
 import type { Step } from '../../src/runtime/kind/plan.ts';
 import { repoRoot } from '../lab/helpers.ts';
 
@@ -51,6 +52,30 @@ export class RecordingExecutor implements Executor {
 
   note(text: string): void {
     this.notes.push(text);
+  }
+}
+
+/**
+ * The Docker client stand-in: records each exec as the equivalent `docker exec` argv on the
+ * recording executor and answers with its `respond`, so tests read engine calls and commands alike.
+ */
+export class RecordingDocker implements DockerClient {
+  private readonly executor: RecordingExecutor;
+
+  constructor(executor: RecordingExecutor) {
+    this.executor = executor;
+  }
+
+  async exec(container: string, argv: readonly string[], options: DockerExecOptions = {}): Promise<RunResult> {
+    const full = dockerExecArgv(container, argv, options.input !== undefined);
+    return this.executor.command(options.description ?? 'docker exec', full, {
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.input !== undefined ? { input: options.input } : {}),
+    });
+  }
+
+  async logs(): Promise<{ stdout: string; stderr: string }> {
+    return { stdout: '', stderr: '' };
   }
 }
 

@@ -1,4 +1,5 @@
-// KindRuntime with its two side-effect seams replaced: a recording executor instead of processes,
+// KindRuntime with its side-effect seams replaced: a recording executor instead of processes (and a
+// recording Docker client that logs its execs there as `docker exec` argv),
 // and a stand-in for the Kubernetes API that serves the fixtures of test/fixtures/kind (recorded
 // shapes, or shapes assembled from the upstream CRDs and charts; see its README). A fake is used
 // only because no cluster can run here; what it returns is never invented beyond those shapes.
@@ -11,7 +12,7 @@ import { loadManifestFiles } from '../../src/k8s/load.ts';
 import { manifestKey } from '../../src/k8s/manifest.ts';
 import { KindRuntime } from '../../src/runtime/kind/runtime.ts';
 import { repoLab, repoRoot } from '../lab/helpers.ts';
-import { failed, FakeCluster, fixture, fixtureText, ok, RecordingExecutor } from './helpers.ts';
+import { failed, FakeCluster, fixture, fixtureText, ok, RecordingDocker, RecordingExecutor } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,7 +31,7 @@ async function setup(options: { kubeconfig?: boolean; topology?: boolean } = {})
   if (options.topology) writeFileSync(join(workDir, 'topology.clab.yaml'), 'name: pe-kind\n');
   const executor = new RecordingExecutor();
   const cluster = new FakeCluster();
-  const rt = new KindRuntime(lab, { workDir, executor, cluster, timing: FAST });
+  const rt = new KindRuntime(lab, { workDir, executor, cluster, docker: new RecordingDocker(executor), timing: FAST });
   return { lab, rt, executor, cluster, workDir };
 }
 
@@ -335,7 +336,7 @@ describe('up, down and bundles', () => {
     expect(files).toContain('cluster/logs/frr-k8s-system/frr-k8s-lp2vc.log');
     expect(files).toContain('cluster/kind-export-logs.txt');
     const asked: string[] = [];
-    const withDocker = new KindRuntime(rt.lab, { workDir, executor, docker: { logs: async (c) => (asked.push(c), { stdout: 'T1 up\n', stderr: 'T2 warn\n' }) } });
+    const withDocker = new KindRuntime(rt.lab, { workDir, executor, docker: { exec: async () => ok(), logs: async (c) => (asked.push(c), { stdout: 'T1 up\n', stderr: 'T2 warn\n' }) } });
     const log = (await withDocker.dumpExtras()).find((e) => e.file === 'spine/container.log')!;
     expect(await log.collect(new AbortController().signal)).toBe('T1 up\n--- stderr ---\nT2 warn\n');
     expect(asked).toEqual(['clab-pe-kind-spine']);

@@ -20,7 +20,7 @@ import type {
   ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { formatApiCall, formatPlan } from './dry-run.ts';
-import { execArgv, linkArgv, PodVrfRefused, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
+import { assertTarget, execArgv, linkArgv, PodVrfRefused, vrfPrefix, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
 import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
 import pRetry from 'p-retry';
 import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
@@ -314,9 +314,17 @@ export class KindRuntime implements Runtime {
   }
 
   async exec(target: Target, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const pod = await this.podContext(target);
     const stdin = options.input !== undefined;
     const where = `${targetLabel(target)}${options.vrf ? ` in vrf ${options.vrf}` : ''}`;
+    const timeoutMs = options.timeoutMs ?? this.timing.execTimeoutMs;
+    if (target.kind === 'router' || target.kind === 'host') {
+      // Fabric routers and hosts are containers: the engine runs the command (dockerode), no CLI.
+      assertTarget(this.lab, target);
+      if (argv.length === 0) throw new Error('exec: empty command');
+      const inner = [...vrfPrefix(options.vrf), ...argv];
+      return this.docker().exec(clabContainer(this.lab, target.name), inner, { timeoutMs, description: `run on ${where}`, ...(stdin ? { input: options.input } : {}) });
+    }
+    const pod = await this.podContext(target);
     let full: string[];
     try {
       full = execArgv(this.lab, target, argv, { ...(options.vrf !== undefined ? { vrf: options.vrf } : {}), stdin }, pod);
@@ -326,10 +334,7 @@ export class KindRuntime implements Runtime {
       if (this.dryRun) this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
       return { exitCode: 126, stdout: '', stderr: `${e.message}\n`, ms: 0 };
     }
-    return this.executor.command(`run on ${where}`, full, {
-      timeoutMs: options.timeoutMs ?? this.timing.execTimeoutMs,
-      ...(stdin ? { input: options.input } : {}),
-    });
+    return this.executor.command(`run on ${where}`, full, { timeoutMs, ...(stdin ? { input: options.input } : {}) });
   }
 
   async vtysh(target: Target, command: string): Promise<string> {
@@ -482,9 +487,9 @@ export class KindRuntime implements Runtime {
     // Until an Underlay claims it, the fabric interface is in the kind node's own namespace;
     // afterwards OpenPERouter has moved it into the router's netns.
     const container = kindNodeContainer(node);
-    const onNode = await this.executor.command(`is ${iface} still in ${node}'s own namespace?`, ['docker', 'exec', container, 'ip', 'link', 'show', 'dev', iface]);
+    const onNode = await this.docker().exec(container, ['ip', 'link', 'show', 'dev', iface], { description: `is ${iface} still in ${node}'s own namespace?` });
     if (onNode.exitCode === 0) {
-      return check(await this.executor.command(`link-${state} ${node}:${iface}`, ['docker', 'exec', container, ...linkArgv(iface, state)]));
+      return check(await this.docker().exec(container, linkArgv(iface, state), { description: `link-${state} ${node}:${iface}` }));
     }
     return check(await this.exec({ kind: 'pe', node }, linkArgv(iface, state)));
   }
