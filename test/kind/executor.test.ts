@@ -47,6 +47,17 @@ describe('RealExecutor', () => {
     expect(readFileSync(join(d, 'out'), 'utf8')).toBe('/lab/kubeconfig:path\n');
   });
 
+  it('runs an `onlyIfSilent` step only when its probe succeeds without output', async () => {
+    const d = tmp();
+    const ex = new RealExecutor();
+    const marker = join(d, 'ran');
+    expect((await ex.step({ phase: 'teardown', description: 'x', onlyIfSilent: ['echo', 'port1'], argv: ['true'], stdoutTo: marker })).skipped).toBe(true);
+    expect((await ex.step({ phase: 'teardown', description: 'x', onlyIfSilent: ['false'], argv: ['true'], stdoutTo: marker })).skipped).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect((await ex.step({ phase: 'teardown', description: 'x', onlyIfSilent: ['true'], argv: ['true'], stdoutTo: marker })).skipped).toBe(false);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it('skips a step whose `unless` probe succeeds, or whose `onlyIf` probe fails', async () => {
     const d = tmp();
     const ex = new RealExecutor();

@@ -12,6 +12,7 @@ export function formatStep(step: Step, index?: number): string {
   const lines = [`# ${n}[${step.phase}] ${step.description}`];
   for (const w of step.writes ?? []) lines.push(`  write ${w.path} (${Buffer.byteLength(w.content)} bytes)`);
   if (step.onlyIf) lines.push(`  only if \`${quoteArgv(step.onlyIf)}\` succeeds:`);
+  if (step.onlyIfSilent) lines.push(`  only if \`${quoteArgv(step.onlyIfSilent)}\` succeeds and prints nothing:`);
   if (step.unless) lines.push(`  unless \`${quoteArgv(step.unless)}\` succeeds:`);
   for (const [k, v] of Object.entries(step.env ?? {})) lines.push(`  with ${k}=${quoteArgv([v])}`);
   if (step.argv) lines.push(`  $ ${quoteArgv(step.argv)}${step.stdoutTo ? ` > ${quoteArgv([step.stdoutTo])}` : ''}`);

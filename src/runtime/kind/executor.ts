@@ -44,6 +44,10 @@ export class RealExecutor implements Executor {
     }
     if (step.unless && (await this.runner(step.unless, { ...base, timeoutMs: 30_000 })).exitCode === 0) return { step, skipped: true };
     if (step.onlyIf && (await this.runner(step.onlyIf, { ...base, timeoutMs: 30_000 })).exitCode !== 0) return { step, skipped: true };
+    if (step.onlyIfSilent) {
+      const probe = await this.runner(step.onlyIfSilent, { ...base, timeoutMs: 30_000 });
+      if (probe.exitCode !== 0 || probe.stdout.trim() !== '') return { step, skipped: true };
+    }
     if (!step.argv) return { step, skipped: false };
     const result = await this.runner(step.argv, step.env ? { ...base, env: step.env } : base);
     if (result.exitCode !== 0) {

@@ -48,6 +48,8 @@ export interface Step {
   readonly unless?: readonly string[];
   /** Run the step only when this probe exits 0: what it removes is there. */
   readonly onlyIf?: readonly string[];
+  /** Run the step only when this probe exits 0 and prints nothing (e.g. a bridge without ports). */
+  readonly onlyIfSilent?: readonly string[];
   /** Added to the command's environment. */
   readonly env?: Readonly<Record<string, string>>;
   /** The command's stdout becomes this file (kind prints the kubeconfig). */
@@ -431,7 +433,9 @@ export function planDown(lab: Lab, options: PlanOptions): Step[] {
   }
   for (const s of lab.switches) {
     const br = assertIfName(s.name);
-    steps.push({ phase: 'teardown', description: `delete host bridge ${br}`, argv: ['ip', 'link', 'del', 'dev', br], onlyIf: ['ip', 'link', 'show', 'dev', br] });
+    // Only when it exists and nothing else is plugged in: containerlab destroy has removed this
+    // lab's ports; a port left belongs to another lab on the same bridge name (upstream's uses it too).
+    steps.push({ phase: 'teardown', description: `delete host bridge ${br}`, argv: ['ip', 'link', 'del', 'dev', br], onlyIfSilent: ['ip', 'link', 'show', 'master', br] });
   }
   steps.push({ phase: 'teardown', description: `remove the work directory ${options.workDir}`, argv: ['rm', '-rf', '--', options.workDir] });
   return steps;
