@@ -71,7 +71,8 @@ export function renderKubeProxy(node: string, services: readonly ProxiedService[
           ]),
         );
       }
-      for (const ip of s.ips.filter((x) => !x.includes(':'))) dispatch.push(`ip daddr ${ip} ${proto} dport ${p.port} goto ${quote(external)}`);
+      // Counters cost nothing here and show in failure bundles which rule traffic took.
+      for (const ip of s.ips.filter((x) => !x.includes(':'))) dispatch.push(`ip daddr ${ip} ${proto} dport ${p.port} counter goto ${quote(external)}`);
     }
   }
   return [
@@ -84,7 +85,7 @@ export function renderKubeProxy(node: string, services: readonly ProxiedService[
     chain('output', ['type nat hook output priority -100; policy accept;', 'jump services']),
     chain('postrouting', [
       'type nat hook postrouting priority srcnat; policy accept;',
-      `meta mark & ${MASQ_MARK} == ${MASQ_MARK} masquerade fully-random`,
+      `meta mark & ${MASQ_MARK} == ${MASQ_MARK} counter masquerade fully-random`,
       // kindnet: pods reach the outside world from the node's address; pod-to-pod keeps its own.
       `ip saddr ${POD_SUBNET} ip daddr != ${POD_SUBNET} masquerade fully-random`,
     ]),
