@@ -16,7 +16,10 @@ interface JsonResult {
 
 const scenarios = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
 
-describe.skipIf(!canRunLabs)(`shipped scenarios on netns${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+// Two scenarios at a time (vitest.config.ts maxConcurrency): each has its own lab instance, most
+// of a scenario is waiting on BGP and `for:` holds, and one at a time made this file the longest
+// part of `make test` (about 110 s for 11 scenarios).
+describe.skipIf(!canRunLabs)(`shipped scenarios on netns${skipReason ? ` (skipped: ${skipReason})` : ''}`, { concurrent: true }, () => {
   it('ships the demos and at least two more', () => {
     expect(scenarios).toEqual(expect.arrayContaining(['metallb-evpn.yaml', 'metallb-passthrough.yaml', 'evpn-withdrawal.yaml', 'evpn-routes-per-vni.yaml']));
   });
