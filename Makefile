@@ -4,8 +4,10 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/.tools/node/bin
 export PATH := $(NODE_BIN):$(PATH)
 PELAB := bin/pelab
+# Extra arguments for the demos' `pelab run` (check-fresh gives its lab a name of its own).
+PELAB_RUN_ARGS ?=
 
-.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs soak
+.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs soak check-fresh
 
 setup:
 	@bash scripts/setup.sh
@@ -20,10 +22,10 @@ typecheck: setup
 	npx tsc --noEmit
 
 demo-metallb: setup
-	$(PELAB) run scenarios/metallb-evpn.yaml --demo
+	$(PELAB) run scenarios/metallb-evpn.yaml --demo $(PELAB_RUN_ARGS)
 
 demo-metallb-passthrough: setup
-	$(PELAB) run scenarios/metallb-passthrough.yaml --demo
+	$(PELAB) run scenarios/metallb-passthrough.yaml --demo $(PELAB_RUN_ARGS)
 
 # Medians over BENCH_RUNS runs (default 3) on the netns runtime; JSON goes to out/bench.json.
 bench: setup
@@ -34,6 +36,11 @@ bench: setup
 # (default 100), SOAK_SEED replays a sequence, SOAK_NAME is the lab instance (default life-soak).
 soak: setup
 	node test/soak/soak.ts
+
+# The README's commands on a fresh Debian 12 root (debootstrap, cached in .cache/check-fresh):
+# see scripts/check-fresh.sh. CHECK_FRESH_REF=<commit> checks an older commit.
+check-fresh:
+	@bash scripts/check-fresh.sh
 
 # Removes every pelab lab left on this machine (namespaces, daemons, mounts, files).
 clean-labs: setup

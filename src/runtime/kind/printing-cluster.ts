@@ -20,13 +20,11 @@ export class PrintingCluster implements ClusterApi {
   private readonly note: (text: string) => void;
   private readonly nodes: readonly PrintedNode[];
   private readonly indexAnnotation: string;
-  private readonly kubeconfig: string;
 
-  constructor(note: (text: string) => void, nodes: readonly PrintedNode[], indexAnnotation: string, kubeconfig: string) {
+  constructor(note: (text: string) => void, nodes: readonly PrintedNode[], indexAnnotation: string) {
     this.note = note;
     this.nodes = nodes;
     this.indexAnnotation = indexAnnotation;
-    this.kubeconfig = kubeconfig;
   }
 
   async apply(body: Record<string, unknown>, origin?: string): Promise<void> {
@@ -55,7 +53,7 @@ export class PrintingCluster implements ClusterApi {
   }
 
   async listNodes(): Promise<unknown> {
-    this.note(formatApiCall(`list nodes (${this.indexAnnotation} of each)`, [`kubeconfig ${this.kubeconfig}`, ...this.nodes.map((n) => `expected ${n.name}: ${n.index}`)]));
+    this.note(formatApiCall(`list nodes (${this.indexAnnotation} of each)`, this.nodes.map((n) => `expected ${n.name}: ${n.index}`)));
     return { items: this.nodes.map((n) => ({ metadata: { name: n.name, annotations: { [this.indexAnnotation]: String(n.index) } } })) };
   }
 

@@ -97,8 +97,6 @@ export class KindRuntime implements Runtime {
   private readonly executor: Executor;
   private readonly timing: KindTiming;
   private api: ClusterApi | undefined;
-  /** What was applied through this instance: applied.json, or memory in a dry run (a later delete must see it; no file is written). */
-  private readonly appliedStore: AppliedStore;
   private dockerClient: DockerClient | undefined;
 
   constructor(lab: Lab, options: KindRuntimeOptions = {}) {
@@ -109,9 +107,8 @@ export class KindRuntime implements Runtime {
     this.planOptions = { ...options.plan, workDir };
     this.executor = options.executor ?? (options.dryRun ? new DryRunExecutor(options.out ?? process.stdout) : new RealExecutor());
     // A dry run talks to a cluster client that prints: the API calls below need no dry-run branch.
-    this.api = options.cluster ?? (this.executor.dryRun ? new PrintingCluster((t) => this.executor.note(t), lab.cluster?.nodes ?? [], NODE_INDEX_ANNOTATION, this.files.kubeconfig) : undefined);
+    this.api = options.cluster ?? (this.executor.dryRun ? new PrintingCluster((t) => this.executor.note(t), lab.cluster?.nodes ?? [], NODE_INDEX_ANNOTATION) : undefined);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.appliedStore = this.executor.dryRun ? memoryStore() : fileStore(this.files.applied);
     this.dockerClient = options.docker ?? (this.executor.dryRun ? new PrintingDocker((t) => this.executor.note(t)) : undefined);
   }
 
@@ -133,7 +130,7 @@ export class KindRuntime implements Runtime {
 
   async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
     const steps = this.upPlan();
-    this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
+    if (this.dryRun) this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
     let phase: string | undefined;
     let started = performance.now();
     const close = () => {
@@ -179,7 +176,7 @@ export class KindRuntime implements Runtime {
   }
 
   async down(): Promise<void> {
-    this.executor.note(`# pelab down: lab ${this.lab.name}, instance ${this.instance}, runtime kind (dry run)`);
+    if (this.dryRun) this.executor.note(`# pelab down: lab ${this.lab.name}, instance ${this.instance}, runtime kind (dry run)`);
     const failures: string[] = [];
     // Best effort: every step runs, so one leftover does not keep the others around.
     for (const step of this.downPlan()) {
@@ -233,7 +230,9 @@ export class KindRuntime implements Runtime {
       let ready = new Map<string, boolean>();
       let routers: unknown = { items: [] };
       let speakers: unknown = { items: [] };
-      if (!existsSync(this.files.kubeconfig) && !this.api) {
+      if (this.dryRun) {
+        this.executor.note(formatApiCall('list nodes and the router / frr-k8s pods', [`kubeconfig ${this.files.kubeconfig}`]));
+      } else if (!existsSync(this.files.kubeconfig) && !this.api) {
         notes.push(`no kubeconfig at ${this.files.kubeconfig}: the cluster was not brought up by this instance`);
       } else {
         try {
@@ -332,7 +331,7 @@ export class KindRuntime implements Runtime {
     } catch (e) {
       // Like docker exec's 126 (cannot be invoked): a result, so a bundle records it and goes on.
       if (!(e instanceof PodVrfRefused)) throw e;
-      this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
+      if (this.dryRun) this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
       return { exitCode: 126, stdout: '', stderr: `${e.message}\n`, ms: 0 };
     }
     return this.executor.command(`run on ${where}`, full, { timeoutMs, ...(stdin ? { input: options.input } : {}) });
@@ -355,8 +354,17 @@ export class KindRuntime implements Runtime {
   // -------------------------------------------------------------------------------------------
   // Manifests
 
+  /** A dry run keeps what it "applied" in memory: a later delete must see it, and no file is written. */
+  private dryApplied: AppliedState = { manifests: [] };
+
   private readApplied(): AppliedState {
-    return this.appliedStore.read();
+    if (this.dryRun) return this.dryApplied;
+    if (!existsSync(this.files.applied)) return { manifests: [] };
+    try {
+      return JSON.parse(readFileSync(this.files.applied, 'utf8')) as AppliedState;
+    } catch {
+      return { manifests: [] };
+    }
   }
 
   /** The bodies of what was applied through this instance and is still there (applied.json). */
@@ -365,7 +373,12 @@ export class KindRuntime implements Runtime {
   }
 
   private async writeApplied(state: AppliedState): Promise<void> {
-    await this.appliedStore.write(state);
+    if (this.dryRun) {
+      this.dryApplied = state;
+      return;
+    }
+    await mkdir(dirname(this.files.applied), { recursive: true });
+    await writeFile(this.files.applied, `${JSON.stringify(state, null, 1)}\n`);
   }
 
   async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
@@ -624,38 +637,6 @@ export class KindRuntime implements Runtime {
   describeUp(): string {
     return formatPlan(`pelab up: lab ${this.lab.name}, instance ${this.instance}, runtime kind`, this.upPlan());
   }
-}
-
-interface AppliedStore {
-  read(): AppliedState;
-  write(state: AppliedState): Promise<void>;
-}
-
-function memoryStore(): AppliedStore {
-  let state: AppliedState = { manifests: [] };
-  return {
-    read: () => state,
-    async write(next) {
-      state = next;
-    },
-  };
-}
-
-function fileStore(path: string): AppliedStore {
-  return {
-    read() {
-      if (!existsSync(path)) return { manifests: [] };
-      try {
-        return JSON.parse(readFileSync(path, 'utf8')) as AppliedState;
-      } catch {
-        return { manifests: [] };
-      }
-    },
-    async write(state) {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, `${JSON.stringify(state, null, 1)}\n`);
-    },
-  };
 }
 
 /** 5xx and 404 (and errors without an HTTP status: the connection) pass once webhooks and CRDs are up. */

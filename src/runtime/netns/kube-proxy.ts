@@ -71,8 +71,7 @@ export function renderKubeProxy(node: string, services: readonly ProxiedService[
           ]),
         );
       }
-      // Counters cost nothing here and show in failure bundles which rule traffic took.
-      for (const ip of s.ips.filter((x) => !x.includes(':'))) dispatch.push(`ip daddr ${ip} ${proto} dport ${p.port} counter goto ${quote(external)}`);
+      for (const ip of s.ips.filter((x) => !x.includes(':'))) dispatch.push(`ip daddr ${ip} ${proto} dport ${p.port} goto ${quote(external)}`);
     }
   }
   return [
@@ -85,7 +84,7 @@ export function renderKubeProxy(node: string, services: readonly ProxiedService[
     chain('output', ['type nat hook output priority -100; policy accept;', 'jump services']),
     chain('postrouting', [
       'type nat hook postrouting priority srcnat; policy accept;',
-      `meta mark & ${MASQ_MARK} == ${MASQ_MARK} counter masquerade fully-random`,
+      `meta mark & ${MASQ_MARK} == ${MASQ_MARK} masquerade fully-random`,
       // kindnet: pods reach the outside world from the node's address; pod-to-pod keeps its own.
       `ip saddr ${POD_SUBNET} ip daddr != ${POD_SUBNET} masquerade fully-random`,
     ]),

@@ -269,23 +269,13 @@ export class NetnsRuntime implements Runtime {
 
   /** Every FRR daemon's log file, for failure bundles (`<target>/zebra.log`, `<target>/bgpd.log`). */
   dumpExtras(): readonly BundleExtra[] {
-    const logs = this.dumpTargets().flatMap((t) =>
+    return this.dumpTargets().flatMap((t) =>
       this.logFiles(t).map((path): BundleExtra => ({
         file: `${targetDir(t)}/${basename(path)}`,
         description: `FRR log ${path}`,
         collect: () => readFile(path, 'utf8'),
       })),
     );
-    // kube-proxy's rules with their packet counters: which Service rule and endpoint traffic took.
-    const kubeProxy = this.plan.clusterNodes.map((n): BundleExtra => ({
-      file: `${targetDir({ kind: 'speaker', node: n.name })}/kube-proxy.nft.txt`,
-      description: `nft list table ip kube-proxy on ${n.name} (rules and counters)`,
-      collect: async () => {
-        const r = await run(inNs(n.ns, ['nft', 'list', 'table', 'ip', 'kube-proxy']), { allowFailure: true, timeoutMs: 5_000 });
-        return r.exitCode === 0 ? r.stdout : `(no kube-proxy table: ${r.stderr.trim()})\n`;
-      },
-    }));
-    return [...logs, ...kubeProxy];
   }
 
   async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
