@@ -7,7 +7,7 @@ PELAB := bin/pelab
 # Extra arguments for the demos' `pelab run` (check-fresh gives its lab a name of its own).
 PELAB_RUN_ARGS ?=
 
-.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs soak check-fresh
+.PHONY: setup test unit e2e typecheck demo-metallb demo-metallb-passthrough bench clean-labs soak check-fresh frr10-root
 
 setup:
 	@bash scripts/setup.sh
@@ -41,6 +41,10 @@ soak: setup
 # see scripts/check-fresh.sh. CHECK_FRESH_REF=<commit> checks an older commit.
 check-fresh:
 	@bash scripts/check-fresh.sh
+
+# The private Debian 13 root with FRR 10 (what `PELAB_FRR=10 make setup` builds on Debian 12).
+frr10-root:
+	@bash scripts/frr10-root.sh
 
 # Removes every pelab lab left on this machine (namespaces, daemons, mounts, files).
 clean-labs: setup

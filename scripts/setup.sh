@@ -84,3 +84,10 @@ fi
 packages="$(node scripts/requirements.ts missing $($for_tests && echo --test))"
 read -r -a missing <<<"$packages"
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+# PELAB_FRR=10 on Debian 12: FRR 10 lives in a private Debian 13 root (trixie's FRR needs a newer
+# glibc than bookworm's), built once with debootstrap and cached in .cache/frr10 (git-ignored).
+if [ "${PELAB_FRR:-}" = "10" ] && grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release; then
+  command -v debootstrap >/dev/null || apt_install debootstrap
+  bash scripts/frr10-root.sh >&2
+fi

@@ -28,6 +28,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { why: 'talks to each router\'s FRR', paths: ['/usr/bin/vtysh'], package: 'frr', scope: 'lab' },
   { why: 'FRR daemons, one set per router', paths: [`${FRR_BIN}/zebra`], package: 'frr', scope: 'lab' },
   { why: 'FRR daemons, one set per router', paths: [`${FRR_BIN}/bgpd`], package: 'frr', scope: 'lab' },
+  { why: 'BFD, where a router\'s configuration uses it', paths: [`${FRR_BIN}/bfdd`], package: 'frr', scope: 'lab' },
   // Debian's frr only suggests frr-pythontools; without it `apply`/`delete` cannot reload configs.
   { why: 'applies config changes as a minimal diff', paths: [`${FRR_BIN}/frr-reload.py`], package: 'frr-pythontools', scope: 'lab' },
   { why: 'runs frr-reload.py and the endpoint server', paths: ['/usr/bin/python3'], package: 'python3-minimal', scope: 'lab' },
