@@ -33,7 +33,8 @@ export const CHECK_DEFAULTS = {
   // check overshoots it by about the connect timeout.
   'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 500, attemptTimeoutMs: 2_000, connectTimeoutMs: 300 },
   // frr-k8s refreshes BGPSessionState every 2 min by default (frrStatus.pollInterval).
-  'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 500, attemptTimeoutMs: 10_000 },
+  // On netns a poll reads the speakers over their vty sockets; on kind it is one API read.
+  'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 250, attemptTimeoutMs: 10_000 },
 } as const satisfies Record<string, CheckDefaults>;
 
 export type DefaultsRow = keyof typeof CHECK_DEFAULTS;
