@@ -9,6 +9,7 @@
 // short-lived ip, vtysh, mount and nsenter calls. When pelab is killed, such children can
 // outlive it; `down` finds them by that mark and kills them before it removes anything.
 import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { processStartTime } from '../proc/identity.ts';
@@ -74,6 +75,25 @@ function tryLink(file: string, holder: LockHolder): boolean {
   }
 }
 
+/** `dir`, made if need be; where /run/lock is not writable (a kind user without root), one under the temp folder. */
+function usableLockDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o1777 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (dir !== LOCK_DIR || (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOENT')) throw e;
+    const fallback = join(tmpdir(), 'pelab-locks');
+    mkdirSync(fallback, { recursive: true });
+    return fallback;
+  }
+  try {
+    chmodSync(dir, 0o1777);
+  } catch {
+    // Made by another user: its mode is theirs to set.
+  }
+  return dir;
+}
+
 /**
  * Takes instance `instance` for `command`, or stops with exit 2 naming who holds it. Re-entrant
  * within one process (`run` of two scenarios on one instance). Until release(), every child
@@ -84,12 +104,7 @@ export function claimInstance(instance: string, command: string, lockDir: string
   if (mine) {
     mine.count++;
   } else {
-    mkdirSync(lockDir, { recursive: true, mode: 0o1777 });
-    try {
-      chmodSync(lockDir, 0o1777);
-    } catch {
-      // Made by another user: its mode is theirs to set.
-    }
+    lockDir = usableLockDir(lockDir);
     const file = join(lockDir, `${instance}.lock`);
     const me: LockHolder = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', command, since: new Date().toISOString() };
     const busy = (holder: LockHolder | undefined): InputError => {
