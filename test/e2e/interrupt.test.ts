@@ -13,15 +13,27 @@ const INSTANCES = ['int-lock', 'int-half', 'int-soak', 'int-mark', 'int-orph'];
 /** Child pids of `pid` (one /proc pass), with whether each carries the owner mark of `instance`. */
 function children(pid: number, instance: string): Map<number, { marked: boolean; cmd: string }> {
   const found = new Map<number, { marked: boolean; cmd: string }>();
+  let parentCmd: string;
+  try {
+    parentCmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
+  } catch {
+    return found;
+  }
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
       const stat = readFileSync(`/proc/${e}/stat`, 'latin1');
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+      // Command line, environment, command line: when both reads of the command line agree (and
+      // are not the parent's), the environment was read after the exec.
+      const cmdOf = (): string => readFileSync(`/proc/${e}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
+      const before = cmdOf();
       const env = readFileSync(`/proc/${e}/environ`, 'latin1').split('\0');
-      const cmd = readFileSync(`/proc/${e}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
-      // An exec'd child whose environ is still the parent's copy is read before exec: skip empties.
-      if (cmd) found.set(Number(e), { marked: env.includes(`PELAB_OWNER=${instance}`), cmd });
+      const cmd = cmdOf();
+      if (cmd !== before) continue;
+      // Between fork and exec a child still shows the parent's command line and environment
+      // (pelab's own, which has no mark: the mark is set in process.env for children). Skip those.
+      if (cmd && cmd !== parentCmd) found.set(Number(e), { marked: env.includes(`PELAB_OWNER=${instance}`), cmd });
     } catch {
       // Exited while we looked.
     }
