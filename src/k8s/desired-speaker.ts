@@ -130,7 +130,8 @@ function mergeNeighbor(r: RouterDraft, incoming: NeighborDraft, node: string, er
     ['holdTime', 'hold time', incoming.hold ?? 180, cur.hold ?? 180],
     ['keepaliveTime', 'keepalive time', incoming.keepalive ?? 60, cur.keepalive ?? 60],
     ['connectTime', 'connect time', incoming.connect ?? 60, cur.connect ?? 60],
-    ['bfdProfile', 'BFD profile', incoming.bfdProfile ?? 'none', cur.bfdProfile ?? 'none'],
+    // Unset BFD merges with a set one (frr-k8s takes the profile); two different profiles conflict.
+    ['bfdProfile', 'BFD profile', incoming.bfdProfile ?? cur.bfdProfile ?? 'none', cur.bfdProfile ?? incoming.bfdProfile ?? 'none'],
   ];
   for (const [field, what, a, b] of checks) {
     // A keepalive derived from a conflicting hold time is the same conflict: report it once.

@@ -18,6 +18,8 @@ export const k8sStatusParams = z.union([
       vrf: z.string().min(1).optional(),
       /** BGPSessionState bgpStatus, or `absent`. */
       state: z.string().min(1).default('Established'),
+      /** BGPSessionState bfdStatus (`up`, `down`, `N/A` without BFD); omit to accept any. */
+      bfd: z.string().min(1).optional(),
     }),
   }),
   z.strictObject({
@@ -30,7 +32,7 @@ export const k8sStatusParams = z.union([
 export type K8sStatusParams = z.infer<typeof k8sStatusParams>;
 
 export type K8sStatusPlan =
-  | { readonly what: 'session'; readonly node: string; readonly peer: string; readonly vrf: string; readonly state: string }
+  | { readonly what: 'session'; readonly node: string; readonly peer: string; readonly vrf: string; readonly state: string; readonly bfd?: string }
   | { readonly what: 'service'; readonly namespace: string; readonly name: string; readonly externalIP?: string; readonly pool?: string };
 
 export type K8sStatusObserved =
@@ -40,10 +42,10 @@ export type K8sStatusObserved =
 const absent = (s: string) => s.toLowerCase() === 'absent';
 const vrfName = (v: string) => (v === 'default' ? '' : v);
 
-function expectedText(plan: K8sStatusPlan | { what: 'session'; node: string; peer: string; vrf: string; state: string }): string {
+function expectedText(plan: K8sStatusPlan | { what: 'session'; node: string; peer: string; vrf: string; state: string; bfd?: string }): string {
   if (plan.what === 'session') {
     const where = `${plan.node} -> ${plan.peer}${inVrf(plan.vrf || undefined)}`;
-    return absent(plan.state) ? `no BGPSessionState for ${where}` : `BGPSessionState ${where} is ${plan.state}`;
+    return absent(plan.state) ? `no BGPSessionState for ${where}` : `BGPSessionState ${where} is ${plan.state}${plan.bfd !== undefined ? `, bfd ${plan.bfd}` : ''}`;
   }
   const svc = `${plan.namespace}/${plan.name}`;
   return `service ${svc} has external IP ${plan.externalIP ?? '(any)'}${plan.pool !== undefined ? ` from pool ${plan.pool}` : ''}`;
@@ -65,9 +67,13 @@ export function evaluateK8sStatus(plan: K8sStatusPlan, observed: K8sStatusObserv
       const onNode = all.filter((s) => s.node === plan.node).map((s) => `${s.peer}${s.vrf ? `@${s.vrf}` : ''}`);
       return { ok: false, expected, observed: shown, message: `no BGPSessionState for that peer (node has: ${onNode.join(', ') || 'none'})` };
     }
-    return first.bgpStatus.toLowerCase() === plan.state.toLowerCase()
-      ? { ok: true, expected, observed: shown, message: first.bgpStatus }
-      : { ok: false, expected, observed: shown, message: `bgpStatus ${first.bgpStatus}, expected ${plan.state}` };
+    if (first.bgpStatus.toLowerCase() !== plan.state.toLowerCase()) {
+      return { ok: false, expected, observed: shown, message: `bgpStatus ${first.bgpStatus}, expected ${plan.state}` };
+    }
+    if (plan.bfd !== undefined && first.bfdStatus.toLowerCase() !== plan.bfd.toLowerCase()) {
+      return { ok: false, expected, observed: shown, message: `bfdStatus ${first.bfdStatus}, expected ${plan.bfd}` };
+    }
+    return { ok: true, expected, observed: shown, message: `${first.bgpStatus}${plan.bfd !== undefined ? `, bfd ${first.bfdStatus}` : ''}` };
   }
   const svcs = observed.what === 'service' ? observed.services : [];
   const svc = svcs.find((s) => s.namespace === plan.namespace && s.name === plan.name);
@@ -90,7 +96,7 @@ export const k8sStatus: CheckKind<K8sStatusParams, K8sStatusPlan, K8sStatusObser
   defaults: () => CHECK_DEFAULTS['k8s-status'],
   describe(p) {
     if ('session' in p) {
-      return expectedText({ what: 'session', node: p.session.node, peer: describeRef(p.session.peer), vrf: p.session.vrf ?? '', state: p.session.state });
+      return expectedText({ what: 'session', node: p.session.node, peer: describeRef(p.session.peer), vrf: p.session.vrf ?? '', state: p.session.state, ...(p.session.bfd !== undefined ? { bfd: p.session.bfd } : {}) });
     }
     const [namespace = '', name = ''] = p.service.split('/');
     return expectedText({ what: 'service', namespace, name, ...(p.externalIP !== undefined ? { externalIP: p.externalIP } : {}), ...(p.pool !== undefined ? { pool: p.pool } : {}) });
@@ -104,6 +110,7 @@ export const k8sStatus: CheckKind<K8sStatusParams, K8sStatusPlan, K8sStatusObser
         peer: resolvePeer(resolver, { speaker: s.node }, s.peer as PeerRef, s.vrf),
         vrf: vrfName(s.vrf ?? ''),
         state: s.state,
+        ...(s.bfd !== undefined ? { bfd: s.bfd } : {}),
       };
     }
     const [namespace = '', name = ''] = p.service.split('/');

@@ -7,6 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputErrors, LabBuildError } from '../../errors.ts';
 import { notEmulated } from './emulated.ts';
+import { parseBfdPeers } from './bfd-peers.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
 import { computeDesiredState } from '../../k8s/desired.ts';
@@ -388,9 +389,14 @@ export class ClusterEmulator {
       if (!n.speaker) continue;
       const raw = await this.rt.vtysh({ kind: 'speaker', node: n.node }, 'show bgp vrf all neighbors json');
       const parsed = JSON.parse(raw || '{}') as Record<string, Record<string, { bgpState?: string }>>;
+      // bfdd runs only where a configuration uses BFD; frr-k8s reports N/A for sessions without it.
+      const bfd = n.speaker.neighbors.some((nb) => nb.bfdProfile !== undefined)
+        ? parseBfdPeers((await this.rt.vtysh({ kind: 'speaker', node: n.node }, 'show bfd peers json')) || '[]')
+        : [];
       for (const nb of n.speaker.neighbors) {
         const state = Object.values(parsed).find((vrf) => vrf[nb.address])?.[nb.address]?.bgpState;
-        out.push({ node: n.node, peer: nb.address, vrf: '', bgpStatus: state ?? 'Idle', bfdStatus: 'N/A' });
+        const bfdStatus = nb.bfdProfile === undefined ? 'N/A' : (bfd.find((p) => p.peer === nb.address)?.status ?? 'down');
+        out.push({ node: n.node, peer: nb.address, vrf: '', bgpStatus: state ?? 'Idle', bfdStatus });
       }
     }
     return out;
