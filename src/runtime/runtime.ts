@@ -39,6 +39,9 @@ export interface ExecResult {
 export type Fault =
   | { readonly kind: 'link-down'; readonly node: string; readonly interface: string }
   | { readonly kind: 'link-up'; readonly node: string; readonly interface: string }
+  /** Drop every frame on the interface both ways, link left up (src/runtime/silent-drop.ts). */
+  | { readonly kind: 'drop-traffic'; readonly node: string; readonly interface: string }
+  | { readonly kind: 'restore-traffic'; readonly node: string; readonly interface: string }
   | { readonly kind: 'restart-frr'; readonly target: Target };
 
 export interface NodeStatus {

@@ -160,6 +160,8 @@ function validateAt(doc: LocatedDocument, spec: CheckSpec, at: PathSegment[], st
 function resolveFault(entry: FaultEntry, resolver: LabResolver): Fault {
   if ('linkDown' in entry) return { kind: 'link-down', ...entry.linkDown };
   if ('linkUp' in entry) return { kind: 'link-up', ...entry.linkUp };
+  if ('dropTraffic' in entry) return { kind: 'drop-traffic', ...entry.dropTraffic };
+  if ('restoreTraffic' in entry) return { kind: 'restore-traffic', ...entry.restoreTraffic };
   return { kind: 'restart-frr', target: resolver.target(entry.restartFrr) };
 }
 

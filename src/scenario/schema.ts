@@ -20,6 +20,9 @@ const linkRef = z.strictObject({ node: nodeName, interface: z.string().min(1).ma
 export const faultSchema = z.union([
   z.strictObject({ linkDown: linkRef }),
   z.strictObject({ linkUp: linkRef }),
+  // The link stays up but carries nothing: BFD, not carrier loss, has to notice.
+  z.strictObject({ dropTraffic: linkRef }),
+  z.strictObject({ restoreTraffic: linkRef }),
   z.strictObject({ restartFrr: nodeRef }),
 ]);
 export type FaultEntry = z.infer<typeof faultSchema>;

@@ -2,6 +2,7 @@
 // frr-k8s, MetalLB and OpenPERouter installed from their charts. Bring-up and teardown follow
 // the plans in plan.ts; commands run in containers and pods (exec.ts); cluster state comes from
 // the Kubernetes API (kube.ts). With dryRun every command and API call is printed instead.
+import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
 import { labTargets } from '../targets.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -474,6 +475,23 @@ export class KindRuntime implements Runtime {
         return this.setLink(fault.node, assertIfName(fault.interface), fault.kind === 'link-down' ? 'down' : 'up');
       case 'restart-frr':
         return this.restartFrr(fault.target);
+      case 'drop-traffic':
+      case 'restore-traffic':
+        return this.silentDrop(fault.node, assertIfName(fault.interface), fault.kind === 'drop-traffic');
+    }
+  }
+
+  /** nftables in the router's or host's container (src/runtime/silent-drop.ts); nodes not yet. */
+  private async silentDrop(node: string, iface: string, drop: boolean): Promise<void> {
+    const target: Target | undefined = this.lab.routers.some((r) => r.name === node)
+      ? { kind: 'router', name: node }
+      : this.lab.hosts.some((h) => h.name === node)
+        ? { kind: 'host', name: node }
+        : undefined;
+    if (!target) throw new LabBuildError(`drop-traffic on ${node}: the kind runtime drops traffic on fabric routers and hosts only`);
+    for (const argv of drop ? silentDropArgvs(iface) : restoreTrafficArgvs(iface)) {
+      const r = await this.exec(target, argv);
+      if (r.exitCode !== 0) throw new LabBuildError(`${drop ? 'drop' : 'restore'}-traffic ${node}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
     }
   }
 

@@ -1,6 +1,7 @@
 // The embedded runtime: the lab as network namespaces on this machine, with real FRR, VXLAN and
 // curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
 // later pelab process can pick the lab up again from that ledger.
+import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
 import { labTargets, targetDir } from '../targets.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -297,6 +298,19 @@ export class NetnsRuntime implements Runtime {
             : { kind: 'pe', node: fault.node };
         const r = await this.exec(target, ['ip', 'link', 'set', fault.interface, fault.kind === 'link-down' ? 'down' : 'up']);
         if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${fault.node}:${fault.interface} failed: ${r.stderr.trim()}`);
+        return;
+      }
+      case 'drop-traffic':
+      case 'restore-traffic': {
+        const target: Target = this.lab.routers.some((r) => r.name === fault.node)
+          ? { kind: 'router', name: fault.node }
+          : this.lab.hosts.some((h) => h.name === fault.node)
+            ? { kind: 'host', name: fault.node }
+            : { kind: 'speaker', node: fault.node };
+        for (const argv of fault.kind === 'drop-traffic' ? silentDropArgvs(fault.interface) : restoreTrafficArgvs(fault.interface)) {
+          const r = await this.exec(target, argv);
+          if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${fault.node}:${fault.interface} failed: ${(r.stderr || r.stdout).trim()}`);
+        }
         return;
       }
       case 'restart-frr':
