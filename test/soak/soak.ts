@@ -10,8 +10,10 @@ const PHASES: readonly Phase[] = ['up', 'apply', 'run', 'down'];
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGKILL'];
 
 /**
- * When to interrupt, in ms after the command starts: from Node's start-up (~0.3 s here) to about
- * the command's length on a loaded 2-core machine, so kills land in every part of the work.
+ * When to interrupt, in ms after the command starts: from Node's start-up (~0.2 s) to the
+ * command's length. These are first guesses; once a command of the phase has run to its end, its
+ * measured length (which the machine's load moves) bounds the window instead, so that kills land
+ * in every part of the work rather than after it.
  */
 const WINDOW_MS: Readonly<Record<Phase, readonly [number, number]>> = {
   up: [200, 1800],
@@ -62,9 +64,14 @@ function random(seed: number): () => number {
   };
 }
 
-async function must(args: readonly string[]): Promise<void> {
+/** How long each phase's command took when it last ran to its end. */
+type Lengths = Map<Phase, number>;
+
+async function must(args: readonly string[], lengths: Lengths, phase: Phase): Promise<void> {
+  const started = performance.now();
   const r = await pelab(args);
   if (r.exitCode !== 0) throw new Error(`pelab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim()}`);
+  lengths.set(phase, performance.now() - started);
 }
 
 function victimArgs(phase: Phase, instance: string): string[] {
@@ -97,20 +104,24 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const name = options.instance;
   const runs: SoakRun[] = [];
+  const lengths: Lengths = new Map();
   // Whatever an earlier soak left behind is not this one's to count.
-  await must(['down', '--name', name]);
+  await must(['down', '--name', name], lengths, 'down');
   for (let index = 1; index <= options.runs; index++) {
     const phase = pick(PHASES);
     const signal = pick(SIGNALS);
-    const [lo, hi] = WINDOW_MS[phase];
+    if (phase === 'apply' || phase === 'down') await must(['up', '--lab', 'mini', '--name', name], lengths, 'up');
+    if (phase === 'down') await must(['apply', '--name', name, MANIFESTS], lengths, 'apply');
+    const [lo, guess] = WINDOW_MS[phase];
+    const hi = Math.max(lo + 50, lengths.get(phase) ?? guess);
     const afterMs = Math.round(lo + rand() * (hi - lo));
-    if (phase === 'apply' || phase === 'down') await must(['up', '--lab', 'mini', '--name', name]);
-    if (phase === 'down') await must(['apply', '--name', name, MANIFESTS]);
 
+    const started = performance.now();
     const child = execa(PELAB, victimArgs(phase, name), { cwd: ROOT, reject: false, env: { CI: 'true', NO_COLOR: '1' } });
     const timer = setTimeout(() => child.kill(signal), afterMs);
     const interrupted = await ended(child);
     clearTimeout(timer);
+    if (interrupted === 'exit 0' || interrupted === 'exit 1') lengths.set(phase, performance.now() - started);
 
     const down = await pelab(['down', '--name', name]);
     const left = await leftovers(name);
