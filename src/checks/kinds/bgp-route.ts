@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
 import { jsonMatch, formatMismatches, type Mismatch } from '../match.ts';
-import { parseBgpRoutes, type BgpPath } from '../parse/bgp.ts';
+import { numericCommunity, parseBgpRoutes, type BgpPath } from '../parse/bgp.ts';
 import {
   addressRefSchema, describeRef, nodeRefLabel, nodeRefSchema, peerRefSchema, prefixRefSchema, resolveAddress,
   resolvePeer, resolvePrefix, type AddressRef, type NodeRef, type PeerRef, type PrefixRef, type Resolver,
@@ -32,7 +32,10 @@ export const bgpRouteParams = z.strictObject({
   nexthop: nexthopRefSchema.optional(),
   /** The AS path as FRR prints it, e.g. "64514 64515"; "" for a local route. */
   aspath: z.union([z.string(), z.array(z.number().int())]).optional(),
+  /** Standard communities `A:B`; a well-known name (no-export) means its number. */
   communities: z.array(z.string().min(1)).optional(),
+  /** Large communities `A:B:C`. */
+  largeCommunities: z.array(z.string().regex(/^\d+:\d+:\d+$/, 'a large community A:B:C')).optional(),
   localPref: z.number().int().optional(),
   best: z.boolean().optional(),
   valid: z.boolean().optional(),
@@ -45,6 +48,7 @@ export interface PathCriteria {
   readonly nexthop?: string;
   readonly aspath?: string;
   readonly communities?: readonly string[];
+  readonly largeCommunities?: readonly string[];
   readonly localPref?: number;
   readonly best?: boolean;
   readonly valid?: boolean;
@@ -68,6 +72,7 @@ function criteriaText(c: PathCriteria): string {
     c.nexthop !== undefined && `next hop ${c.nexthop}`,
     c.aspath !== undefined && `AS path "${c.aspath}"`,
     c.communities?.length ? `communities ${c.communities.join(' ')}` : undefined,
+    c.largeCommunities?.length ? `large communities ${c.largeCommunities.join(' ')}` : undefined,
     c.localPref !== undefined && `local-pref ${c.localPref}`,
     c.best !== undefined && (c.best ? 'best' : 'not best'),
     c.valid !== undefined && (c.valid ? 'valid' : 'not valid'),
@@ -85,7 +90,8 @@ function expectedSubset(c: PathCriteria): Record<string, unknown> {
   return {
     ...(c.nexthop !== undefined ? { nexthops: [c.nexthop] } : {}),
     ...(c.aspath !== undefined ? { aspath: c.aspath } : {}),
-    ...(c.communities?.length ? { communities: [...c.communities] } : {}),
+    ...(c.communities?.length ? { communities: c.communities.map(numericCommunity) } : {}),
+    ...(c.largeCommunities?.length ? { largeCommunities: [...c.largeCommunities] } : {}),
     ...(c.localPref !== undefined ? { localPref: c.localPref } : {}),
     ...(c.best !== undefined ? { best: c.best } : {}),
     ...(c.valid !== undefined ? { valid: c.valid } : {}),
@@ -100,6 +106,7 @@ export function condensePath(p: BgpPath): Record<string, unknown> {
     valid: p.valid,
     ...(p.localPref !== undefined ? { localPref: p.localPref } : {}),
     ...(p.communities.length ? { communities: p.communities } : {}),
+    ...(p.largeCommunities.length ? { largeCommunities: p.largeCommunities } : {}),
     ...(p.peer !== undefined ? { peer: p.peer } : {}),
   };
 }
@@ -143,6 +150,7 @@ export const bgpRoute: CheckKind<BgpRouteParams, BgpRoutePlan, BgpPath[]> = {
         ...(p.nexthop !== undefined ? { nexthop: describeRef(p.nexthop) } : {}),
         ...(p.aspath !== undefined ? { aspath: normAspath(p.aspath) } : {}),
         ...(p.communities ? { communities: p.communities } : {}),
+        ...(p.largeCommunities ? { largeCommunities: p.largeCommunities } : {}),
         ...(p.localPref !== undefined ? { localPref: p.localPref } : {}),
         ...(p.best !== undefined ? { best: p.best } : {}),
         ...(p.valid !== undefined ? { valid: p.valid } : {}),
@@ -162,6 +170,7 @@ export const bgpRoute: CheckKind<BgpRouteParams, BgpRoutePlan, BgpPath[]> = {
         ...(p.nexthop !== undefined ? { nexthop: resolveNexthop(resolver, on, p.nexthop, p.vrf) } : {}),
         ...(p.aspath !== undefined ? { aspath: normAspath(p.aspath) } : {}),
         ...(p.communities ? { communities: p.communities } : {}),
+        ...(p.largeCommunities ? { largeCommunities: p.largeCommunities } : {}),
         ...(p.localPref !== undefined ? { localPref: p.localPref } : {}),
         ...(p.best !== undefined ? { best: p.best } : {}),
         ...(p.valid !== undefined ? { valid: p.valid } : {}),

@@ -146,6 +146,27 @@ function bestOf(p: JsonObject): boolean {
   return b === true || (isObject(b) && b['overall'] === true);
 }
 
+/**
+ * FRR's JSON names well-known communities (noExport, ...); MetalLB, frr-k8s and scenarios write
+ * numbers. Paths carry the number so that one spelling matches; the text forms map too.
+ */
+const WELL_KNOWN_COMMUNITY: Readonly<Record<string, string>> = {
+  gracefulShutdown: '65535:0', 'graceful-shutdown': '65535:0',
+  acceptOwn: '65535:1', 'accept-own': '65535:1',
+  llgrStale: '65535:6', 'llgr-stale': '65535:6',
+  noLlgr: '65535:7', 'no-llgr': '65535:7',
+  blackhole: '65535:666',
+  noExport: '65535:65281', 'no-export': '65535:65281',
+  noAdvertise: '65535:65282', 'no-advertise': '65535:65282',
+  localAs: '65535:65283', 'local-AS': '65535:65283', 'no-export-subconfed': '65535:65283',
+  noPeer: '65535:65284', 'no-peer': '65535:65284',
+};
+
+/** A standard community as a number `A:B`, whatever FRR or a scenario called it. */
+export function numericCommunity(text: string): string {
+  return WELL_KNOWN_COMMUNITY[text] ?? text;
+}
+
 function listOf(v: unknown): string[] {
   if (!isObject(v)) return [];
   const list = arr(v['list']).map(str).filter((s): s is string => s !== undefined);
@@ -171,7 +192,7 @@ function pathOf(prefix: string, p: JsonObject): BgpPath {
     nexthops: arr(p['nexthops']).map((n) => str(objectOf(n)['ip'])).filter((s): s is string => s !== undefined),
     ...(localPref !== undefined ? { localPref } : {}),
     ...(med !== undefined ? { med } : {}),
-    communities: listOf(p['community']),
+    communities: listOf(p['community']).map(numericCommunity),
     largeCommunities: listOf(p['largeCommunity']),
     ...(origin !== undefined ? { origin } : {}),
     ...(peer !== undefined ? { peer } : {}),
