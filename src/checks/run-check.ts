@@ -6,7 +6,7 @@ import type { CheckResult } from '../report/result.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import { durationSchema, formatDuration } from './duration.ts';
 import { brief } from './match.ts';
-import { consistently, eventually, type Attempt, type PollResult } from './poll.ts';
+import { consistently, eventually, type Attempt, type PollResult } from '../proc/wait.ts';
 import { getCheckKind, checkKindNames } from './registry.ts';
 import type { Resolver } from './resolver.ts';
 import type { AnyCheckKind, CheckMode, Evaluation } from './kinds/types.ts';
