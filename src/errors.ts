@@ -46,6 +46,14 @@ export class LabBuildError extends Error {
   }
 }
 
+/** The lab a command is about is not up (or no lab is): nothing failed to build, there is nothing there. */
+export class LabNotUpError extends LabBuildError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'LabNotUpError';
+  }
+}
+
 export function exitCodeOf(error: unknown): number {
   if (error instanceof InputError || error instanceof InputErrors) return ExitCode.badInput;
   if (error instanceof LabBuildError) return ExitCode.labBuildFailed;

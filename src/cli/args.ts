@@ -1,5 +1,4 @@
-// Shared CLI option handling: labs, instances, runtimes.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Shared CLI option values: labs and runtimes.
 import { InputError } from '../errors.ts';
 import { DEFAULT_LAB, loadLab, labPath } from '../lab/load.ts';
 import type { Lab } from '../lab/model.ts';
@@ -10,14 +9,6 @@ import { REPO_ROOT } from '../paths.ts';
 
 export { REPO_ROOT };
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = true) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
-  } catch (e) {
-    throw new InputError('command line', '', (e as Error).message);
-  }
-}
-
 export function runtimeKind(value: string | undefined): RuntimeKind {
   const v = value ?? process.env.PELAB_RUNTIME ?? 'netns';
   if (!isRuntimeKind(v)) throw new InputError('command line', '--runtime', `${RUNTIME_KINDS.join(' or ')} (got "${v}")`);
@@ -26,4 +17,15 @@ export function runtimeKind(value: string | undefined): RuntimeKind {
 
 export async function labFromOption(value: string | undefined): Promise<Lab> {
   return loadLab(labPath(value ?? DEFAULT_LAB, REPO_ROOT));
+}
+
+/** Lab instance names: what every runtime can use in namespace, container and cluster names. */
+const INSTANCE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** --name as given, checked before anything is built. */
+export function instanceOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !INSTANCE_NAME.test(value)) {
+    throw new InputError('command line', '--name', `a lab instance name: a lowercase letter, then lowercase letters, digits or "-", at most 20 characters (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }

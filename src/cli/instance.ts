@@ -1,6 +1,6 @@
 // Finding the lab a command is about: by --name, by --lab, or the one instance its runtime has.
 // How instances are found and attached is the runtime provider's (src/runtime/registry.ts).
-import { InputError, LabBuildError } from '../errors.ts';
+import { InputError, LabNotUpError } from '../errors.ts';
 import { findObject } from '../lab/query.ts';
 import type { Lab } from '../lab/model.ts';
 import { providerOf } from '../runtime/registry.ts';
@@ -25,7 +25,7 @@ export async function runningInstance(query: InstanceQuery): Promise<string> {
     // A dry run shows what would happen to the default lab's instance.
     if (query.dryRun) return (await labFromOption(undefined)).name;
     const help = provider.noInstanceHelp();
-    throw new LabBuildError(help.problem, help.hint);
+    throw new LabNotUpError(help.problem, help.hint);
   }
   throw new InputError('command line', '--name', `one of the labs that are up: ${all.join(', ')}`);
 }

@@ -1,6 +1,6 @@
 // Multi-document YAML manifest files -> Manifest[], keeping each document's YAML tree so that
 // later validation can point at the exact line of a field.
-import { readFile } from 'node:fs/promises';
+import { documentData, readTextFile } from '../yaml/source.ts';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { InputError, InputErrors } from '../errors.ts';
@@ -114,7 +114,14 @@ export function parseManifests(text: string, file: string): Manifest[] {
     }
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     const startLine = lineAt(lines, doc.contents.range?.[0]) ?? 1;
-    const body: unknown = doc.toJS({ maxAliasCount: 100 });
+    let body: unknown;
+    try {
+      body = documentData(doc, file, lines);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors.push(e);
+      return;
+    }
     if (!isRecord(body)) {
       errors.push(new InputError(file, '', 'a Kubernetes object (a YAML mapping with apiVersion, kind, metadata)', startLine));
       return;
@@ -164,17 +171,11 @@ export async function loadManifestFiles(paths: readonly string[]): Promise<Manif
   const errors: InputError[] = [];
   const out: Manifest[] = [];
   for (const path of paths) {
-    let text: string;
     try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      errors.push(new InputError(path, '', `a readable manifest file (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
-      continue;
-    }
-    try {
-      out.push(...parseManifests(text, path));
+      out.push(...parseManifests(await readTextFile(path, 'a readable manifest file'), path));
     } catch (e) {
       if (e instanceof InputErrors) errors.push(...e.errors);
+      else if (e instanceof InputError) errors.push(e);
       else throw e;
     }
   }

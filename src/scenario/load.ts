@@ -17,6 +17,7 @@ import { readSingleYamlDocument, type LocatedDocument, type PathSegment } from '
 import { inputErrorAt, parseWith } from '../yaml/validate.ts';
 import { scenarioHeaderSchema, STEP_KEYS, STEP_SCHEMAS, type FaultEntry, type StepEntry } from './schema.ts';
 import { LabResolver } from './resolver.ts';
+import { danglingReferences, knownNames } from './references.ts';
 import { REPO_ROOT } from '../paths.ts';
 
 interface StepBase {
@@ -92,6 +93,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
   const manifests = header.spec.manifests.map(fileRef);
   const manifestsByFile = await readManifests(manifests, steps, problems);
   if (problems.errors.length === 0) validateManifestSequence(manifests, steps, manifestsByFile, problems);
+  if (problems.errors.length === 0) checkReferences(doc, entries, lab, manifestsByFile, problems);
   problems.throwIfAny();
 
   return {
@@ -203,6 +205,22 @@ function resolveSteps(
     }
   }
   return steps;
+}
+
+/** Services and VRFs the checks name must be defined by the lab or some manifest of the scenario. */
+function checkReferences(doc: LocatedDocument, entries: readonly { index: number; entry: StepEntry }[], lab: Lab, byFile: ReadonlyMap<string, readonly Manifest[]>, problems: Problems): void {
+  const known = knownNames(lab, [...byFile.values()].flat());
+  for (const { index, entry } of entries) {
+    for (const { at } of checkPaths(entry, index)) {
+      for (const d of danglingReferences(dataAt(doc.data, at), known)) problems.collect(() => { throw inputErrorAt(doc, [...at, ...d.path], d.message); });
+    }
+  }
+}
+
+function dataAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let v = data;
+  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
 }
 
 const stepFiles = (steps: readonly Step[]): string[] => steps.flatMap((s) => (s.kind === 'apply' || s.kind === 'delete' ? s.files : []));

@@ -1,7 +1,7 @@
 // YAML documents that remember where each value came from, so that validation errors can name
 // the line a person has to fix.
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { readFile } from 'node:fs/promises';
+import { documentData, readTextFile } from './source.ts';
 import { InputError } from '../errors.ts';
 
 export { formatPath, type PathSegment } from './path.ts';
@@ -44,7 +44,7 @@ export function parseYamlDocuments(text: string, file: string): LocatedDocument[
       file,
       index,
       line: docLine,
-      data: doc.toJS({ maxAliasCount: 100 }),
+      data: documentData(doc, file, lineCounter),
       lineOf(path) {
         let node: Node | undefined = doc.contents as Node;
         let line = docLine;
@@ -62,13 +62,7 @@ export function parseYamlDocuments(text: string, file: string): LocatedDocument[
 }
 
 export async function readYamlDocuments(file: string): Promise<LocatedDocument[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, '', `a readable file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  return parseYamlDocuments(text, file);
+  return parseYamlDocuments(await readTextFile(file), file);
 }
 
 /** Reads a file that must hold exactly one YAML document. */

@@ -1,30 +1,14 @@
-// The pelab command line as a user runs it (bin/pelab, a separate process): dry runs on kind,
-// kind instances found by their work directory, and the exit codes for bad input.
-import { spawnSync } from 'node:child_process';
+// The pelab command line, run in-process through main() (the same code bin/pelab runs, with
+// stdout and stderr captured): dry runs on kind, kind instances found by their work directory,
+// and the exit codes for bad input. test/cli/errors.test.ts also spawns bin/pelab once.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pelab } from './in-process.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { PINNED } from '../../src/runtime/kind/artifacts.ts';
 import { repoRoot } from '../lab/helpers.ts';
-
-const PELAB = resolve(repoRoot, 'bin', 'pelab');
-
-interface Cli {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function pelab(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Cli {
-  const started = performance.now();
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
-  if (!options.env?.PELAB_RUNTIME) delete env.PELAB_RUNTIME;
-  const r = spawnSync(PELAB, args, { cwd: options.cwd ?? repoRoot, env, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
-}
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -38,7 +22,7 @@ afterEach(() => {
 
 describe('pelab run --runtime kind --dry-run', () => {
   it('walks scenarios/metallb-evpn.yaml quickly: deploy, helm installs, manifests, every check; exit 0', async () => {
-    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'kind', '--dry-run']);
+    const r = await pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'kind', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(20_000);
     expect(r.stdout).toContain('  $ containerlab deploy --reconfigure -t ');
@@ -60,8 +44,8 @@ describe('pelab run --runtime kind --dry-run', () => {
     expect(r.stdout).not.toMatch(/✗|FAILED|passed/);
   });
 
-  it('takes the runtime from PELAB_RUNTIME', () => {
-    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--dry-run'], { env: { PELAB_RUNTIME: 'kind' } });
+  it('takes the runtime from PELAB_RUNTIME', async () => {
+    const r = await pelab(['run', 'scenarios/metallb-evpn.yaml', '--dry-run'], { env: { PELAB_RUNTIME: 'kind' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('runtime kind');
     expect(r.stdout).toContain('containerlab deploy');
@@ -69,8 +53,8 @@ describe('pelab run --runtime kind --dry-run', () => {
 });
 
 describe('pelab up --runtime kind --dry-run', () => {
-  it('prints the bring-up and says it was a dry run, not that the lab is up', () => {
-    const r = pelab(['up', '--runtime', 'kind', '--dry-run', '--lab', 'mini', '--name', 'cli-dry']);
+  it('prints the bring-up and says it was a dry run, not that the lab is up', async () => {
+    const r = await pelab(['up', '--runtime', 'kind', '--dry-run', '--lab', 'mini', '--name', 'cli-dry']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('# pelab up: lab mini');
     expect(r.stdout).toContain('  $ containerlab deploy --reconfigure -t ');
@@ -79,8 +63,8 @@ describe('pelab up --runtime kind --dry-run', () => {
     expect(r.stdout).not.toMatch(/is up/);
   });
 
-  it('refuses --dry-run on netns, which has none (exit 2)', () => {
-    const r = pelab(['up', '--dry-run', '--lab', 'mini']);
+  it('refuses --dry-run on netns, which has none (exit 2)', async () => {
+    const r = await pelab(['up', '--dry-run', '--lab', 'mini']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--dry-run: only with --runtime kind');
   });
@@ -97,21 +81,21 @@ describe('lifecycle commands on kind', () => {
     return cwd;
   }
 
-  it('recognise an instance by its work directory and its recorded lab', () => {
+  it('recognise an instance by its work directory and its recorded lab', async () => {
     const cwd = workspace();
-    const r = pelab(['status', '--runtime', 'kind', '--dry-run', '--name', 'one'], { cwd });
+    const r = await pelab(['status', '--runtime', 'kind', '--dry-run', '--name', 'one'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('lab one (mini) on kind: unknown (dry run)');
     expect(r.stdout).toContain('  $ containerlab inspect --name mini --format json');
     expect(r.stdout).toContain(`kubeconfig ${join(cwd, '.pelab', 'kind', 'one', 'kubeconfig')}`);
   });
 
-  it('ask which instance when several are there, and tear down all of them with --all', () => {
+  it('ask which instance when several are there, and tear down all of them with --all', async () => {
     const cwd = workspace();
-    const which = pelab(['down', '--runtime', 'kind', '--dry-run'], { cwd });
+    const which = await pelab(['down', '--runtime', 'kind', '--dry-run'], { cwd });
     expect(which.code).toBe(2);
     expect(which.stderr).toContain('one of the labs that are up: one, two');
-    const all = pelab(['down', '--runtime', 'kind', '--dry-run', '--all'], { cwd });
+    const all = await pelab(['down', '--runtime', 'kind', '--dry-run', '--all'], { cwd });
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toContain(`  $ rm -rf -- ${join(cwd, '.pelab', 'kind', 'one')}`);
     expect(all.stdout).toContain(`  $ rm -rf -- ${join(cwd, '.pelab', 'kind', 'two')}`);
@@ -120,44 +104,47 @@ describe('lifecycle commands on kind', () => {
     expect(all.stdout.match(/^dry run: nothing was removed/gm)?.length).toBe(2);
   });
 
-  it('print exec, apply, delete and dump instead of doing them', () => {
+  it('print exec, apply, delete and dump instead of doing them', async () => {
     const cwd = workspace();
-    const exec = pelab(['exec', '--runtime', 'kind', '--dry-run', '--name', 'two', 'pe-kind-worker:pe', '--', 'vtysh', '-c', 'show bgp summary'], { cwd });
+    const exec = await pelab(['exec', '--runtime', 'kind', '--dry-run', '--name', 'two', 'pe-kind-worker:pe', '--', 'vtysh', '-c', 'show bgp summary'], { cwd });
     expect(exec.code, exec.stderr).toBe(0);
     expect(exec.stdout).toContain("exec -n openperouter-system '<router-pod-on-pe-kind-worker>' -c frr -- nsenter --net=/var/run/netns/perouter vtysh -c 'show bgp summary'");
     expect(exec.stdout).toContain('dry run: nothing was run');
 
     const manifest = resolve(repoRoot, 'scenarios', 'metallb-evpn', 'manifests', 'l3vnis.yaml');
-    const apply = pelab(['apply', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
+    const apply = await pelab(['apply', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toContain('# server-side apply L3VNI/openperouter-system/red (');
     expect(apply.stdout).toContain('dry run: nothing was applied');
-    const del = pelab(['delete', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
+    const del = await pelab(['delete', '--runtime', 'kind', '--dry-run', '--name', 'two', manifest], { cwd });
     expect(del.code, del.stderr).toBe(0);
     expect(del.stdout).toContain('# delete L3VNI/openperouter-system/red (');
 
-    const dump = pelab(['dump', '--runtime', 'kind', '--dry-run', '--name', 'two', '--out', join(cwd, 'bundle')], { cwd });
+    const dump = await pelab(['dump', '--runtime', 'kind', '--dry-run', '--name', 'two', '--out', join(cwd, 'bundle')], { cwd });
     expect(dump.code, dump.stderr).toBe(0);
     expect(dump.stdout).toContain(`would be written to ${join(cwd, 'bundle')}`);
     expect(dump.stdout).toContain("  $ docker exec clab-pe-kind-spine vtysh -c 'show bgp vrf all summary json'");
     expect(dump.stdout).toContain('# spine/container.log: docker logs of spine');
   });
 
-  it('say so when no kind instance is there (exit 3), and stay on netns by default', () => {
+  it('say so when no kind instance is there (exit 3), and stay on netns by default', async () => {
     const cwd = tmp();
-    const r = pelab(['status', '--runtime', 'kind'], { cwd });
-    expect(r.code).toBe(3);
+    const r = await pelab(['status', '--runtime', 'kind'], { cwd });
+    // status answers "is it up?": no (exit 1), and what is up instead; not "could not be built".
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('no kind lab instance under');
-    const named = pelab(['exec', '--runtime', 'kind', '--name', 'gone', 'leafA', '--', 'true'], { cwd });
+    expect(r.stderr).toContain('no lab is up on kind');
+    expect(r.stderr).not.toContain('could not be built');
+    const named = await pelab(['exec', '--runtime', 'kind', '--name', 'gone', 'leafA', '--', 'true'], { cwd });
     expect(named.code).toBe(3);
     expect(named.stderr).toContain('lab instance "gone" is not up on kind');
-    const netns = pelab(['status', '--dry-run'], { cwd });
+    const netns = await pelab(['status', '--dry-run'], { cwd });
     expect(netns.code).toBe(2);
   });
 });
 
 describe('exit codes for bad input', () => {
-  it('a scenario naming a node the lab does not have: 2, with file:line and path', () => {
+  it('a scenario naming a node the lab does not have: 2, with file:line and path', async () => {
     const dir = tmp();
     const file = join(dir, 'bad.yaml');
     writeFileSync(
@@ -179,31 +166,31 @@ describe('exit codes for bad input', () => {
       ].join('\n'),
     );
     for (const args of [['run', file, '--runtime', 'kind', '--dry-run'], ['run', file], ['validate', file]]) {
-      const r = pelab(args);
+      const r = await pelab(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`${file}:12: spec.steps[0].checks[1]: lab singlecluster has no router "leafZ"`);
       expect(r.stdout).not.toContain('containerlab');
     }
   });
 
-  it('a missing scenario file: 2', () => {
-    const r = pelab(['run', 'scenarios/no-such-scenario.yaml', '--runtime', 'kind', '--dry-run']);
+  it('a missing scenario file: 2', async () => {
+    const r = await pelab(['run', 'scenarios/no-such-scenario.yaml', '--runtime', 'kind', '--dry-run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no-such-scenario.yaml');
     expect(r.stderr).toContain('a readable file');
   });
 
-  it('an unknown command: 2, with the usage', () => {
-    const r = pelab(['frobnicate']);
+  it('an unknown command: 2, with the usage', async () => {
+    const r = await pelab(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "frobnicate"');
-    expect(r.stderr).toContain('usage:');
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+    expect(r.stderr).toContain('pelab --help');
   });
 
-  it('an unknown option or runtime: 2', () => {
-    expect(pelab(['run', 'scenarios/metallb-evpn.yaml', '--frob']).code).toBe(2);
-    const r = pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'docker', '--dry-run']);
+  it('an unknown option or runtime: 2', async () => {
+    expect((await pelab(['run', 'scenarios/metallb-evpn.yaml', '--frob'])).code).toBe(2);
+    const r = await pelab(['run', 'scenarios/metallb-evpn.yaml', '--runtime', 'docker', '--dry-run']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--runtime: netns or kind (got "docker")');
+    expect(r.stderr).toContain("argument 'docker' is invalid. Allowed choices are netns, kind.");
   });
 });

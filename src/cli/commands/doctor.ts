@@ -2,12 +2,11 @@
 import { ExitCode } from '../../errors.ts';
 import { parseArtifactOverrides, PINNED, withOverrides } from '../../runtime/kind/artifacts.ts';
 import { formatDoctor, realProbes, runDoctor } from '../../runtime/kind/doctor.ts';
-import { labFromOption, parse, REPO_ROOT } from '../args.ts';
+import { labFromOption, REPO_ROOT } from '../args.ts';
 
-export async function doctor(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { lab: { type: 'string' }, artifact: { type: 'string', multiple: true }, json: { type: 'boolean' } }, false);
+export async function doctor(values: { readonly lab?: string | undefined; readonly artifact?: readonly string[] | undefined; readonly json?: boolean | undefined }): Promise<number> {
   const lab = await labFromOption(values.lab);
-  const artifacts = withOverrides(PINNED, parseArtifactOverrides(values.artifact ?? []));
+  const artifacts = withOverrides(PINNED, parseArtifactOverrides([...(values.artifact ?? [])]));
   const checks = await runDoctor(realProbes(), { artifacts, lab, repoRoot: REPO_ROOT });
   process.stdout.write(values.json ? `${JSON.stringify(checks, null, 2)}\n` : formatDoctor(checks));
   return checks.some((c) => c.status === 'fail') ? ExitCode.checkFailed : ExitCode.ok;

@@ -4,11 +4,9 @@ import { stringify } from 'yaml';
 import { bundleVrfs, FRR_COMMANDS, KERNEL_COMMANDS, writeBundle } from '../../diagnostics/bundle.ts';
 import { describeTarget, targetDir } from '../../runtime/targets.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { parse } from '../args.ts';
-import { attach, RUNTIME_OPTIONS } from './lifecycle.ts';
+import { attach, type InstanceOptions } from './lifecycle.ts';
 
-export async function dump(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, out: { type: 'string' }, ...RUNTIME_OPTIONS });
+export async function dump(values: InstanceOptions & { readonly out?: string | undefined }): Promise<number> {
   const rt = await attach(values);
   const dir = values.out ?? `out/dumps/${rt.instance}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   if (rt.dryRun) {

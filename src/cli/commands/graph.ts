@@ -1,13 +1,25 @@
-// pelab graph: the fabric as a picture (Mermaid for READMEs, DOT for Graphviz).
-import { InputError } from '../../errors.ts';
+// pelab graph: the fabric as a picture (Mermaid for READMEs, DOT for Graphviz, SVG and a
+// self-contained HTML page rendered in-process).
 import { toDot, toMermaid } from '../../report/graph.ts';
-import { labFromOption, parse } from '../args.ts';
+import { dotToSvg, svgPage } from '../../report/svg.ts';
+import { labFromOption } from '../args.ts';
 
-export async function graph(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { lab: { type: 'string' }, format: { type: 'string' } });
-  const lab = await labFromOption(values.lab ?? positionals[0]);
-  const format = values.format ?? 'mermaid';
-  if (format !== 'mermaid' && format !== 'dot') throw new InputError('command line', '--format', `mermaid or dot (got "${format}")`);
-  process.stdout.write(format === 'dot' ? toDot(lab) : toMermaid(lab));
+export type GraphFormat = 'mermaid' | 'dot' | 'svg' | 'html';
+
+export async function graph(values: { readonly lab?: string | undefined; readonly format: GraphFormat }): Promise<number> {
+  const lab = await labFromOption(values.lab);
+  const text = await (async () => {
+    switch (values.format) {
+      case 'mermaid':
+        return toMermaid(lab);
+      case 'dot':
+        return toDot(lab);
+      case 'svg':
+        return `${await dotToSvg(toDot(lab))}\n`;
+      case 'html':
+        return svgPage(`pelab lab ${lab.name}`, await dotToSvg(toDot(lab)));
+    }
+  })();
+  process.stdout.write(text);
   return 0;
 }

@@ -1,35 +1,35 @@
 // pelab up | down | status | exec | apply | delete: the lab as a thing you keep around to poke at.
 // The runtime (--runtime or PELAB_RUNTIME, default netns) finds and attaches instances; with
 // --dry-run (where the runtime can) every command prints what it would do instead.
-import { InputError } from '../../errors.ts';
+import { ExitCode, InputError, LabNotUpError } from '../../errors.ts';
 import { loadManifestFiles } from '../../k8s/load.ts';
 import { createRuntime, dryRunKinds, providerOf } from '../../runtime/registry.ts';
 import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
-import { labFromOption, parse, runtimeKind } from '../args.ts';
+import { instanceOption, labFromOption, runtimeKind } from '../args.ts';
+import type { GlobalOptions, OutputFormat } from '../program.ts';
+import { formatOutput } from '../output.ts';
 import { attachInstance, parseTarget, runningInstance } from '../instance.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
 import { withInstance } from '../../runtime/claim.ts';
 
-/** The options every lifecycle command takes to pick the runtime. */
-export const RUNTIME_OPTIONS = {
-  runtime: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-} as const;
+/** Which instance a command is about. */
+export interface InstanceOptions extends GlobalOptions {
+  readonly name?: string | undefined;
+  readonly lab?: string | undefined;
+}
 
 /** The runtime kind of a command line, and whether it is a dry run (which only kind can do). */
-export async function runtimeAndDryRun(values: { runtime?: string | undefined; 'dry-run'?: boolean | undefined }): Promise<{ kind: RuntimeKind; dryRun: boolean }> {
+export async function runtimeAndDryRun(values: GlobalOptions): Promise<{ kind: RuntimeKind; dryRun: boolean }> {
   const kind = runtimeKind(values.runtime);
-  const dryRun = values['dry-run'] ?? false;
+  const dryRun = values.dryRun ?? false;
   if (dryRun && !(await providerOf(kind)).canDryRun) {
     throw new InputError('command line', '--dry-run', `only with --runtime ${(await dryRunKinds()).join(' or ')}: the ${kind} runtime has no dry run`);
   }
   return { kind, dryRun };
 }
 
-type InstanceValues = { name?: string | undefined; lab?: string | undefined; runtime?: string | undefined; 'dry-run'?: boolean | undefined };
-
 /** The lab instance a command is about, attached on its runtime. */
-export async function attach(values: InstanceValues, out?: NodeJS.WritableStream): Promise<Runtime> {
+export async function attach(values: InstanceOptions, out?: NodeJS.WritableStream): Promise<Runtime> {
   const { kind, dryRun } = await runtimeAndDryRun(values);
   return attachInstance({ name: values.name, lab: values.lab, runtime: kind, dryRun }, out);
 }
@@ -43,16 +43,11 @@ function dryRunNote(rt: Runtime, what: string): void {
   if (rt.dryRun) process.stdout.write(`dry run: nothing was ${what}; the above is what pelab would do for instance ${rt.instance} of lab ${rt.lab.name} on ${rt.kind}\n`);
 }
 
-export async function up(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    lab: { type: 'string' },
-    name: { type: 'string' },
-    artifact: { type: 'string', multiple: true },
-    ...RUNTIME_OPTIONS,
-  });
+export async function up(values: InstanceOptions & { readonly artifact?: readonly string[] | undefined }): Promise<number> {
   const { kind, dryRun } = await runtimeAndDryRun(values);
-  const lab = await labFromOption(values.lab ?? positionals[0]);
-  const rt = await createRuntime(kind, lab, { ...(values.name ? { instance: values.name } : {}), dryRun, artifacts: values.artifact ?? [] });
+  const name = instanceOption(values.name);
+  const lab = await labFromOption(values.lab);
+  const rt = await createRuntime(kind, lab, { ...(name ? { instance: name } : {}), dryRun, artifacts: [...(values.artifact ?? [])] });
   const started = performance.now();
   await holding(rt, 'up', () =>
     withInterruptCleanup(rt, (signal) => rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) })),
@@ -62,11 +57,10 @@ export async function up(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function down(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, all: { type: 'boolean' }, ...RUNTIME_OPTIONS });
+export async function down(values: InstanceOptions & { readonly all: boolean }): Promise<number> {
   const { kind, dryRun } = await runtimeAndDryRun(values);
   const provider = await providerOf(kind);
-  const names = values.all ? await provider.list() : [await runningInstance({ name: values.name ?? positionals[0], lab: values.lab, runtime: kind, dryRun })];
+  const names = values.all ? await provider.list() : [await runningInstance({ name: values.name, lab: values.lab, runtime: kind, dryRun })];
   const lab = values.lab !== undefined ? await labFromOption(values.lab) : undefined;
   for (const instance of names) {
     const destroy = () => provider.destroy(instance, { dryRun, ...(lab ? { lab } : {}) });
@@ -85,25 +79,31 @@ function formatStatus(rt: Runtime, s: LabStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function status(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, json: { type: 'boolean' }, ...RUNTIME_OPTIONS });
-  // With --json, stdout is the JSON alone: a dry run prints its commands on stderr.
-  const rt = await attach(values, values.json ? process.stderr : undefined);
+export async function status(values: InstanceOptions & { readonly output: OutputFormat }): Promise<number> {
+  const machine = values.output !== 'text';
+  // With -o json|yaml, stdout is the document alone: a dry run prints its commands on stderr.
+  let rt: Runtime;
+  try {
+    rt = await attach(values, machine ? process.stderr : undefined);
+  } catch (e) {
+    if (!(e instanceof LabNotUpError)) throw e;
+    // Not an error of pelab's: answer the question with what is up instead.
+    const { kind } = await runtimeAndDryRun(values);
+    const upNow = await (await providerOf(kind)).list();
+    const what = upNow.length === 0 ? `no lab is up on ${kind}` : `up on ${kind}: ${upNow.join(', ')}`;
+    if (machine) process.stdout.write(formatOutput({ up: false, runtime: kind, instances: upNow }, values.output));
+    process.stderr.write(`pelab: ${e.message.split('\n')[0]}; ${what}\n`);
+    return ExitCode.checkFailed;
+  }
   const s = await rt.status();
-  process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(rt, s));
+  process.stdout.write(machine ? formatOutput(s, values.output) : formatStatus(rt, s));
   if (rt.dryRun) return 0;
   return s.up ? 0 : 1;
 }
 
-export async function exec(argv: string[]): Promise<number> {
-  const usage = 'pelab exec <node>[:pe] [--vrf VRF] [--runtime netns|kind] [--dry-run] -- <command...>';
-  const dash = argv.indexOf('--');
-  if (dash < 0) throw new InputError('command line', 'exec', usage);
-  const { values, positionals } = parse(argv.slice(0, dash), { name: { type: 'string' }, lab: { type: 'string' }, vrf: { type: 'string' }, ...RUNTIME_OPTIONS });
-  const command = argv.slice(dash + 1);
-  if (positionals.length !== 1 || command.length === 0) throw new InputError('command line', 'exec', usage);
+export async function exec(node: string, command: readonly string[], values: InstanceOptions & { readonly vrf?: string | undefined }): Promise<number> {
   const rt = await attach(values);
-  const target = parseTarget(rt.lab, positionals[0]!);
+  const target = parseTarget(rt.lab, node);
   const argvFinal = rt.userCommand?.(target, command) ?? command;
   const r = await rt.exec(target, argvFinal, values.vrf ? { vrf: values.vrf } : {});
   process.stdout.write(r.stdout);
@@ -112,9 +112,7 @@ export async function exec(argv: string[]): Promise<number> {
   return r.exitCode;
 }
 
-async function applyOrDelete(argv: string[], mode: 'apply' | 'delete'): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, lab: { type: 'string' }, f: { type: 'string', multiple: true }, ...RUNTIME_OPTIONS });
-  const files = [...(values.f ?? []), ...positionals];
+export async function applyOrDelete(mode: 'apply' | 'delete', files: readonly string[], values: InstanceOptions): Promise<number> {
   if (files.length === 0) throw new InputError('command line', mode, `pelab ${mode} <manifest files...>`);
   const manifests = await loadManifestFiles(files);
   const rt = await attach(values);
@@ -125,5 +123,3 @@ async function applyOrDelete(argv: string[], mode: 'apply' | 'delete'): Promise<
   return 0;
 }
 
-export const apply = (argv: string[]): Promise<number> => applyOrDelete(argv, 'apply');
-export const remove = (argv: string[]): Promise<number> => applyOrDelete(argv, 'delete');

@@ -4,7 +4,7 @@
 // runtime itself is loaded on demand: its Kubernetes and Docker clients are heavy.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, LabBuildError } from '../../errors.ts';
+import { InputError, LabBuildError, LabNotUpError } from '../../errors.ts';
 import { DEFAULT_LAB, labPath, loadLab } from '../../lab/load.ts';
 import type { Lab } from '../../lab/model.ts';
 import { REPO_ROOT } from '../../paths.ts';
@@ -57,7 +57,7 @@ async function attachKind(instance: string, options: AttachOptions = {}): Promis
   const dryRun = options.dryRun ?? false;
   const dir = defaultWorkDir(instance);
   if (!existsSync(dir) && !dryRun) {
-    throw new LabBuildError(`lab instance "${instance}" is not up on kind (no ${dir})`, `run: pelab up --runtime kind --name ${instance}`);
+    throw new LabNotUpError(`lab instance "${instance}" is not up on kind (no ${dir})`, `run: pelab up --runtime kind --name ${instance}`);
   }
   const lab = options.lab ?? (await recordedLab(instance, dryRun));
   const { KindRuntime } = await import('./runtime.ts');

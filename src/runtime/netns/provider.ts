@@ -1,6 +1,6 @@
 // The netns runtime's instances: found by their ledger under /run/pelab/<instance>/ and by their
 // `pelab.<instance>.*` namespaces; attached by reading the lab file the ledger recorded.
-import { InputError, LabBuildError } from '../../errors.ts';
+import { InputError, LabBuildError, LabNotUpError } from '../../errors.ts';
 import { loadLab } from '../../lab/load.ts';
 import type { AttachOptions, CreateOptions, DestroyReport, RuntimeProvider } from '../provider.ts';
 import { Ledger } from './ledger.ts';
@@ -25,7 +25,7 @@ export const netnsProvider: RuntimeProvider = {
   async attach(instance, options: AttachOptions = {}) {
     refuseDryRun(options);
     const ledger = Ledger.read(instanceNames(instance).stateFile);
-    if (!ledger) throw new LabBuildError(`lab instance "${instance}" is not up`, `run: pelab up --name ${instance}`);
+    if (!ledger) throw new LabNotUpError(`lab instance "${instance}" is not up`, `run: pelab up --name ${instance}`);
     const lab = options.lab ?? (await loadLab(ledger.data.labFile));
     return new NetnsRuntime(lab, { instance });
   },
