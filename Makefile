@@ -18,6 +18,18 @@ test:
 	npx tsc --noEmit
 	npx vitest run $(VITEST_ARGS)
 
+# Every test that needs neither root nor FRR nor a lab: what a plain clone (without ../shared) runs.
+# Tests that need root, FRR, nftables or the upstream files skip and say why.
+unit:
+	@test -d node_modules || npm ci --no-audit --no-fund
+	npx tsc --noEmit
+	npx vitest run --exclude 'test/e2e/**' --exclude 'test/soak/**' $(VITEST_ARGS)
+
+# The netns end-to-end tests: real labs (root and FRR; setup installs FRR).
+e2e:
+	@bash scripts/setup.sh --test
+	npx vitest run test/e2e $(VITEST_ARGS)
+
 typecheck: setup
 	npx tsc --noEmit
 
