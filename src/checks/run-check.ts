@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { CheckResult } from '../report/result.ts';
-import { InputError, InputErrors } from '../errors.ts';
 import { durationSchema, formatDuration } from './duration.ts';
 import { brief } from './match.ts';
 import { consistently, eventually, type Attempt, type PollResult } from '../proc/wait.ts';
@@ -111,8 +110,6 @@ export function checkSpecOf(entry: CheckEntry, step?: number): CheckSpec {
   };
 }
 
-export const checkStepSchema = checkEntrySchema.transform((o): CheckSpec => checkSpecOf(o));
-
 /** Live progress, one per attempt. */
 export interface AttemptInfo {
   readonly check: string;
@@ -132,8 +129,6 @@ export interface RunCheckOptions {
   readonly resolver: Resolver;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (info: AttemptInfo) => void;
-  /** Where the spec came from, for InputError messages. */
-  readonly source?: string;
 }
 
 interface Observed {
@@ -213,14 +208,4 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
   const detail = last?.verdict?.message ?? last?.error ?? 'no attempt ran';
   const message = `check "${check.name}" (${kind.kind}) failed: ${failureWhy(check.mode, r, check)}: expected ${expected}; observed ${brief(observed, 300)} (${detail})`;
   return { ...base, status: 'failed', message };
-}
-
-/** Validates then runs; invalid params are bad input (InputErrors, exit code 2), not a failed check. */
-export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promise<CheckResult> {
-  const v = validateCheck(spec);
-  if (!v.ok) {
-    const where = options.source ?? `check ${spec.name ?? spec.kind}`;
-    throw new InputErrors(v.issues.map((i) => new InputError(where, i.path, i.message)));
-  }
-  return runValidatedCheck(v.check, options);
 }

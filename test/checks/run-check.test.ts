@@ -2,7 +2,16 @@
 // (test/fixtures/frr, see fixtures.ts); only the timing is real. Deadlines are shortened with
 // `withinMs`/`forMs` to keep the tests fast.
 import { describe, expect, it } from 'vitest';
-import { checkStepSchema, runCheck, validateCheck, type AttemptInfo } from '../../src/checks/run-check.ts';
+import { checkEntrySchema, checkSpecOf, runValidatedCheck, validateCheck, type AttemptInfo, type CheckSpec, type RunCheckOptions } from '../../src/checks/run-check.ts';
+import { InputError as InputErrorOf } from '../../src/errors.ts';
+
+/** What the scenario loader does before a check runs: validate (bad params are bad input), then run. */
+async function runCheck(spec: CheckSpec, options: RunCheckOptions & { source?: string }) {
+  const v = validateCheck(spec);
+  if (!v.ok) throw new InputErrors(v.issues.map((i) => new InputErrorOf(options.source ?? `check ${spec.name ?? spec.kind}`, i.path, i.message)));
+  return runValidatedCheck(v.check, options);
+}
+const checkStepSchema = checkEntrySchema.transform((o) => checkSpecOf(o));
 import { InputErrors } from '../../src/errors.ts';
 import { parseDuration, formatDuration } from '../../src/checks/duration.ts';
 import { CHECK_DEFAULTS } from '../../src/checks/defaults.ts';
