@@ -25,10 +25,19 @@ export const durationSchema = z
     return ms;
   });
 
-/** `1500` -> `1.5s`, `250` -> `250ms`, `120000` -> `2m`: for messages. */
+/**
+ * The one duration formatter, for messages and reports: `850ms`, `1.5s`, `30s`, `2m`, `2m05s`
+ * (`-` for no value). Whole seconds and minutes print as a scenario author writes them.
+ */
 export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+  if (ms < 60_000) {
+    const tenths = Math.round(ms / 100) / 10;
+    return tenths < 60 ? `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)}s` : '1m';
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return seconds === 0 ? `${minutes}m` : `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }

@@ -1,14 +1,7 @@
-// Small pure helpers shared by the report writers: durations, JSON-safe values, one-line text.
+// Small pure helpers shared by the report writers: JSON-safe values, one-line text (durations
+// have one home, src/checks/duration.ts; re-exported for the writers).
 
-/** `850ms`, `3.2s`, `2m05s`: short enough for a table column, exact enough to compare runs. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '-';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const totalSeconds = Math.round(ms / 1000);
-  const minutes = Math.floor(totalSeconds / 60);
-  return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
-}
+export { formatDuration } from '../checks/duration.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

@@ -201,6 +201,6 @@ describe('durations', () => {
   it('parses 500ms|10s|1.5s|2m and nothing else', () => {
     expect(['500ms', '10s', '1.5s', '2m'].map(parseDuration)).toEqual([500, 10_000, 1500, 120_000]);
     expect(['10', '10sec', '', '-1s', '1h'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined, undefined]);
-    expect([250, 1500, 30_000, 120_000].map(formatDuration)).toEqual(['250ms', '1.5s', '30s', '2m']);
+    expect([250, 1500, 30_000, 120_000, 125_000, 59_990, -1].map(formatDuration)).toEqual(['250ms', '1.5s', '30s', '2m', '2m05s', '1m', '-']);
   });
 });

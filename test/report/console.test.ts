@@ -64,7 +64,7 @@ describe('plain output (not a TTY, or CI=true)', () => {
     // attempts 1, 2 and 4 only: powers of two keep long polls from flooding CI logs
     expect(lines.filter((l) => l.includes(': attempt '))).toHaveLength(3);
     expect(s.text).toContain('warning: legacy field converted');
-    expect(s.text).toContain(`FAIL ${failedCheck.name} (eventually, 5m00s, 300 attempts)`);
+    expect(s.text).toContain(`FAIL ${failedCheck.name} (eventually, 5m, 300 attempts)`);
     expect(s.text).toContain('    expected: HTTP 200 from http://172.30.0.10/');
   });
 
@@ -91,7 +91,7 @@ describe('live output (TTY)', () => {
     drive(s, {});
     expect(s.text).toMatch(CURSOR_UP);
     expect(s.text).toMatch(SGR);
-    expect(s.text).toContain(`${failedCheck.name}  (3.0s, attempt 3)`);
+    expect(s.text).toContain(`${failedCheck.name}  (3s, attempt 3)`);
     // After the run the live block is gone and the summary follows.
     expect(s.chunks.at(-1)).toContain('Scenario');
   });
