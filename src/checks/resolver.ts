@@ -3,7 +3,8 @@
 // API and the emulated cluster state, so checks never compute an address themselves.
 import { z } from 'zod';
 import type { Target } from '../runtime/runtime.ts';
-import { isIP, normalizePrefix } from './parse/prefix.ts';
+import { isIP } from '../net/ip.ts';
+import { normalizePrefix } from './parse/prefix.ts';
 
 /** Where a check looks: a fabric router, a host, a cluster node's PE router or its speaker. */
 export type NodeRef =

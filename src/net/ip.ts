@@ -3,6 +3,8 @@
 // Addresses are bigints so that one code path serves both families; manifests are small, so
 // clarity wins over speed here.
 
+import { isIPv4 as netIsIPv4, isIPv6 as netIsIPv6 } from 'node:net';
+
 export type Family = 4 | 6;
 
 export interface IP {
@@ -60,6 +62,7 @@ export function parseIPv6(text: string): bigint | undefined {
 }
 
 export function parseIP(text: string): IP | undefined {
+  if (!isIP(text)) return undefined;
   const v4 = parseIPv4(text);
   if (v4 !== undefined) return { family: 4, value: v4 };
   const v6 = text.includes(':') ? parseIPv6(text) : undefined;
@@ -195,12 +198,17 @@ export function compareAddressText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Validation is node:net's (the same rules as Go's net.ParseIP: no leading zeros, no zone).
 export function isIPv4(text: string): boolean {
-  return parseIPv4(text) !== undefined;
+  return netIsIPv4(text);
+}
+
+export function isIPv6(text: string): boolean {
+  return netIsIPv6(text) && !text.includes('%');
 }
 
 export function isIP(text: string): boolean {
-  return parseIP(text) !== undefined;
+  return isIPv4(text) || isIPv6(text);
 }
 
 export function isCIDR(text: string): boolean {

@@ -1,7 +1,7 @@
 // IPv4 arithmetic on plain numbers. Everything that allocates or matches addresses goes through
 // here so that parsing rules (no leading zeros, octets 0-255) are enforced in one place.
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+import { isIPv4 } from './ip.ts';
 
 export interface Cidr {
   /** Network address as an unsigned 32-bit number (host bits cleared). */
@@ -9,12 +9,11 @@ export interface Cidr {
   readonly prefixLength: number;
 }
 
-export function isIPv4(text: string): boolean {
-  return IPV4.test(text);
-}
+/** One validation rule for every address: src/net/ip.ts (node:net). */
+export { isIPv4 } from './ip.ts';
 
 export function parseIPv4(text: string): number {
-  if (!IPV4.test(text)) throw new Error(`not an IPv4 address: ${JSON.stringify(text)}`);
+  if (!isIPv4(text)) throw new Error(`not an IPv4 address: ${JSON.stringify(text)}`);
   return text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 

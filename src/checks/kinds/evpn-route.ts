@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
 import { formatMismatches, jsonMatch, type Mismatch } from '../match.ts';
 import { parseEvpnRoutes, type EvpnPath } from '../parse/evpn.ts';
-import { isIP } from '../parse/prefix.ts';
+import { isIP } from '../../net/ip.ts';
 import {
   describeRef, nodeRefLabel, nodeRefSchema, prefixRefSchema, resolvePrefix, vtepRefSchema, type NodeRef, type PrefixRef,
   type Resolver, type VtepRef,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
 import { durationSchema } from '../duration.ts';
 import { curlArgv, httpUrl, parseCurl, type CurlOutcome } from '../parse/curl.ts';
-import { isIP, isIPv4 } from '../parse/prefix.ts';
+import { isIP, isIPv4 } from '../../net/ip.ts';
 import {
   addressRefSchema, describePodRef, describeRef, nodeRefLabel, nodeRefSchema, podRefSchema, resolveAddress, type AddressRef, type NodeRef, type PodRef, type Resolver,
 } from '../resolver.ts';

@@ -3,7 +3,7 @@
 // a cadence (2 min by default), hence the long default deadline.
 import { z } from 'zod';
 import type { ServiceState, SessionState } from '../../runtime/runtime.ts';
-import { isIP } from '../parse/prefix.ts';
+import { isIP } from '../../net/ip.ts';
 import { describeRef, peerRefSchema, resolvePeer, serviceNameSchema, type PeerRef, type Resolver } from '../resolver.ts';
 import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf } from './common.ts';
