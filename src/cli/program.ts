@@ -6,16 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { REPO_ROOT } from '../paths.ts';
+import { OUTPUT_FORMATS, type GlobalOptions, type OutputFormat } from './options.ts';
 
-/** Options every runtime-aware command accepts, before or after the command's name. */
-export interface GlobalOptions {
-  readonly runtime?: string;
-  readonly dryRun?: boolean;
-}
-
-/** Where each command's result goes: `text` for people, `json`/`yaml` for scripts (stdout). */
-export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Commands that take --runtime / --dry-run; the others reject them instead of ignoring them. */
 const RUNTIME_COMMANDS = new Set(['up', 'down', 'status', 'exec', 'apply', 'delete', 'run', 'dump', 'matrix']);

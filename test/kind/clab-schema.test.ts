@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { planDown, planUp } from '../../src/runtime/kind/plan.ts';
 import { LAB_NAMES, repoLab, repoRoot } from '../lab/helpers.ts';
+import { missingShared } from '../helpers/shared.ts';
 
 const schemaPath = resolve(repoRoot, '..', 'shared', 'upstream', 'containerlab', 'clab.schema.json');
 
@@ -19,10 +20,11 @@ function validator() {
   return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 }
 
-const validate = validator();
+const skipSchema = missingShared('upstream/containerlab/clab.schema.json', 'containerlab schema tests');
+const validate = skipSchema === undefined ? validator() : Object.assign(() => false, { errors: null });
 const WORK = '/srv/pelab/.pelab/kind/schema';
 
-describe.each(LAB_NAMES)('generated topology: %s', (name) => {
+describe.skipIf(skipSchema !== undefined).each(LAB_NAMES)('generated topology: %s', (name) => {
   it('validates against containerlab\'s schema and points only at written files', async () => {
     const lab = await repoLab(name);
     const writes = planUp(lab, { workDir: WORK }).flatMap((s) => s.writes ?? []);

@@ -12,11 +12,13 @@ import { parseLab } from '../../src/lab/load.ts';
 import type { Lab } from '../../src/lab/model.ts';
 import { BASE_LAB, LAB_NAMES, repoLab, repoRoot } from '../lab/helpers.ts';
 import { PINNED } from '../../src/runtime/kind/artifacts.ts';
+import { missingShared } from '../helpers/shared.ts';
 
 const IMAGES = { routerImage: PINNED.images.fabric.ref, hostImage: PINNED.images.host.ref };
 
 const schemaPath = resolve(repoRoot, '..', 'shared', 'upstream', 'containerlab', 'clab.schema.json');
-const clabSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { $schema: string };
+const skipSchema = missingShared('upstream/containerlab/clab.schema.json', 'containerlab topology tests');
+const clabSchema = (skipSchema === undefined ? JSON.parse(readFileSync(schemaPath, 'utf8')) : {}) as { $schema: string };
 
 /**
  * containerlab's schema declares draft-07 but uses 2020-12's `prefixItems` for the short link
@@ -30,10 +32,10 @@ function clabValidator() {
   return ajv.compile(clabSchema);
 }
 
-const validate = clabValidator();
+const validate = skipSchema === undefined ? clabValidator() : Object.assign(() => false, { errors: null });
 const errorsOf = (doc: unknown): string => (validate(doc) ? '' : JSON.stringify(validate.errors, null, 1));
 
-describe('the containerlab schema used here', () => {
+describe.skipIf(skipSchema !== undefined)('the containerlab schema used here', () => {
   it('is draft-07', () => {
     expect(clabSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
   });
@@ -57,7 +59,7 @@ describe('the containerlab schema used here', () => {
   });
 });
 
-describe.each(LAB_NAMES)('renderClabTopology: %s', (name) => {
+describe.skipIf(skipSchema !== undefined).each(LAB_NAMES)('renderClabTopology: %s', (name) => {
   it('validates against containerlab\'s JSON schema, as object and as YAML text', async () => {
     const lab = await repoLab(name);
     expect(errorsOf(renderClabTopology(lab, IMAGES))).toBe('');
@@ -138,7 +140,7 @@ describe.each(LAB_NAMES)('renderClabTopology: %s', (name) => {
   });
 });
 
-describe('clab details', () => {
+describe.skipIf(skipSchema !== undefined)('clab details', () => {
   it('VRF tables avoid the kernel\'s reserved tables', () => {
     for (const vni of [1, 253, 254, 255, 16777215]) expect([0, 253, 254, 255]).not.toContain(vrfTable(vni));
   });

@@ -6,7 +6,7 @@ import { loadManifestFiles } from '../../k8s/load.ts';
 import { createRuntime, dryRunKinds, providerOf } from '../../runtime/registry.ts';
 import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
 import { instanceOption, labFromOption, runtimeKind } from '../args.ts';
-import type { GlobalOptions, OutputFormat } from '../program.ts';
+import type { GlobalOptions, OutputFormat } from '../options.ts';
 import { formatOutput } from '../output.ts';
 import { attachInstance, parseTarget, runningInstance } from '../instance.ts';
 import { withInterruptCleanup } from '../interrupt.ts';

@@ -6,7 +6,7 @@ import { loadScenario, type Scenario } from '../../scenario/load.ts';
 import { InputError } from '../../errors.ts';
 import { REPO_ROOT, runtimeKind } from '../args.ts';
 import { formatOutput } from '../output.ts';
-import type { GlobalOptions, OutputFormat } from '../program.ts';
+import type { GlobalOptions, OutputFormat } from '../options.ts';
 
 export async function shippedScenarios(): Promise<Scenario[]> {
   const dir = join(REPO_ROOT, 'scenarios');

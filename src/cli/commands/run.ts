@@ -8,7 +8,7 @@ import { runScenario } from '../../scenario/run.ts';
 import { stringifyReport, toJsonDocument } from '../../report/json.ts';
 import { instanceOption, runtimeKind } from '../args.ts';
 import { formatOutput } from '../output.ts';
-import type { GlobalOptions, OutputFormat } from '../program.ts';
+import type { GlobalOptions, OutputFormat } from '../options.ts';
 import { claimInstance, type Claim } from '../../runtime/claim.ts';
 
 export interface RunOptions extends GlobalOptions {

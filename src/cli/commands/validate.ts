@@ -7,7 +7,7 @@ import { validateManifests } from '../../k8s/validate.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { readTextFile } from '../../yaml/source.ts';
 import { formatOutput } from '../output.ts';
-import type { OutputFormat } from '../program.ts';
+import type { OutputFormat } from '../options.ts';
 
 export interface ValidatedFile {
   readonly file: string;
