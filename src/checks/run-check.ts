@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { CheckResult } from '../report/result.ts';
-import { durationSchema, formatDuration } from './duration.ts';
+import { durationSchema, formatDuration } from '../units/duration.ts';
 import { brief } from './match.ts';
 import { consistently, eventually, type Attempt, type PollResult } from '../proc/wait.ts';
 import { getCheckKind, checkKindNames } from './registry.ts';

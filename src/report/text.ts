@@ -1,7 +1,7 @@
 // Small pure helpers shared by the report writers: JSON-safe values, one-line text (durations
-// have one home, src/checks/duration.ts; re-exported for the writers).
+// have one home, src/units/duration.ts; re-exported for the writers).
 
-export { formatDuration } from '../checks/duration.ts';
+export { formatDuration } from '../units/duration.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

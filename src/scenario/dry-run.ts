@@ -2,7 +2,7 @@
 // (kind) prints its bring-up plan, the applies, every probe's exact command and the teardown; the
 // resolver gets the service IPs pelab's MetalLB model predicts, so the commands carry addresses.
 // Nothing is polled and no bundle is written.
-import { formatDuration } from '../checks/duration.ts';
+import { formatDuration } from '../units/duration.ts';
 import { brief } from '../checks/match.ts';
 import type { ValidatedCheck } from '../checks/run-check.ts';
 import { computeDesiredState } from '../k8s/desired.ts';

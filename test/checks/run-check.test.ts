@@ -13,7 +13,7 @@ async function runCheck(spec: CheckSpec, options: RunCheckOptions & { source?: s
 }
 const checkStepSchema = checkEntrySchema.transform((o) => checkSpecOf(o));
 import { InputErrors } from '../../src/errors.ts';
-import { parseDuration, formatDuration } from '../../src/checks/duration.ts';
+import { parseDuration, formatDuration } from '../../src/units/duration.ts';
 import { CHECK_DEFAULTS } from '../../src/checks/defaults.ts';
 import { CURL_MARGIN_MS } from '../../src/checks/kinds/http.ts';
 import { checkKindNames } from '../../src/checks/registry.ts';

@@ -6,7 +6,7 @@
 // breaks it, and so does any other curl error (exit 52/56 mean a connection was made).
 import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
-import { durationSchema } from '../duration.ts';
+import { durationSchema } from '../../units/duration.ts';
 import { curlArgv, httpUrl, parseCurl, type CurlOutcome } from '../parse/curl.ts';
 import { isIP, isIPv4 } from '../../net/ip.ts';
 import {
