@@ -53,10 +53,10 @@ export const STEP_SCHEMAS = {
   // A gate: waits until the check holds, but is reported as a phase, not as an assertion.
   wait: z.strictObject({ name, wait: checkEntrySchema }).transform((s): StepEntry => withName(s.name, { kind: 'wait', check: checkSpecOf(s.wait) })),
 } as const;
-export type StepKey = keyof typeof STEP_SCHEMAS;
+type StepKey = keyof typeof STEP_SCHEMAS;
 export const STEP_KEYS = Object.keys(STEP_SCHEMAS) as StepKey[];
 
-export const stepSchema = z.union(Object.values(STEP_SCHEMAS));
+const stepSchema = z.union(Object.values(STEP_SCHEMAS));
 
 function scenarioSchema<S extends z.ZodType>(step: S) {
   return z.strictObject({

@@ -13,7 +13,7 @@ export type StepHandlers = {
 /** Index of the pseudo-step that applies `spec.manifests` before the first step. */
 export const MANIFESTS_STEP = -1;
 
-export function describeStep(step: Step): string {
+function describeStep(step: Step): string {
   if (step.name) return step.name;
   switch (step.kind) {
     case 'apply':
@@ -29,7 +29,7 @@ export function describeStep(step: Step): string {
 }
 
 /** The steps as run: `spec.manifests` (when any) as an apply named "apply manifests", then the file's steps. */
-export function stepsOf(scenario: Scenario): readonly Step[] {
+function stepsOf(scenario: Scenario): readonly Step[] {
   const manifests: Step[] = scenario.manifests.length > 0 ? [{ kind: 'apply', index: MANIFESTS_STEP, name: 'apply manifests', files: scenario.manifests }] : [];
   return [...manifests, ...scenario.steps];
 }
