@@ -79,9 +79,9 @@ describe('.github/workflows/e2e.yaml', () => {
   const { matrix: matrixJob, e2e, netns } = wf.jobs;
   const allSteps = Object.values(wf.jobs).flatMap((j) => j.steps);
 
-  it('parses and has the three jobs', () => {
+  it('parses and has the four jobs', () => {
     expect(wf.on).toBeDefined();
-    expect(Object.keys(wf.jobs).sort()).toEqual(['e2e', 'matrix', 'netns']);
+    expect(Object.keys(wf.jobs).sort()).toEqual(['e2e', 'matrix', 'netns', 'unit']);
     for (const job of Object.values(wf.jobs)) {
       expect(job['runs-on']).toBe('ubuntu-latest');
       expect(job.steps.length).toBeGreaterThan(0);
@@ -141,10 +141,14 @@ describe('.github/workflows/e2e.yaml', () => {
     expect(e2e!.steps.indexOf(run)).toBeLessThan(e2e!.steps.indexOf(upload));
   });
 
-  it('runs make test on the netns runtime with the Debian tools it needs', () => {
+  it('runs make unit on a plain clone, and make unit + make e2e with the fetched upstream files and the Debian tools they need', () => {
+    const unitRuns = wf.jobs.unit!.steps.map((s) => s.run ?? '').join('\n');
+    expect(unitRuns.trim()).toBe('make unit');
     const runs = netns!.steps.map((s) => s.run ?? '').join('\n');
-    expect(runs).toMatch(/make test/);
-    for (const pkg of ['frr', 'graphviz', 'libxml2-utils']) expect(runs).toContain(pkg);
+    expect(runs.indexOf('.github/fetch-upstream.sh')).toBeGreaterThanOrEqual(0);
+    expect(runs.indexOf('.github/fetch-upstream.sh')).toBeLessThan(runs.indexOf('make unit'));
+    expect(runs).toMatch(/sudo .*make e2e/);
+    for (const pkg of ['frr', 'frr-pythontools', 'graphviz', 'libxml2-utils']) expect(runs).toContain(pkg);
   });
 
   it('uses only action versions that exist', () => {
