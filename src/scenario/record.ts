@@ -32,9 +32,12 @@ export class RunRecord {
     this.reporter?.warning(message);
   }
 
-  /** Runs `fn` as a named phase: timed, on the timeline and shown by the reporter. */
-  async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    this.signal?.throwIfAborted();
+  /**
+   * Runs `fn` as a named phase: timed, on the timeline and shown by the reporter. Once the run is
+   * aborted no phase starts, except one that cleans up (`evenIfAborted`: the teardown).
+   */
+  async phase<T>(name: string, fn: () => Promise<T>, options: { evenIfAborted?: boolean } = {}): Promise<T> {
+    if (!options.evenIfAborted) this.signal?.throwIfAborted();
     this.reporter?.phaseStart(name);
     this.mark(`start: ${name}`);
     const t = performance.now();

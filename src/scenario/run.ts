@@ -28,33 +28,44 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const live = new LiveSteps(scenario, rt, record, options);
 
   let error: unknown;
+  // The lab this run brought up (or reused) goes again on every way out of here, unless --keep:
+  // a check failure, a build failure, an interrupt, and bad input found mid-run (exit 2) alike.
+  let tornDown = false;
+  const teardown = async (): Promise<void> => {
+    if (tornDown || options.keep) return;
+    tornDown = true;
+    // A bad-input error or an interrupt may have aborted the signal phases honour: `down` must run anyway.
+    await record.phase('down', () => rt.down(), { evenIfAborted: true }).catch((e: unknown) => record.warnings.push(`teardown failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
   try {
-    await bringUp(rt, record, options.signal);
-    const ticker = setInterval(() => void live.refreshServices().catch(() => undefined), SERVICE_REFRESH_MS);
     try {
-      await walkSteps(scenario, live.handlers, options.signal);
-    } finally {
-      clearInterval(ticker);
+      await bringUp(rt, record, options.signal);
+      const ticker = setInterval(() => void live.refreshServices().catch(() => undefined), SERVICE_REFRESH_MS);
+      try {
+        await walkSteps(scenario, live.handlers, options.signal);
+      } finally {
+        clearInterval(ticker);
+      }
+    } catch (e) {
+      if (!(e instanceof WaitFailed)) {
+        error = e;
+        record.mark(`error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
     }
-  } catch (e) {
-    if (!(e instanceof WaitFailed)) {
-      error = e;
-      record.mark(`error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-    }
-  }
-  if (error !== undefined && !(error instanceof LabBuildError) && !isAbort(error)) throw error;
-  const exitCode = error !== undefined ? 3 : record.failures().length > 0 ? 1 : 0;
+    // Bad input the runtime found only now (exit 2): no report of a run, but no lab left behind either (finally).
+    if (error !== undefined && !(error instanceof LabBuildError) && !isAbort(error)) throw error;
+    const exitCode = error !== undefined ? 3 : record.failures().length > 0 ? 1 : 0;
 
-  const { sessions, services } = await clusterView(rt);
-  if (exitCode !== 0) await writeFailureBundle(rt, record, live.applied(), join(resolve(options.bundleDir), `${scenario.name}-${record.startedAt.replace(/[:.]/g, '-')}`), exitCode, error);
-  if (!options.keep) {
-    await record.phase('down', () => rt.down()).catch((e: unknown) => record.warnings.push(`teardown failed: ${e instanceof Error ? e.message : String(e)}`));
-  } else {
-    record.mark(`kept lab ${rt.instance} up (--keep)`);
+    const { sessions, services } = await clusterView(rt);
+    if (exitCode !== 0) await writeFailureBundle(rt, record, live.applied(), join(resolve(options.bundleDir), `${scenario.name}-${record.startedAt.replace(/[:.]/g, '-')}`), exitCode, error);
+    if (options.keep) record.mark(`kept lab ${rt.instance} up (--keep)`);
+    await teardown();
+    const final = record.result(exitCode, error);
+    options.reporter.runEnd(final);
+    return { result: final, exitCode, sessions, services };
+  } finally {
+    await teardown();
   }
-  const final = record.result(exitCode, error);
-  options.reporter.runEnd(final);
-  return { result: final, exitCode, sessions, services };
 }
 
 async function bringUp(rt: Runtime, record: RunRecord, signal: AbortSignal | undefined): Promise<void> {

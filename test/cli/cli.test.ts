@@ -1,24 +1,15 @@
 // The pelab command line, run in-process through main() (the same code bin/pelab runs, with
 // stdout and stderr captured): dry runs on kind, kind instances found by their work directory,
 // and the exit codes for bad input. test/cli/errors.test.ts also spawns bin/pelab once.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { pelab } from './in-process.ts';
+import { describe, expect, it } from 'vitest';
+import { pelab, tempDirs } from './in-process.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { PINNED } from '../../src/runtime/kind/artifacts.ts';
 import { repoRoot } from '../lab/helpers.ts';
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'pelab-cli-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pelab-cli-');
 
 describe('pelab run --runtime kind --dry-run', () => {
   it('walks scenarios/metallb-evpn.yaml quickly: deploy, helm installs, manifests, every check; exit 0', async () => {

@@ -1,6 +1,10 @@
 // Runs pelab's main() in this process as a user would run bin/pelab: with its own arguments,
 // working directory and environment, stdout and stderr captured. Spawning a Node process per
 // command cost ~6 s each on this machine; main() is the same code bin/pelab runs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 
 export interface Cli {
@@ -56,4 +60,20 @@ export async function pelab(args: readonly string[], options: CliOptions = {}): 
     }
     running = false;
   }
+}
+
+/**
+ * A maker of fresh temporary directories for one test file, each removed after every test. Call
+ * it at the top level of the file: it registers the cleanup with vitest's afterEach.
+ */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
 }
