@@ -23,6 +23,8 @@ export const CHECK_DEFAULTS = {
   'evpn-route': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 200, attemptTimeoutMs: 5_000 },
   'kernel-route': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 200, attemptTimeoutMs: 5_000 },
   'frr-json': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 200, attemptTimeoutMs: 5_000 },
+  // A BFD session comes up within a few of its intervals once BGP has asked for it.
+  'bfd-session': { timeoutMs: 30_000, durationMs: 5_000, intervalMs: 200, attemptTimeoutMs: 5_000 },
   // Each attempt is one curl with --max-time 2 s (the attempt budget minus CURL_MARGIN_MS). A SYN
   // sent before the route exists is lost, and the kernel resends it only after 1 s: a new attempt
   // 0.5 s later gets through sooner than the retransmission would.

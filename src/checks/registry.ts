@@ -1,4 +1,5 @@
 // Every check kind, by the name scenarios use. Adding a kind = one file in kinds/ + one line here.
+import { bfdSession } from './kinds/bfd-session.ts';
 import { bgpRoute } from './kinds/bgp-route.ts';
 import { bgpSession } from './kinds/bgp-session.ts';
 import { evpnRoute } from './kinds/evpn-route.ts';
@@ -11,6 +12,7 @@ import type { AnyCheckKind } from './kinds/types.ts';
 export const CHECK_KINDS = {
   'bgp-session': bgpSession,
   'bgp-route': bgpRoute,
+  'bfd-session': bfdSession,
   'evpn-route': evpnRoute,
   'kernel-route': kernelRoute,
   http,

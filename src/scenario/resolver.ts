@@ -69,8 +69,9 @@ export class LabResolver implements Resolver {
   peerAddress(on: NodeRef, peer: Exclude<PeerRef, string>, vrf?: string): string {
     if ('router' in peer) {
       const r = router(this.lab, peer.router);
-      if ('pe' in on) {
-        // A PE peers with the ToR on the switch its underlay interface is attached to.
+      if ('pe' in on || 'speaker' in on) {
+        // A PE peers with the ToR on the switch its underlay interface is attached to; so does
+        // a speaker that talks to the routers itself (MetalLB without OpenPERouter).
         const sw = switchOfTor(this.lab, r.name);
         if (!sw) throw new LookupError(`router ${r.name} is not a ToR serving the cluster`);
         return sw.torAddress;
@@ -86,6 +87,10 @@ export class LabResolver implements Resolver {
       return itf.address.ip;
     }
     if ('speaker' in peer) {
+      // From a ToR: the node's own address on that ToR's switch (MetalLB peering directly).
+      const sw = 'router' in on ? switchOfTor(this.lab, on.router) : undefined;
+      const attachment = sw && clusterNode(this.lab, peer.speaker).attachments.find((a) => a.switch === sw.name);
+      if (attachment) return attachment.address.ip;
       const session = this.hostSession(peer.speaker, peer.vrf ?? vrf);
       if (!session.ipv4) throw new ResolveError(`the host session of ${peer.speaker} has no IPv4 address`);
       return session.ipv4.hostSide.ip;

@@ -7,7 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputErrors, LabBuildError } from '../../errors.ts';
 import { notEmulated } from './emulated.ts';
-import { parseBfdPeers } from './bfd-peers.ts';
+import { parseBfdPeers } from '../bfd-peers.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
 import { computeDesiredState } from '../../k8s/desired.ts';
