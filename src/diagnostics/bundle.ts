@@ -2,8 +2,11 @@
 // Per target, FRR's view (vtysh) and the kernel's view (ip, bridge), per VRF where VRFs live
 // in their own tables; plus the run result, the timeline and the applied manifests.
 // It is written while something is already broken, so it must finish in seconds even when a
-// daemon hangs: commands run a few at a time, each with a timeout, under one overall
-// deadline, and a command that fails writes its error into its file instead of aborting.
+// daemon hangs: commands run a few at a time, each with a timeout, under one overall deadline.
+// It holds only what exists: a target that is not there (a lab never built) is probed once and
+// named in index.md instead of filling a folder with errors, and a command that fails leaves no
+// file, only its error in index.md; every .json file holds JSON. index.md opens with why the
+// bundle exists: the checks that failed, or the error that stopped the run.
 import { mapLimit } from '../proc/limit.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
@@ -12,12 +15,17 @@ import { describeTarget, safeName, targetDir } from '../runtime/targets.ts';
 import type { RunResult, TimelineEvent } from '../report/result.ts';
 import { stringifyReport, toJsonReport } from '../report/json.ts';
 import { formatTimeline } from '../report/junit.ts';
-import { formatDuration, toJsonValue } from '../report/text.ts';
+import { condense, formatDuration, toJsonValue } from '../report/text.ts';
 
 export type { BundleExtra };
 
 export interface BundleOptions {
   readonly result?: RunResult;
+  /**
+   * Why the bundle is written, when not (only) for failed checks: the error that stopped the run
+   * (the lab could not be built), or that a person asked for it (`pelab dump`).
+   */
+  readonly reason?: string;
   /** The applied manifests as YAML text. */
   readonly manifests?: string;
   /** Defaults to result.timeline. */
@@ -36,6 +44,12 @@ export interface BundleOptions {
 }
 
 export type BundleEntryStatus = 'ok' | 'failed' | 'timeout' | 'skipped';
+
+/** A target the bundle did not collect from because it is not there (never built, or gone). */
+export interface AbsentTarget {
+  readonly target: string;
+  readonly detail: string;
+}
 
 export interface BundleEntry {
   readonly file: string;
@@ -121,6 +135,15 @@ function prettyIfJson(text: string): string {
   }
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -147,29 +170,63 @@ function mdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** The opening of index.md: why this bundle exists, in the words a person acts on. */
+function whyLines(r: RunResult | undefined, reason: string | undefined): string[] {
+  const out: string[] = [];
+  if (r && r.failures.length > 0) {
+    out.push(`${r.failures.length} of ${r.checks.length} checks failed:`, '');
+    for (const f of r.failures) {
+      out.push(`- **${f.name}** (${f.kind}, step ${f.step + 1}): expected ${f.expected}; observed \`${mdCell(condense(f.observed, 300))}\``);
+    }
+    out.push('');
+  }
+  if (reason !== undefined) out.push(...reason.split('\n').map((l) => `> ${l}`), '');
+  if (out.length === 0) out.push(r ? `The run ${r.passed ? 'passed' : 'failed'}; no check failed and no error was recorded.` : 'Written on request.', '');
+  return out;
+}
+
 export function formatIndex(
   entries: readonly BundleEntry[],
-  info: { result?: RunResult | undefined; instance: string; runtime: string; writtenAt: string; ms: number },
+  info: { result?: RunResult | undefined; reason?: string | undefined; absent?: readonly AbsentTarget[]; instance: string; runtime: string; writtenAt: string; ms: number },
 ): string {
-  const out: string[] = ['# pelab failure bundle', ''];
+  const out: string[] = ['# pelab failure bundle', '', '## Why this bundle exists', ''];
   const r = info.result;
+  out.push(...whyLines(r, info.reason));
   if (r) {
     out.push(`Scenario **${r.scenario}** on ${r.runtime}, lab ${r.lab}: **${r.passed ? 'passed' : 'failed'}** in ${formatDuration(r.ms)} (started ${r.startedAt}).`);
   }
   out.push(`Instance ${info.instance} (${info.runtime}); bundle written ${info.writtenAt} in ${formatDuration(info.ms)}.`, '');
-  if (r && r.failures.length > 0) {
-    out.push('## Failures', '');
-    for (const f of r.failures) out.push(`- **${f.name}** (${f.kind}): expected ${f.expected}${f.message ? ` — ${f.message}` : ''}`);
+  const present = entries.filter((e) => e.status === 'ok').sort((a, b) => a.file.localeCompare(b.file));
+  out.push('## Files', '', '| file | from | time |', '|---|---|---|');
+  for (const e of present) out.push(`| [${mdCell(e.file)}](${encodeURI(e.file)}) | ${mdCell(e.source)} | ${formatDuration(e.ms)} |`);
+  const absent = info.absent ?? [];
+  const missing = entries.filter((e) => e.status !== 'ok').sort((a, b) => a.file.localeCompare(b.file));
+  if (absent.length > 0 || missing.length > 0) out.push('', '## Not collected', '');
+  if (absent.length > 0) {
+    out.push(`${absent.length} of the lab's targets are not there (never built, or already gone), so nothing was collected from them:`, '');
+    for (const a of absent) out.push(`- ${a.target}: ${mdCell(a.detail)}`);
     out.push('');
   }
-  const problems = entries.filter((e) => e.status !== 'ok');
-  if (problems.length > 0) out.push(`${problems.length} of ${entries.length} files hold an error instead of output (marked below).`, '');
-  out.push('## Files', '', '| file | from | status | time |', '|---|---|---|---|');
-  for (const e of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
-    const status = e.status === 'ok' ? 'ok' : `**${e.status}**${e.detail ? `: ${mdCell(e.detail)}` : ''}`;
-    out.push(`| [${mdCell(e.file)}](${encodeURI(e.file)}) | ${mdCell(e.source)} | ${status} | ${formatDuration(e.ms)} |`);
+  if (missing.length > 0) {
+    out.push('Commands that gave no output (no file is written for them):', '', '| would be | from | status | time |', '|---|---|---|---|');
+    for (const e of missing) out.push(`| ${mdCell(e.file)} | ${mdCell(e.source)} | **${e.status}**${e.detail ? `: ${mdCell(e.detail)}` : ''} | ${formatDuration(e.ms)} |`);
   }
   return out.join('\n') + '\n';
+}
+
+/** One line from a failed command's output, for index.md. */
+function firstLines(text: string): string {
+  return condense(text.replace(/^# pelab: /, '').replace(/\n# stderr:\n/, ': ').trim().split('\n').slice(0, 2).join(' '), 200);
+}
+
+/** Whether a target is there to collect from: one trivial command, which fails fast when it is not. */
+async function probe(runtime: Runtime, t: Target, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const r = await withTimeout(timeoutMs, () => runtime.exec(t, ['true'], { timeoutMs }));
+    return r.exitCode === 0 ? undefined : `\`true\` exited with code ${r.exitCode}${r.stderr.trim() ? `: ${firstLines(r.stderr)}` : ''}`;
+  } catch (error) {
+    return firstLines(errorText(error));
+  }
 }
 
 /**
@@ -195,7 +252,17 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   const perTarget: Job[][] = [];
   const vrfsOf = options.vrfs ?? ((t: Target) => bundleVrfs(runtime, t));
 
-  for (const t of runtime.dumpTargets()) {
+  // Probe every target once: a lab that was never built has none, and 40 commands per missing
+  // target would each only say so.
+  const targets = runtime.dumpTargets();
+  const probes = await mapLimit(targets, options.concurrency ?? 8, (t) => probe(runtime, t, timeoutMs));
+  const absent: AbsentTarget[] = [];
+  targets.forEach((t, i) => {
+    const why = probes[i];
+    if (why !== undefined) absent.push({ target: describeTarget(t), detail: why });
+  });
+
+  for (const t of targets.filter((_, i) => probes[i] === undefined)) {
     const base = targetDir(t);
     const jobs: Job[] = [];
     perTarget.push(jobs);
@@ -246,8 +313,7 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
     try {
       extras.push(...(await withTimeout(timeoutMs, async () => (await runtime.dumpExtras?.()) ?? [])));
     } catch (error) {
-      entries.push({ file: 'extras.txt', source: 'runtime.dumpExtras()', status: 'failed', ms: 0, detail: errorText(error) });
-      await write('extras.txt', `# pelab: runtime.dumpExtras() failed: ${errorText(error)}\n`);
+      entries.push({ file: 'extras', source: 'runtime.dumpExtras()', status: 'failed', ms: 0, detail: errorText(error) });
     }
   }
   // Extras (CRs, pod logs) go first: they matter most and would be the first skipped at the deadline.
@@ -266,36 +332,40 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   await mapLimit(jobs, options.concurrency ?? 8, async (job) => {
     const t0 = performance.now();
     let status: BundleEntryStatus;
-    let text: string;
+    let text = '';
     let detail: string | undefined;
     const hungBy = job.hangKey ? hung.get(job.hangKey) : undefined;
     if (hungBy !== undefined) {
       status = 'skipped';
       detail = `an earlier command on this target timed out (${hungBy})`;
-      text = `# pelab: skipped: ${detail}\n`;
     } else if (performance.now() > deadline) {
       status = 'skipped';
       detail = 'the bundle deadline passed';
-      text = `# pelab: skipped: ${detail}\n`;
     } else {
       try {
         const out = await withTimeout(job.timeoutMs ?? timeoutMs, job.run);
         status = out.ok ? 'ok' : 'failed';
         text = out.text;
-        if (!out.ok) detail = text.split('\n', 1)[0]?.replace(/^# pelab: /, '');
+        if (!out.ok) detail = firstLines(text);
+        else if (job.file.endsWith('.json') && !isJson(text)) {
+          // vtysh answers an unknown or failing command with text and exit 0.
+          status = 'failed';
+          detail = `output is not JSON: ${firstLines(text)}`;
+        }
       } catch (error) {
         status = error instanceof TimeoutError ? 'timeout' : 'failed';
-        detail = errorText(error);
+        detail = firstLines(errorText(error));
         if (status === 'timeout' && job.hangKey) hung.set(job.hangKey, job.file);
-        text = `# pelab: ${job.source} ${status === 'timeout' ? detail : `failed: ${detail}`}\n`;
       }
     }
     const ms = performance.now() - t0;
-    try {
-      await write(job.file, text);
-    } catch (error) {
-      status = 'failed';
-      detail = `could not write: ${errorText(error)}`;
+    if (status === 'ok') {
+      try {
+        await write(job.file, text);
+      } catch (error) {
+        status = 'failed';
+        detail = `could not write: ${errorText(error)}`;
+      }
     }
     entries.push(detail === undefined ? { file: job.file, source: job.source, status, ms } : { file: job.file, source: job.source, status, ms, detail });
   });
@@ -305,7 +375,7 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
   const fixed: [string, string, string][] = [];
   if (r) fixed.push(['result.json', 'run result (same shape as --json)', stringifyReport(toJsonReport(r))]);
   fixed.push(['timeline.txt', 'run timeline', formatTimeline({ timeline }) + '\n']);
-  if (options.manifests !== undefined) fixed.push(['manifests.yaml', 'applied manifests', options.manifests]);
+  if (options.manifests) fixed.push(['manifests.yaml', 'applied manifests', options.manifests]);
   for (const [file, source, content] of fixed) {
     await write(file, content);
     entries.push({ file, source, status: 'ok', ms: 0 });
@@ -313,6 +383,8 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
 
   const index = formatIndex(entries, {
     result: r,
+    reason: options.reason,
+    absent,
     instance: runtime.instance,
     runtime: runtime.kind,
     writtenAt: new Date().toISOString(),

@@ -159,6 +159,7 @@ async function writeFailureBundle(rt: Runtime, record: RunRecord, applied: reado
     record.bundle = await record.phase('failure bundle', () =>
       writeBundle(rt, dir, {
         result: record.result(exitCode, error),
+        ...(error === undefined ? {} : { reason: `The run stopped: ${error instanceof Error ? error.message : String(error)}` }),
         manifests: applied.map((m) => stringify(m.body)).join('---\n'),
         timeline: record.timeline,
       }),

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FRR_COMMANDS, KERNEL_COMMANDS, writeBundle, type BundleExtra } from '../../src/diagnostics/bundle.ts';
 import { targetDir } from '../../src/runtime/targets.ts';
 import type { Target } from '../../src/runtime/runtime.ts';
-import { failingRun, lab } from './fixtures.ts';
+import { brokenRun, failingRun, lab } from './fixtures.ts';
 import { FakeRuntime } from './fake-runtime.ts';
 
 const targets: Target[] = [
@@ -71,25 +71,67 @@ describe('writeBundle (fake runtime)', () => {
     const index = readFileSync(join(dir, 'index.md'), 'utf8');
     for (const f of all.filter((x) => x !== 'index.md')) expect(index).toContain(`[${f}](`);
     expect(index).toContain('Scenario **metallb-evpn-fault**');
-    expect(index).toContain('## Failures');
-    expect(index).toContain('| vtysh -c "show running-config" on router leafA | ok |');
-    expect(index).toContain('| `ip -j route show table all` on PE router on pe-kind-worker in vrf red | ok |');
+    // Why it exists comes first: the failed check with expected and observed.
+    const why = index.slice(index.indexOf('## Why this bundle exists'), index.indexOf('## Files'));
+    expect(why).toContain(`1 of ${failingRun.checks.length} checks failed:`);
+    expect(why).toContain(`**${failingRun.failures[0]!.name}**`);
+    expect(why).toContain(`expected ${failingRun.failures[0]!.expected}`);
+    expect(index).toContain('| vtysh -c "show running-config" on router leafA |');
+    expect(index).toContain('| `ip -j route show table all` on PE router on pe-kind-worker in vrf red |');
+    expect(index).not.toContain('## Not collected');
+    // Every .json file holds JSON.
+    for (const f of all.filter((x) => x.endsWith('.json'))) expect(() => JSON.parse(readFileSync(join(dir, f), 'utf8')), f).not.toThrow();
   });
 
-  it('writes errors into the files instead of aborting', async () => {
-    const rt = new FakeRuntime(lab, targets, { failVtysh: ['spine'], failExec: /bridge fdb show/ });
+  it('a command that fails leaves no file; index.md names it with its error', async () => {
+    const rt = new FakeRuntime(lab, targets, { failVtysh: ['spine'], failExec: /bridge fdb show/, textVtysh: ['leafA'] });
     const dir = tmp();
     await writeBundle(rt, dir, { extraFiles: () => [{ name: 'frr.log', path: '/nowhere/missing.log' }] });
-    expect(readFileSync(join(dir, 'spine/frr-running-config.txt'), 'utf8')).toMatch(/^# pelab: vtysh -c "show running-config" on router spine failed: vtysh: cannot connect to bgpd on spine/);
-    const fdb = readFileSync(join(dir, 'leafA/vrf-red/bridge-fdb.txt'), 'utf8');
-    expect(fdb).toContain('# pelab: command exited with code 1');
-    expect(fdb).toContain('Cannot open network namespace "red"');
-    expect(readFileSync(join(dir, 'hostA_red/frr.log'), 'utf8')).toContain('ENOENT');
+    const all = files(dir);
+    expect(all.some((f) => f.startsWith('spine/frr-'))).toBe(false);
+    expect(all).not.toContain('leafA/vrf-red/bridge-fdb.txt');
+    expect(all).not.toContain('hostA_red/frr.log');
+    // FRR's text answer to a JSON command is not JSON: no .json file, but the text files stay.
+    expect(all.some((f) => f.startsWith('leafA/frr-') && f.endsWith('.json'))).toBe(false);
+    expect(all).toContain('leafA/frr-running-config.txt');
+    for (const f of all.filter((x) => x.endsWith('.json'))) expect(() => JSON.parse(readFileSync(join(dir, f), 'utf8')), f).not.toThrow();
     const index = readFileSync(join(dir, 'index.md'), 'utf8');
-    expect(index).toMatch(/\[spine\/frr-running-config\.txt\].*\*\*failed\*\*: vtysh: cannot connect/);
-    expect(index).toMatch(/files hold an error instead of output/);
+    const notCollected = index.slice(index.indexOf('## Not collected'));
+    expect(notCollected).toMatch(/\| spine\/frr-running-config\.txt \| vtysh -c "show running-config" on router spine \| \*\*failed\*\*: vtysh: cannot connect to bgpd on spine/);
+    expect(notCollected).toMatch(/\| leafA\/vrf-red\/bridge-fdb\.txt \|.*\*\*failed\*\*: command exited with code 1.*Cannot open network namespace "red"/);
+    expect(notCollected).toMatch(/\| leafA\/frr-bgp-summary\.json \|.*\*\*failed\*\*: output is not JSON: % Unknown command/);
+    expect(notCollected).toMatch(/\| hostA_red\/frr\.log \|.*ENOENT/);
+    // No link to a file that is not there.
+    expect(index).not.toContain('](spine/frr-running-config.txt)');
     // The rest is still there.
     expect(readFileSync(join(dir, 'leafA/frr-running-config.txt'), 'utf8')).toContain('show running-config on leafA');
+  });
+
+  it('a lab that was never built: one probe per target, no target folders, and index.md says why', async () => {
+    const names = targets.map(targetDir);
+    const rt = new FakeRuntime(lab, targets, { absent: names });
+    const dir = tmp();
+    const reason = 'The run stopped: zebra did not start on leafA';
+    await writeBundle(rt, dir, { result: brokenRun, reason, manifests: '' });
+    expect(files(dir)).toEqual(['index.md', 'result.json', 'status.json', 'timeline.txt']);
+    // Nothing beyond the probe ran on a missing target.
+    expect(rt.calls.map((c) => c.what)).toEqual(names.map(() => 'true'));
+    const index = readFileSync(join(dir, 'index.md'), 'utf8');
+    expect(index.slice(index.indexOf('## Why this bundle exists'), index.indexOf('## Files'))).toContain(`> ${reason}`);
+    expect(index).toContain(`${targets.length} of the lab's targets are not there`);
+    expect(index).toContain('- router spine: `true` exited with code 1: Cannot open network namespace "pelab.test.spine": No such file or directory');
+    expect(index).not.toContain('| would be |');
+  });
+
+  it('only the targets that are missing are left out', async () => {
+    const rt = new FakeRuntime(lab, targets, { absent: ['pe-kind-worker.pe', 'pe-kind-worker.speaker'] });
+    const dir = tmp();
+    await writeBundle(rt, dir, { result: failingRun });
+    const dirs = new Set(files(dir).filter((f) => f.includes('/')).map((f) => f.split('/')[0]));
+    expect([...dirs].sort()).toEqual(['hostA_red', 'leafA', 'spine']);
+    const index = readFileSync(join(dir, 'index.md'), 'utf8');
+    expect(index).toContain('2 of the lab\'s targets are not there');
+    expect(index).toContain('- PE router on pe-kind-worker:');
   });
 
   it('finishes quickly when a daemon hangs: times out once per target, skips the rest', async () => {
@@ -99,13 +141,14 @@ describe('writeBundle (fake runtime)', () => {
     await writeBundle(rt, dir, { commandTimeoutMs: 200, concurrency: 3 });
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(2000);
-    const leafFiles = FRR_COMMANDS.map(([f]) => readFileSync(join(dir, 'leafA', f), 'utf8'));
-    expect(leafFiles.filter((t) => t.includes('timed out after 200ms')).length).toBeGreaterThanOrEqual(1);
-    expect(leafFiles.filter((t) => t.includes('skipped: an earlier command on this target timed out')).length).toBeGreaterThanOrEqual(1);
+    const index = readFileSync(join(dir, 'index.md'), 'utf8');
+    const leafRows = FRR_COMMANDS.map(([f]) => index.split('\n').find((l) => l.startsWith(`| leafA/${f} |`)) ?? '');
+    expect(leafRows.filter((l) => l.includes('**timeout**: timed out after 200ms')).length).toBeGreaterThanOrEqual(1);
+    expect(leafRows.filter((l) => l.includes('**skipped**: an earlier command on this target timed out')).length).toBeGreaterThanOrEqual(1);
+    for (const [f] of FRR_COMMANDS) expect(existsSync(join(dir, 'leafA', f))).toBe(false);
     // A hung FRR does not stop its kernel dump or other targets.
     expect(readFileSync(join(dir, 'leafA/ip-addr.json'), 'utf8')).toContain('leafA');
     expect(readFileSync(join(dir, 'spine/frr-running-config.txt'), 'utf8')).toContain('show running-config on spine');
-    expect(readFileSync(join(dir, 'index.md'), 'utf8')).toContain('**timeout**');
   });
 
   it('runs commands with bounded concurrency', async () => {
@@ -151,7 +194,8 @@ describe('writeBundle (fake runtime)', () => {
     expect(readFileSync(join(dir, 'cli/args.txt'), 'utf8')).toBe('run x\n');
     expect(existsSync(join(dir, '..', '..', 'escape.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'escape.txt'), 'utf8')).toBe('nope\n');
-    expect(readFileSync(join(dir, 'cluster/slow.log'), 'utf8')).toContain('timed out');
+    expect(existsSync(join(dir, 'cluster/slow.log'))).toBe(false);
+    expect(readFileSync(join(dir, 'index.md'), 'utf8')).toMatch(/\| cluster\/slow\.log \| never ends \| \*\*timeout\*\*: timed out after 100ms/);
     expect(aborted).toBe(false);
   });
 

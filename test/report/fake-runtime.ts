@@ -13,6 +13,10 @@ export interface FakeBehaviour {
   readonly failVtysh?: readonly string[];
   /** Exec calls whose argv joined with spaces matches exit with code 1. */
   readonly failExec?: RegExp;
+  /** Targets that are not there (a lab never built): every exec fails as `ip netns exec` would. */
+  readonly absent?: readonly string[];
+  /** Targets whose vtysh answers JSON commands with text, as FRR does for an unknown command. */
+  readonly textVtysh?: readonly string[];
 }
 
 export interface Call {
@@ -60,7 +64,8 @@ export class FakeRuntime implements Runtime {
     this.calls.push({ target: name, what: `vtysh ${command}` });
     if (this.behaviour.hangVtysh?.includes(name)) return new Promise<string>(() => {});
     return this.track(async () => {
-      if (this.behaviour.failVtysh?.includes(name)) throw new Error(`vtysh: cannot connect to bgpd on ${name}`);
+      if (this.behaviour.failVtysh?.includes(name) || this.behaviour.absent?.includes(name)) throw new Error(`vtysh: cannot connect to bgpd on ${name}`);
+      if (this.behaviour.textVtysh?.includes(name) && command.endsWith('json')) return '% Unknown command: ' + command + '\n';
       return command.endsWith('json') ? JSON.stringify({ target: name, command }) : `! ${command} on ${name}\n`;
     });
   }
@@ -70,6 +75,7 @@ export class FakeRuntime implements Runtime {
     const line = argv.join(' ');
     this.calls.push(options.vrf === undefined ? { target: name, what: line } : { target: name, what: line, vrf: options.vrf });
     return this.track(async () => {
+      if (this.behaviour.absent?.includes(name)) return { exitCode: 1, stdout: '', stderr: `Cannot open network namespace "pelab.test.${name}": No such file or directory`, ms: 2 };
       if (this.behaviour.failExec?.test(line)) return { exitCode: 1, stdout: '', stderr: `Cannot open network namespace "${options.vrf}"`, ms: 3 };
       const stdout = argv.includes('-j') ? JSON.stringify([{ target: name, vrf: options.vrf ?? null }]) : `${line} on ${name}\n`;
       return { exitCode: 0, stdout, stderr: '', ms: 1 };

@@ -15,7 +15,7 @@ export async function dump(values: InstanceOptions & { readonly out?: string | u
   }
   const applied = rt.appliedManifests();
   const started = performance.now();
-  const path = await writeBundle(rt, dir, { manifests: applied.map((body) => stringify(body)).join('---\n') });
+  const path = await writeBundle(rt, dir, { reason: 'Written on request: `pelab dump`.', manifests: applied.map((body) => stringify(body)).join('---\n') });
   process.stdout.write(`wrote ${path} in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
 }
