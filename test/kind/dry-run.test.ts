@@ -93,7 +93,7 @@ describe('dry-run of a scenario\'s calls', () => {
 
     const text = out.text();
     expect(text).toContain(`  $ ${quoteArgv(['docker', 'exec', 'clab-pe-kind-hostA_red', 'curl', '-sS', '--max-time', '2', 'http://172.30.0.10/'])}`);
-    expect(text).toContain('# find the openperouter-system pod app=router on node pe-kind-worker');
+    expect(text).toContain('# list the pods of namespace openperouter-system\n  labelSelector app=router\n  fieldSelector spec.nodeName=pe-kind-worker\n');
     expect(text).toContain(
       `  $ kubectl --kubeconfig ${dir}/kubeconfig exec -n openperouter-system '<router-pod-on-pe-kind-worker>' -c frr -- nsenter --net=/var/run/netns/perouter vtysh -c 'show bgp vrf red summary json'`,
     );
@@ -103,7 +103,7 @@ describe('dry-run of a scenario\'s calls', () => {
     // Namespaces go first so the objects in them can be created.
     expect(applies.slice(0, 2).every((l) => l.includes('Namespace/'))).toBe(true);
     expect(text).toContain('# list bgpsessionstates.frrk8s.metallb.io (all namespaces)');
-    expect(text).toContain('# delete the router pod on pe-kind-worker (namespace openperouter-system)');
+    expect(text).toContain('# delete pod openperouter-system/<router-pod-on-pe-kind-worker>\n# then poll every 1000 ms for a new Ready pod on pe-kind-worker in openperouter-system (up to 180000 ms)\n');
     expect(text).toContain('  $ docker exec clab-pe-kind-leafA ip link set dev eth1 down');
     expect(text).toContain(`  $ containerlab destroy --cleanup -t ${dir}/topology.clab.yaml`);
     expect(text).toContain('  $ kind delete cluster --name pe-kind');

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RunOptions, RunResult } from '../../src/proc/run.ts';
-import type { Executor, StepOutcome } from '../../src/runtime/kind/executor.ts';
+import type { Clock } from '../../src/proc/clock.ts';
+import { RealExecutor, type Executor, type StepOutcome, type WaitUntilOptions } from '../../src/runtime/kind/executor.ts';
 import type { ClusterApi } from '../../src/runtime/kind/kube.ts';
 import { dockerExecArgv, type DockerClient, type DockerExecOptions } from '../../src/runtime/kind/docker.ts';
 import type { Step } from '../../src/runtime/kind/plan.ts';
@@ -30,12 +31,22 @@ export interface RecordedCommand {
   readonly options: RunOptions;
 }
 
-/** Records plan steps and commands; answers commands with `respond` (default: success, no output). */
+/**
+ * Records plan steps and commands; answers commands with `respond` (default: success, no output).
+ * Waits are the real executor's (the one wait primitive) on the clock given, so a test on
+ * test/proc/fake-clock.ts drives them in fake time.
+ */
 export class RecordingExecutor implements Executor {
   readonly dryRun = false;
   readonly steps: Step[] = [];
   readonly commands: RecordedCommand[] = [];
   readonly notes: string[] = [];
+  readonly waits: string[] = [];
+  private readonly waiter: RealExecutor;
+
+  constructor(clock?: Clock) {
+    this.waiter = new RealExecutor(clock ? { clock } : {});
+  }
   respond: (argv: readonly string[]) => RunResult = () => ok();
   failStep: ((step: Step) => boolean) | undefined;
 
@@ -52,6 +63,11 @@ export class RecordingExecutor implements Executor {
 
   note(text: string): void {
     this.notes.push(text);
+  }
+
+  waitUntil(what: string, probe: () => Promise<boolean>, options: WaitUntilOptions): Promise<void> {
+    this.waits.push(what);
+    return this.waiter.waitUntil(what, probe, options);
   }
 }
 
@@ -111,7 +127,11 @@ export class FakeCluster implements ClusterApi {
     return this.sessions;
   }
 
+  /** How often Services were listed. */
+  serviceQueries = 0;
+
   async listServices(): Promise<unknown> {
+    this.serviceQueries += 1;
     return this.serviceList;
   }
 

@@ -1,16 +1,18 @@
 // KindRuntime with its side-effect seams replaced: a recording executor instead of processes (and a
-// recording Docker client that logs its execs there as `docker exec` argv),
-// and a stand-in for the Kubernetes API that serves the fixtures of test/fixtures/kind (recorded
-// shapes, or shapes assembled from the upstream CRDs and charts; see its README). A fake is used
-// only because no cluster can run here; what it returns is never invented beyond those shapes.
+// recording Docker client that logs its execs there as `docker exec` argv), and a stand-in for the
+// Kubernetes API that serves the fixtures of test/fixtures/kind (recorded shapes, or shapes
+// assembled from the upstream CRDs and charts; see its README). A fake is used only because no
+// cluster can run here; what it returns is never invented beyond those shapes. Every wait runs on
+// the fake clock (test/proc/fake-clock.ts) with the production timing, so deadlines are exact.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LabBuildError } from '../../src/errors.ts';
 import { loadManifestFiles } from '../../src/k8s/load.ts';
 import { manifestKey } from '../../src/k8s/manifest.ts';
-import { KindRuntime } from '../../src/runtime/kind/runtime.ts';
+import { DEFAULT_TIMING, KindRuntime } from '../../src/runtime/kind/runtime.ts';
+import { FakeClock } from '../proc/fake-clock.ts';
 import { repoLab, repoRoot } from '../lab/helpers.ts';
 import { failed, FakeCluster, fixture, fixtureText, ok, RecordingDocker, RecordingExecutor } from './helpers.ts';
 
@@ -19,7 +21,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const FAST = { applyRetryMs: 200, applyIntervalMs: 1, serviceIpMs: 50, pollMs: 2, podReadyMs: 500, frrRestartMs: 500 };
+// The defaults (DEFAULT_TIMING) except the apply retry, which p-retry runs on real timers.
+const FAST = { applyRetryMs: 200, applyIntervalMs: 1 };
 
 async function setup(options: { kubeconfig?: boolean; topology?: boolean } = {}) {
   const lab = await repoLab('singlecluster');
@@ -29,10 +32,11 @@ async function setup(options: { kubeconfig?: boolean; topology?: boolean } = {})
   mkdirSync(workDir, { recursive: true });
   if (options.kubeconfig !== false) writeFileSync(join(workDir, 'kubeconfig'), 'apiVersion: v1\n');
   if (options.topology) writeFileSync(join(workDir, 'topology.clab.yaml'), 'name: pe-kind\n');
-  const executor = new RecordingExecutor();
+  const clock = new FakeClock();
+  const executor = new RecordingExecutor(clock);
   const cluster = new FakeCluster();
-  const rt = new KindRuntime(lab, { workDir, executor, cluster, docker: new RecordingDocker(executor), timing: FAST });
-  return { lab, rt, executor, cluster, workDir };
+  const rt = new KindRuntime(lab, { workDir, executor, cluster, docker: new RecordingDocker(executor), timing: FAST, clock });
+  return { lab, rt, executor, cluster, workDir, clock };
 }
 
 const evpnManifests = () =>
@@ -212,6 +216,38 @@ describe('apply and delete', () => {
     await expect(rt.apply(manifests)).rejects.toBeInstanceOf(LabBuildError);
   });
 
+  it('waits for MetalLB to assign the applied LoadBalancer Services, polling on the clock, and answers what it has at the deadline', async () => {
+    const { rt, cluster, clock } = await setup();
+    type Svc = { metadata: { name: string; namespace: string }; status: { loadBalancer: { ingress?: { ip: string }[] } } };
+    const list = structuredClone(fixture('services-demo.json')) as { items: Svc[] };
+    const nginx = (ns: string) => list.items.find((s) => s.metadata.namespace === ns && s.metadata.name === 'nginx')!;
+    for (const ns of ['red', 'blue']) nginx(ns).metadata.name = `nginx-service-${ns}`;
+    const red = list.items.find((s) => s.metadata.name === 'nginx-service-red')!;
+    const blue = list.items.find((s) => s.metadata.name === 'nginx-service-blue')!;
+    red.status.loadBalancer = {};
+    cluster.serviceList = list;
+    // MetalLB assigns red after 4.2 s; blue never.
+    void clock.sleep(4_200).then(() => (red.status.loadBalancer = { ingress: [{ ip: '172.30.0.10' }] }));
+    const applying = rt.apply(await evpnManifests());
+    // The applies and applied.json are real I/O; fake time starts to matter once the wait polls.
+    await vi.waitFor(() => expect(cluster.serviceQueries).toBeGreaterThan(0));
+    const r = await clock.run(applying);
+    expect(r.serviceIPs['red/nginx-service-red']).toEqual(['172.30.0.10']);
+    expect(r.serviceIPs['blue/nginx-service-blue']).toEqual([]);
+    expect(blue.status.loadBalancer).toEqual({});
+    expect(clock.now()).toBe(DEFAULT_TIMING.serviceIpMs);
+
+    const again = await setup();
+    const assigned = structuredClone(list);
+    for (const s of assigned.items) s.status.loadBalancer = { ingress: [{ ip: '172.30.0.99' }] };
+    again.cluster.serviceList = assigned;
+    const r2 = again.rt.apply(await evpnManifests());
+    await vi.waitFor(() => expect(again.cluster.serviceQueries).toBeGreaterThan(0));
+    await again.clock.run(r2);
+    // Nothing pending: answered at once, no wait.
+    expect(again.clock.now()).toBe(0);
+  });
+
   it('deletes in reverse order, namespaces last, and forgets them', async () => {
     const { rt, cluster, workDir } = await setup();
     const manifests = await evpnManifests();
@@ -247,7 +283,7 @@ describe('faults', () => {
   });
 
   it('restart-frr of a PE deletes the router pod and waits for a Ready replacement', async () => {
-    const { rt, cluster } = await setup();
+    const { rt, cluster, clock } = await setup();
     const list = fixture('router-pods.json') as { items: Record<string, any>[] };
     cluster.pods['openperouter-system'] = list;
     cluster.onDeletePod = (_ns, name) => {
@@ -255,40 +291,60 @@ describe('faults', () => {
       const fresh = structuredClone(old);
       fresh.metadata.name = 'openperouter-router-new01';
       fresh.metadata.creationTimestamp = '2026-08-20T11:00:00Z';
+      fresh.status.conditions = fresh.status.conditions.map((c: { type: string }) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
       list.items = list.items.filter((p) => p !== old);
       list.items.push(fresh);
+      // The kubelet reports it Ready 7 s later.
+      void clock.sleep(7_000).then(() => (fresh.status.conditions = fresh.status.conditions.map((c: { type: string }) => (c.type === 'Ready' ? { ...c, status: 'True' } : c))));
     };
-    await rt.fault({ kind: 'restart-frr', target: { kind: 'pe', node: 'pe-kind-control-plane' } });
+    await clock.run(rt.fault({ kind: 'restart-frr', target: { kind: 'pe', node: 'pe-kind-control-plane' } }));
     expect(cluster.deletedPods).toEqual(['openperouter-system/openperouter-router-2xk8p']);
+    // Polled every pollMs: the first poll at or after 7 s saw it.
+    expect(clock.now()).toBe(7_000);
   });
 
-  it('restart-frr of a PE times out when no Ready replacement comes', async () => {
-    const { rt, cluster } = await setup();
-    await expect(rt.fault({ kind: 'restart-frr', target: { kind: 'speaker', node: 'pe-kind-worker' } })).rejects.toThrow(/timed out .* new Ready pod on pe-kind-worker/);
+  it('restart-frr of a PE times out when no Ready replacement comes, at the deadline', async () => {
+    const { rt, cluster, clock } = await setup();
+    const e = await clock.run(rt.fault({ kind: 'restart-frr', target: { kind: 'speaker', node: 'pe-kind-worker' } }).catch((x: unknown) => x));
+    expect(e).toBeInstanceOf(LabBuildError);
+    expect((e as Error).message).toMatch(/timed out after 180000 ms waiting for a new Ready pod on pe-kind-worker in frr-k8s-system/);
     expect(cluster.deletedPods).toEqual(['frr-k8s-system/frr-k8s-hx7tm']);
+    expect(clock.now()).toBe(DEFAULT_TIMING.podReadyMs);
   });
 
   it('restart-frr of a fabric router kills bgpd, waits for watchfrr to bring it back, reloads a lost config', async () => {
-    const { rt, executor } = await setup();
+    const { rt, executor, clock } = await setup();
     let pid = '101';
     executor.respond = (argv) => {
       const cmd = argv.slice(3).join(' ');
       if (cmd === 'pkill -KILL -x bgpd') {
         pid = '';
-        setTimeout(() => (pid = '202'), 5);
+        // watchfrr restarts it 2.5 s later.
+        void clock.sleep(2_500).then(() => (pid = '202'));
         return ok();
       }
       if (cmd === 'pgrep -x bgpd') return pid ? ok(`${pid}\n`) : failed(1, '');
       if (cmd === 'vtysh -c show running-config') return ok('frr version 10.6.0\nhostname spine\n');
       return ok();
     };
-    await rt.fault({ kind: 'restart-frr', target: { kind: 'router', name: 'spine' } });
+    await clock.run(rt.fault({ kind: 'restart-frr', target: { kind: 'router', name: 'spine' } }));
     const cmds = executor.commands.map((c) => c.argv.slice(3).join(' '));
     expect(cmds[0]).toBe('pgrep -x bgpd');
     expect(cmds[1]).toBe('pkill -KILL -x bgpd');
+    // Polls at 0, 1, 2 s answer nothing; the one at 3 s sees the new bgpd.
+    expect(cmds.filter((c) => c === 'pgrep -x bgpd')).toHaveLength(1 + 4);
+    expect(clock.now()).toBe(3_000);
     expect(cmds.at(-2)).toBe('vtysh -c show running-config');
     expect(cmds.at(-1)).toBe('vtysh -b');
     expect(executor.commands.every((c) => c.argv[2] === 'clab-pe-kind-spine')).toBe(true);
+  });
+
+  it('restart-frr of a fabric router whose bgpd never comes back fails after frrRestartMs', async () => {
+    const { rt, executor, clock } = await setup();
+    executor.respond = (argv) => (argv.slice(3).join(' ') === 'pgrep -x bgpd' ? failed(1, '') : ok());
+    const e = await clock.run(rt.fault({ kind: 'restart-frr', target: { kind: 'router', name: 'spine' } }).catch((x: unknown) => x));
+    expect((e as Error).message).toMatch(/timed out after 60000 ms waiting for a new bgpd on spine \(watchfrr starts it/);
+    expect(clock.now()).toBe(DEFAULT_TIMING.frrRestartMs);
   });
 });
 

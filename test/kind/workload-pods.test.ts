@@ -35,9 +35,11 @@ describe('a command in a workload pod', async () => {
     expect(execArgv(lab, { kind: 'pod', namespace: 'red', name: 'nginx-deployment-7c79c4bf97-9qzlm' }, ['curl', '-s', 'http://192.168.20.2:8090/clientip'], {}, { kubeconfig: '/w/kubeconfig', pod: 'nginx-deployment-7c79c4bf97-9qzlm' }))
       .toEqual(['kubectl', '--kubeconfig', '/w/kubeconfig', 'exec', '-n', 'red', 'nginx-deployment-7c79c4bf97-9qzlm', '--', 'curl', '-s', 'http://192.168.20.2:8090/clientip']);
   });
-  test('the dry run prints a stand-in for the pod it cannot list', () => {
-    const argv = execArgv(lab, { kind: 'pod', namespace: 'red', name: 'web-0' }, ['curl', 'x'], {}, { kubeconfig: '/w/kubeconfig', pod: 'web-0 (planned name)', placeholder: true });
-    expect(argv.slice(4, 8)).toEqual(['-n', 'red', '<web-0 (planned name)>', '--']);
+  test('a pod name the dry run\'s cluster client made up is printed as such; anything else must be a valid name', () => {
+    const pe = (pod: string) => execArgv(lab, { kind: 'pe', node: 'pe-kind-worker' }, ['ip', 'route'], {}, { kubeconfig: '/w/kubeconfig', pod });
+    expect(pe('<router-pod-on-pe-kind-worker>')).toContain('<router-pod-on-pe-kind-worker>');
+    expect(() => pe('router pod; rm')).toThrow(/Kubernetes object name/);
+    expect(() => pe('<a><b>')).toThrow(/Kubernetes object name/);
   });
   test('a pod has no VRF', () => {
     expect(() => execArgv(lab, { kind: 'pod', namespace: 'red', name: 'p' }, ['ip', 'route'], { vrf: 'red' }, { kubeconfig: '/w/kubeconfig', pod: 'p' })).toThrow(/has no VRF red/);

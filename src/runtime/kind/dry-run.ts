@@ -32,3 +32,8 @@ export function formatCommand(description: string, argv: readonly string[]): str
 export function formatApiCall(description: string, detail: readonly string[] = []): string {
   return `# ${description}\n${detail.map((d) => `  ${d}\n`).join('')}`;
 }
+
+/** A wait the runtime would poll for. */
+export function formatWait(what: string, timeoutMs: number, intervalMs: number): string {
+  return `# then poll every ${intervalMs} ms for ${what} (up to ${timeoutMs} ms)\n`;
+}

@@ -5,14 +5,12 @@
 // speaker is the frr-k8s pod's `frr` container on the node (host network).
 import type { Lab } from '../../lab/model.ts';
 import type { Target } from '../runtime.ts';
-import { assertContainer, assertK8sName, assertVrf, clabContainer, FRRK8S, OPENPEROUTER } from './names.ts';
+import { assertContainer, assertK8sName, assertVrf, clabContainer, FRRK8S, OPENPEROUTER, podNameArg } from './names.ts';
 
 export interface PodExecContext {
   readonly kubeconfig: string;
-  /** The router (pe) or frr-k8s (speaker) pod on the target's node. */
+  /** The router (pe) or frr-k8s (speaker) pod on the target's node, as the cluster client named it. */
   readonly pod: string;
-  /** The dry-run does not look the pod up; it prints a stand-in name instead. */
-  readonly placeholder?: boolean;
 }
 
 export interface ExecArgvOptions {
@@ -112,7 +110,7 @@ function kubeconfigOf(ctx: PodExecContext | undefined): string[] {
 function podExecArgv(ctx: PodExecContext, namespace: string, container: string, inner: readonly string[], stdin: boolean): string[] {
   return [
     'kubectl', '--kubeconfig', ctx.kubeconfig, 'exec', ...(stdin ? ['-i'] : []),
-    '-n', namespace, ctx.placeholder ? `<${ctx.pod}>` : assertK8sName(ctx.pod), '-c', container, '--', ...inner,
+    '-n', namespace, podNameArg(ctx.pod), '-c', container, '--', ...inner,
   ];
 }
 
@@ -143,7 +141,7 @@ export function execArgv(lab: Lab, target: Target, argv: readonly string[], opti
       if (options.vrf !== undefined) throw new Error(`pod ${target.namespace}/${target.name} has no VRF ${options.vrf}`);
       return [
         'kubectl', ...(kubeconfigOf(pod)), 'exec', ...(options.stdin ? ['-i'] : []),
-        '-n', assertK8sName(target.namespace), pod?.placeholder ? `<${pod.pod}>` : assertK8sName(target.name), '--', ...argv,
+        '-n', assertK8sName(target.namespace), assertK8sName(target.name), '--', ...argv,
       ];
   }
 }

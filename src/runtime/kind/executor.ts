@@ -1,11 +1,14 @@
-// The only place the kind runtime causes side effects. The real executor runs argv through
-// proc/run.ts and writes files; the dry-run executor prints what it would do and reports
-// success, so the same code path drives both.
+// The only place the kind runtime runs commands and waits. The real executor runs argv through
+// proc/run.ts, writes files and polls through the one wait primitive (proc/wait.ts) on its clock;
+// the dry-run executor prints what it would do and reports success, so the same code path drives
+// both and the runtime never asks which one it has.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
+import { realClock, type Clock } from '../../proc/clock.ts';
 import { run, type RunOptions, type RunResult } from '../../proc/run.ts';
-import { formatCommand, formatStep, quoteArgv } from './dry-run.ts';
+import { eventuallyValue } from '../../proc/wait.ts';
+import { formatCommand, formatStep, formatWait, quoteArgv } from './dry-run.ts';
 import type { Step } from './plan.ts';
 
 export type CommandRunner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
@@ -16,24 +19,44 @@ export interface StepOutcome {
   readonly result?: RunResult;
 }
 
+export interface WaitUntilOptions {
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly signal?: AbortSignal;
+}
+
 export interface Executor {
+  /** True for the executor that only prints; the runtime reports it (Runtime.dryRun), it does not branch on it. */
   readonly dryRun: boolean;
   /** Runs one plan step; throws LabBuildError when it fails. */
   step(step: Step, signal?: AbortSignal): Promise<StepOutcome>;
   /** Runs one command and returns its result whatever the exit code. */
   command(description: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
-  /** Tells the user about an API call (dry-run only prints it). */
+  /** Tells the user what the runtime is about to do (only the dry run prints it). */
   note(text: string): void;
+  /**
+   * Polls `probe` until it answers true; at the deadline throws LabBuildError naming `what`.
+   * The dry run prints the wait instead of polling.
+   */
+  waitUntil(what: string, probe: () => Promise<boolean>, options: WaitUntilOptions): Promise<void>;
 }
 
 const EMPTY: RunResult = { exitCode: 0, stdout: '', stderr: '', ms: 0 };
 
+export interface RealExecutorOptions {
+  readonly runner?: CommandRunner;
+  /** Time for waitUntil; tests inject test/proc/fake-clock.ts. */
+  readonly clock?: Clock;
+}
+
 export class RealExecutor implements Executor {
   readonly dryRun = false;
   private readonly runner: CommandRunner;
+  private readonly clock: Clock;
 
-  constructor(runner: CommandRunner = run) {
-    this.runner = runner;
+  constructor(options: RealExecutorOptions = {}) {
+    this.runner = options.runner ?? run;
+    this.clock = options.clock ?? realClock;
   }
 
   async step(step: Step, signal?: AbortSignal): Promise<StepOutcome> {
@@ -66,7 +89,11 @@ export class RealExecutor implements Executor {
   }
 
   note(): void {
-    // Only the dry-run reports API calls; real ones speak through their results.
+    // Real calls speak through their results.
+  }
+
+  async waitUntil(what: string, probe: () => Promise<boolean>, options: WaitUntilOptions): Promise<void> {
+    await eventuallyValue(async () => ((await probe()) ? true : undefined), { ...options, what, clock: this.clock });
   }
 }
 
@@ -91,5 +118,9 @@ export class DryRunExecutor implements Executor {
 
   note(text: string): void {
     this.out.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  async waitUntil(what: string, _probe: () => Promise<boolean>, options: WaitUntilOptions): Promise<void> {
+    this.out.write(formatWait(what, options.timeoutMs, options.intervalMs));
   }
 }

@@ -54,6 +54,20 @@ export const assertK8sName = (s: string): string => check(K8S_NAME, 'Kubernetes 
 export const assertIfName = (s: string): string => check(IFNAME, 'interface name', s);
 export const assertVrf = (s: string): string => check(VRF, 'VRF name', s);
 
+/**
+ * The name the dry run's cluster client (printing-cluster.ts) gives a pod it did not look up, e.g.
+ * `<router-pod-on-pe-kind-worker>`: the angle brackets can never be part of a real pod's name, so
+ * a printed command that carries one cannot be mistaken for one that names a real pod.
+ */
+export function placeholderPodName(what: string, node: string): string {
+  return `<${what}-pod-on-${node}>`;
+}
+
+/** A pod name for kubectl's argv: a real one is checked; a dry-run stand-in is printed as it is. */
+export function podNameArg(name: string): string {
+  return /^<[^<>]+>$/.test(name) ? name : assertK8sName(name);
+}
+
 /** containerlab names every node container `clab-<lab>-<node>`. */
 export function clabContainer(lab: Lab, node: string): string {
   return assertContainer(`clab-${clabLabName(lab)}-${node}`);

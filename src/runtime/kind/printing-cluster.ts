@@ -1,10 +1,12 @@
 // The dry run's Kubernetes API: every call is printed the way the dry-run prints commands, and
-// answered as an empty cluster would (no sessions, services or pods) except for the nodes, which
-// carry the node indices the plan pins, so the read-back after `up` agrees. The runtime calls it
-// exactly as it calls the real client; it does not branch on being a dry run for these calls.
+// answered as an empty cluster would (no sessions, services or workload pods) except where the
+// runtime looks something up to go on: the nodes carry the node indices the plan pins, so the
+// read-back after `up` agrees, and a router or frr-k8s pod asked for by label is a stand-in per
+// node (placeholderPodName, phase Unknown: nobody looked). The runtime calls it exactly as it
+// calls the real client; it never asks whether it has the printing one.
 import { formatApiCall } from './dry-run.ts';
 import type { ClusterApi } from './kube.ts';
-import { FIELD_MANAGER } from './names.ts';
+import { FIELD_MANAGER, placeholderPodName } from './names.ts';
 
 export interface PrintedNode {
   readonly name: string;
@@ -17,14 +19,26 @@ function keyOf(body: Record<string, unknown>): string {
 }
 
 export class PrintingCluster implements ClusterApi {
-  private readonly note: (text: string) => void;
+  private readonly print: (text: string) => void;
   private readonly nodes: readonly PrintedNode[];
   private readonly indexAnnotation: string;
+  private readonly kubeconfig: string;
+  private connected = false;
 
-  constructor(note: (text: string) => void, nodes: readonly PrintedNode[], indexAnnotation: string) {
-    this.note = note;
-    this.nodes = nodes;
-    this.indexAnnotation = indexAnnotation;
+  constructor(print: (text: string) => void, options: { nodes: readonly PrintedNode[]; indexAnnotation: string; kubeconfig: string }) {
+    this.print = print;
+    this.nodes = options.nodes;
+    this.indexAnnotation = options.indexAnnotation;
+    this.kubeconfig = options.kubeconfig;
+  }
+
+  /** Prints one call; the first also says which API server the real client would talk to. */
+  private note(text: string): void {
+    if (!this.connected) {
+      this.connected = true;
+      this.print(formatApiCall('connect to the Kubernetes API server', [`kubeconfig ${this.kubeconfig}`]));
+    }
+    this.print(text);
   }
 
   async apply(body: Record<string, unknown>, origin?: string): Promise<void> {
@@ -49,7 +63,17 @@ export class PrintingCluster implements ClusterApi {
   async listPods(namespace: string, labelSelector?: string, node?: string): Promise<unknown> {
     const detail = [...(labelSelector ? [`labelSelector ${labelSelector}`] : []), ...(node ? [`fieldSelector spec.nodeName=${node}`] : [])];
     this.note(formatApiCall(`list the pods of namespace ${namespace}`, detail));
-    return { items: [] };
+    // `app=router` -> router: what the stand-in is named after.
+    const what = labelSelector?.split('=')[1];
+    if (!what) return { items: [] };
+    const nodes = this.nodes.filter((n) => node === undefined || n.name === node);
+    return {
+      items: nodes.map((n) => ({
+        metadata: { name: placeholderPodName(what, n.name), namespace, labels: { app: what } },
+        spec: { nodeName: n.name },
+        status: { phase: 'Unknown' },
+      })),
+    };
   }
 
   async listNodes(): Promise<unknown> {

@@ -1,26 +1,29 @@
 // The real lab: a kind cluster and a containerlab fabric on a Docker host, with upstream
 // frr-k8s, MetalLB and OpenPERouter installed from their charts. Bring-up and teardown follow
 // the plans in plan.ts; commands run in containers and pods (exec.ts); cluster state comes from
-// the Kubernetes API (kube.ts). With dryRun every command and API call is printed instead.
+// the Kubernetes API (kube.ts). Every side effect goes through four seams chosen once, here in
+// the constructor: the executor (commands, plan steps, waits), the cluster client, the Docker
+// client and the applied-state store. `dryRun` picks their printing versions (executor.ts,
+// printing-cluster.ts, docker.ts, applied-store.ts); nothing below asks which ones it has.
 import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
 import { labTargets } from '../targets.ts';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError, InputErrors, LabBuildError } from '../../errors.ts';
 import { manifestFromBody } from '../../k8s/load.ts';
-import { manifestKey, type Manifest, type ManifestSource } from '../../k8s/manifest.ts';
+import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
 import { computeDesiredState } from '../../k8s/desired.ts';
 import type { DesiredState } from '../../k8s/plan.ts';
 import { clabLabName } from '../../render/clab.ts';
 import type { Lab } from '../../lab/model.ts';
-import { eventuallyValue } from '../../proc/wait.ts';
+import { realClock, type Clock } from '../../proc/clock.ts';
+import { eventually } from '../../proc/wait.ts';
 import type {
   ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
-import { formatApiCall, formatPlan } from './dry-run.ts';
+import { fileAppliedStore, memoryAppliedStore, type AppliedState, type AppliedStore } from './applied-store.ts';
+import { formatPlan } from './dry-run.ts';
 import { assertTarget, execArgv, linkArgv, PodVrfRefused, vrfPrefix, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
 import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
 import pRetry from 'p-retry';
@@ -74,10 +77,8 @@ export interface KindRuntimeOptions {
   readonly cluster?: ClusterApi;
   readonly docker?: DockerClient;
   readonly timing?: Partial<KindTiming>;
-}
-
-interface AppliedState {
-  readonly manifests: { readonly key: string; readonly body: Record<string, unknown>; readonly source: ManifestSource }[];
+  /** Time for every wait (the executor's too, unless one is injected); tests inject test/proc/fake-clock.ts. */
+  readonly clock?: Clock;
 }
 
 /** Kinds pelab applies, grouped as the failure bundle dumps them. */
@@ -97,6 +98,8 @@ export class KindRuntime implements Runtime {
   readonly planOptions: PlanOptions;
   private readonly executor: Executor;
   private readonly timing: KindTiming;
+  private readonly clock: Clock;
+  private readonly applied: AppliedStore;
   private api: ClusterApi | undefined;
   private dockerClient: DockerClient | undefined;
 
@@ -106,11 +109,23 @@ export class KindRuntime implements Runtime {
     const workDir = options.workDir ?? defaultWorkDir(this.instance);
     this.files = workFiles(workDir);
     this.planOptions = { ...options.plan, workDir };
-    this.executor = options.executor ?? (options.dryRun ? new DryRunExecutor(options.out ?? process.stdout) : new RealExecutor());
-    // A dry run talks to a cluster client that prints: the API calls below need no dry-run branch.
-    this.api = options.cluster ?? (this.executor.dryRun ? new PrintingCluster((t) => this.executor.note(t), lab.cluster?.nodes ?? [], NODE_INDEX_ANNOTATION) : undefined);
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.dockerClient = options.docker ?? (this.executor.dryRun ? new PrintingDocker((t) => this.executor.note(t)) : undefined);
+    this.clock = options.clock ?? realClock;
+    // The one place the dry run is chosen: the printing seams, or the real ones (the cluster and
+    // Docker clients of a real run are created on first use: `down` of a half-built lab needs neither).
+    if (options.dryRun) {
+      const executor = options.executor ?? new DryRunExecutor(options.out ?? process.stdout);
+      const note = (t: string) => executor.note(t);
+      this.executor = executor;
+      this.api = options.cluster ?? new PrintingCluster(note, { nodes: lab.cluster?.nodes ?? [], indexAnnotation: NODE_INDEX_ANNOTATION, kubeconfig: this.files.kubeconfig });
+      this.dockerClient = options.docker ?? new PrintingDocker(note);
+      this.applied = memoryAppliedStore();
+    } else {
+      this.executor = options.executor ?? new RealExecutor({ clock: this.clock });
+      this.api = options.cluster;
+      this.dockerClient = options.docker;
+      this.applied = fileAppliedStore(this.files.applied);
+    }
   }
 
   get dryRun(): boolean {
@@ -131,7 +146,7 @@ export class KindRuntime implements Runtime {
 
   async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
     const steps = this.upPlan();
-    if (this.dryRun) this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
+    this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
     let phase: string | undefined;
     let started = performance.now();
     const close = () => {
@@ -156,7 +171,7 @@ export class KindRuntime implements Runtime {
     }
     close();
     if (this.lab.cluster) await this.verifyNodeIndices();
-    if (!this.dryRun && this.lab.cluster) await this.writeApplied({ manifests: [] });
+    if (this.lab.cluster) await this.applied.write({ manifests: [] });
   }
 
   /**
@@ -177,7 +192,7 @@ export class KindRuntime implements Runtime {
   }
 
   async down(): Promise<void> {
-    if (this.dryRun) this.executor.note(`# pelab down: lab ${this.lab.name}, instance ${this.instance}, runtime kind (dry run)`);
+    this.executor.note(`# pelab down: lab ${this.lab.name}, instance ${this.instance}, runtime kind (dry run)`);
     const failures: string[] = [];
     // Best effort: every step runs, so one leftover does not keep the others around.
     for (const step of this.downPlan()) {
@@ -191,6 +206,12 @@ export class KindRuntime implements Runtime {
     if (failures.length > 0) throw new LabBuildError(`teardown of ${this.instance} left something behind:\n${failures.join('\n')}`);
   }
 
+  /**
+   * What containerlab, the host bridges, kind and the API say now. A source that answered nothing
+   * at all (no output, as the dry run's printing executor answers) gives `unknown`, not `down`:
+   * nothing was seen either way. So does a pod in phase Unknown (its node stopped reporting; the
+   * dry run's stand-in pods).
+   */
   async status(): Promise<LabStatus> {
     const notes: string[] = [];
     const clabName = clabLabName(this.lab);
@@ -198,30 +219,34 @@ export class KindRuntime implements Runtime {
       ? ['containerlab', 'inspect', '-t', this.files.topology, '--format', 'json']
       : ['containerlab', 'inspect', '--name', clabName, '--format', 'json'];
     const inspect = await this.executor.command('list the containerlab nodes', inspectArgv, { timeoutMs: 60_000 });
-    let clab: Map<string, { state: string; detail: string }> = new Map();
-    if (inspect.exitCode === 0 && inspect.stdout.trim() !== '') {
+    let clab: Map<string, { state: string; detail: string }> | undefined = new Map();
+    if (inspect.exitCode === 0 && inspect.stdout.trim() === '') clab = undefined;
+    else if (inspect.exitCode === 0) {
       try {
         clab = new Map(parseClabInspect(JSON.parse(inspect.stdout), clabName).map((n) => [n.node, { state: n.state, detail: n.container }]));
       } catch (e) {
         notes.push(`containerlab inspect: ${e instanceof Error ? e.message : String(e)}`);
       }
-    } else if (inspect.exitCode !== 0) notes.push(`containerlab inspect failed: ${(inspect.stderr || inspect.stdout).trim()}`);
+    } else notes.push(`containerlab inspect failed: ${(inspect.stderr || inspect.stdout).trim()}`);
 
     const bridgesOut = await this.executor.command('list the host bridges', ['ip', '-j', 'link', 'show', 'type', 'bridge']);
-    const bridges = bridgesOut.exitCode === 0 ? safely(() => parseBridges(bridgesOut.stdout), new Map<string, boolean>()) : new Map<string, boolean>();
+    const bridges =
+      bridgesOut.exitCode !== 0 ? new Map<string, boolean>()
+        : bridgesOut.stdout.trim() === '' ? undefined
+          : safely(() => parseBridges(bridgesOut.stdout), new Map<string, boolean>());
 
     const nodes: NodeStatus[] = [];
-    for (const r of this.lab.routers) {
-      const c = clab.get(r.name);
-      nodes.push({ name: r.name, kind: 'router', state: c ? clabState(c.state) : 'down', detail: c?.detail ?? clabContainer(this.lab, r.name) });
-    }
-    for (const h of this.lab.hosts) {
-      const c = clab.get(h.name);
-      nodes.push({ name: h.name, kind: 'host', state: c ? clabState(c.state) : 'down', detail: c?.detail ?? clabContainer(this.lab, h.name) });
-    }
+    const container = (name: string, kind: 'router' | 'host'): NodeStatus => {
+      const c = clab?.get(name);
+      const state: NodeStatus['state'] = clab === undefined ? 'unknown' : c ? clabState(c.state) : 'down';
+      return { name, kind, state, detail: c?.detail ?? clabContainer(this.lab, name) };
+    };
+    for (const r of this.lab.routers) nodes.push(container(r.name, 'router'));
+    for (const h of this.lab.hosts) nodes.push(container(h.name, 'host'));
     for (const s of this.lab.switches) {
-      const up = bridges.get(s.name);
-      nodes.push({ name: s.name, kind: 'switch', state: up === undefined ? 'down' : up ? 'up' : 'down', detail: `host bridge ${s.name}` });
+      const up = bridges?.get(s.name);
+      const state: NodeStatus['state'] = bridges === undefined ? 'unknown' : up ? 'up' : 'down';
+      nodes.push({ name: s.name, kind: 'switch', state, detail: `host bridge ${s.name}` });
     }
 
     const cluster = this.lab.cluster;
@@ -231,9 +256,7 @@ export class KindRuntime implements Runtime {
       let ready = new Map<string, boolean>();
       let routers: unknown = { items: [] };
       let speakers: unknown = { items: [] };
-      if (this.dryRun) {
-        this.executor.note(formatApiCall('list nodes and the router / frr-k8s pods', [`kubeconfig ${this.files.kubeconfig}`]));
-      } else if (!existsSync(this.files.kubeconfig) && !this.api) {
+      if (!existsSync(this.files.kubeconfig) && !this.api) {
         notes.push(`no kubeconfig at ${this.files.kubeconfig}: the cluster was not brought up by this instance`);
       } else {
         try {
@@ -250,9 +273,9 @@ export class KindRuntime implements Runtime {
         const nodeReady = ready.get(n.name) === true;
         const pod = (list: unknown, kind: 'pe' | 'speaker', what: string): NodeStatus => {
           const p = safely(() => podOnNode(list, n.name), undefined);
-          const state: NodeStatus['state'] = present && p?.ready && nodeReady ? 'up' : 'down';
-          const detail = this.dryRun
-            ? `${what} pod on ${n.name}`
+          const state: NodeStatus['state'] = p?.phase === 'Unknown' ? 'unknown' : present && p?.ready && nodeReady ? 'up' : 'down';
+          const detail = p?.phase === 'Unknown'
+            ? `${what} pod ${p.namespace}/${p.name} on ${n.name} (phase Unknown)`
             : !present ? `kind node ${n.name} missing` : p ? `${p.namespace}/${p.name} (${p.phase}${p.ready ? ', ready' : ''})` : `no ${what} pod`;
           return { name: n.name, kind, state, detail };
         };
@@ -260,14 +283,12 @@ export class KindRuntime implements Runtime {
         nodes.push(pod(speakers, 'speaker', 'frr-k8s'));
       }
     }
-    // A dry run looked at nothing: say so rather than report everything down.
-    const shown = this.dryRun ? nodes.map((n): NodeStatus => ({ ...n, state: 'unknown' })) : nodes;
     return {
       lab: this.lab.name,
       runtime: 'kind',
-      up: shown.length > 0 && shown.every((n) => n.state === 'up'),
-      nodes: shown,
-      applied: this.readApplied().manifests.map((m) => m.key),
+      up: nodes.length > 0 && nodes.every((n) => n.state === 'up'),
+      nodes,
+      applied: this.applied.read().manifests.map((m) => m.key),
       notes,
     };
   }
@@ -298,17 +319,9 @@ export class KindRuntime implements Runtime {
   }
 
   private async podContext(target: Target): Promise<PodExecContext | undefined> {
-    if (target.kind === 'pod') {
-      // A dry run has no API to list pods: the name is pelab's plan's (`<deployment>-<replica>`), not kind's.
-      if (this.dryRun) return { kubeconfig: this.files.kubeconfig, pod: `${target.name} (planned name; the real pod is listed from the API)`, placeholder: true };
-      return { kubeconfig: this.files.kubeconfig, pod: target.name };
-    }
+    // A workload pod target already carries the pod's name (from pods(), the API's list).
+    if (target.kind === 'pod') return { kubeconfig: this.files.kubeconfig, pod: target.name };
     if (target.kind !== 'pe' && target.kind !== 'speaker') return undefined;
-    if (this.dryRun) {
-      const what = target.kind === 'pe' ? `${OPENPEROUTER.namespace} pod ${OPENPEROUTER.routerSelector}` : `${FRRK8S.namespace} pod ${FRRK8S.selector}`;
-      this.executor.note(formatApiCall(`find the ${what} on node ${target.node}`, [`fieldSelector spec.nodeName=${target.node}`]));
-      return { kubeconfig: this.files.kubeconfig, pod: `${target.kind === 'pe' ? 'router' : 'frr-k8s'}-pod-on-${target.node}`, placeholder: true };
-    }
     const pod = await this.podFor(target);
     if (!pod) throw new LabBuildError(`no ${target.kind === 'pe' ? 'OpenPERouter router' : 'frr-k8s'} pod on node ${target.node}`);
     return { kubeconfig: this.files.kubeconfig, pod: pod.name };
@@ -332,7 +345,7 @@ export class KindRuntime implements Runtime {
     } catch (e) {
       // Like docker exec's 126 (cannot be invoked): a result, so a bundle records it and goes on.
       if (!(e instanceof PodVrfRefused)) throw e;
-      if (this.dryRun) this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
+      this.executor.note(`# run on ${where}: not possible\n  ${e.message}`);
       return { exitCode: 126, stdout: '', stderr: `${e.message}\n`, ms: 0 };
     }
     return this.executor.command(`run on ${where}`, full, { timeoutMs, ...(stdin ? { input: options.input } : {}) });
@@ -355,31 +368,13 @@ export class KindRuntime implements Runtime {
   // -------------------------------------------------------------------------------------------
   // Manifests
 
-  /** A dry run keeps what it "applied" in memory: a later delete must see it, and no file is written. */
-  private dryApplied: AppliedState = { manifests: [] };
-
   private readApplied(): AppliedState {
-    if (this.dryRun) return this.dryApplied;
-    if (!existsSync(this.files.applied)) return { manifests: [] };
-    try {
-      return JSON.parse(readFileSync(this.files.applied, 'utf8')) as AppliedState;
-    } catch {
-      return { manifests: [] };
-    }
+    return this.applied.read();
   }
 
   /** The bodies of what was applied through this instance and is still there (applied.json). */
   appliedManifests(): readonly Record<string, unknown>[] {
     return this.readApplied().manifests.map((m) => m.body);
-  }
-
-  private async writeApplied(state: AppliedState): Promise<void> {
-    if (this.dryRun) {
-      this.dryApplied = state;
-      return;
-    }
-    await mkdir(dirname(this.files.applied), { recursive: true });
-    await writeFile(this.files.applied, `${JSON.stringify(state, null, 1)}\n`);
   }
 
   async apply(manifests: readonly Manifest[]): Promise<ApplyResult> {
@@ -392,7 +387,7 @@ export class KindRuntime implements Runtime {
     const toSend = orderForApply(all.filter((m) => incoming.has(manifestKey(m))));
 
     for (const m of toSend) await this.applyOne(m);
-    await this.writeApplied({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
+    await this.applied.write({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
     const lbs = toSend.filter((m) => m.kind === 'Service' && (m.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer');
     return { warnings, serviceIPs: await this.serviceIPsAfter(lbs), ...this.desiredOf(all) };
   }
@@ -418,19 +413,23 @@ export class KindRuntime implements Runtime {
     }
   }
 
-  /** Waits (bounded) until MetalLB gave the just-applied LoadBalancer Services an address. */
+  /**
+   * Waits (bounded) until MetalLB gave the just-applied LoadBalancer Services an address, and
+   * returns every Service's addresses as they are then: still pending at the deadline is an
+   * answer (the checks report it), not an error.
+   */
   private async serviceIPsAfter(lbs: readonly Manifest[]): Promise<Record<string, readonly string[]>> {
     if (!this.lab.cluster) return {};
     const keys = new Set(lbs.map((m) => `${m.metadata.namespace ?? 'default'}/${m.metadata.name}`));
-    let services: readonly ServiceState[] = [];
-    const deadline = performance.now() + (keys.size > 0 ? this.timing.serviceIpMs : 0);
-    for (;;) {
-      services = await this.services();
-      const pending = services.filter((s) => keys.has(`${s.namespace}/${s.name}`) && s.externalIPs.length === 0);
-      if (pending.length === 0 || performance.now() >= deadline) break;
-      await delay(this.timing.pollMs);
-    }
-    return Object.fromEntries(services.map((s) => [`${s.namespace}/${s.name}`, s.externalIPs]));
+    const byKey = (services: readonly ServiceState[]) => Object.fromEntries(services.map((s) => [`${s.namespace}/${s.name}`, s.externalIPs]));
+    if (keys.size === 0) return byKey(await this.services());
+    const allAssigned = (services: readonly ServiceState[]) => ({ ok: !services.some((s) => keys.has(`${s.namespace}/${s.name}`) && s.externalIPs.length === 0) });
+    // A failed list is one failed attempt (the API server may be busy right after the apply);
+    // only when no attempt answered at all is it the caller's error.
+    const r = await eventually(() => this.services(), allAssigned, { timeoutMs: this.timing.serviceIpMs, intervalMs: this.timing.pollMs, clock: this.clock });
+    const answered = r.last?.observed ?? r.lastObserved?.observed;
+    if (answered === undefined) throw new LabBuildError(`listing Services after the apply failed: ${r.last?.error ?? 'no answer'}`);
+    return byKey(answered);
   }
 
   async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
@@ -445,7 +444,7 @@ export class KindRuntime implements Runtime {
     }
     const gone = new Set(converted.map((m) => manifestKey(m)));
     const kept = this.readApplied().manifests.filter((m) => !gone.has(m.key));
-    await this.writeApplied({ manifests: kept });
+    await this.applied.write({ manifests: kept });
     const desired = this.desiredOf(kept.map((m) => manifestFromBody(m.body, m.source)));
     return { warnings, serviceIPs: await this.serviceIPsAfter([]), ...desired };
   }
@@ -530,18 +529,15 @@ export class KindRuntime implements Runtime {
     const t: Target = { kind: 'router', name };
     const before = (await this.exec(t, ROUTER_RESTART.pid)).stdout.trim();
     const killed = await this.exec(t, ROUTER_RESTART.kill);
-    if (killed.exitCode !== 0 && !this.dryRun) throw new LabBuildError(`restart-frr ${name}: bgpd was not running (${killed.stderr.trim()})`);
-    if (this.dryRun) {
-      this.executor.note(`# then poll \`pgrep -x bgpd\` until watchfrr has started a new bgpd (up to ${this.timing.frrRestartMs} ms), and run \`vtysh -b\` if its config is gone`);
-      return;
-    }
-    await eventuallyValue(
+    if (killed.exitCode !== 0) throw new LabBuildError(`restart-frr ${name}: bgpd was not running (${killed.stderr.trim()})`);
+    await this.executor.waitUntil(
+      `a new bgpd on ${name} (watchfrr starts it; \`pgrep -x bgpd\` answers a pid other than ${before || 'the old one'})`,
       async () => {
         const r = await this.exec(t, ROUTER_RESTART.pid);
         const pid = r.stdout.trim();
-        return r.exitCode === 0 && pid !== '' && pid !== before ? pid : undefined;
+        return r.exitCode === 0 && pid !== '' && pid !== before;
       },
-      { timeoutMs: this.timing.frrRestartMs, intervalMs: this.timing.pollMs, what: `bgpd to come back on ${name}` },
+      { timeoutMs: this.timing.frrRestartMs, intervalMs: this.timing.pollMs },
     );
     const running = await this.exec(t, ROUTER_RESTART.runningConfig);
     if (!/^router bgp /m.test(running.stdout)) {
@@ -553,12 +549,6 @@ export class KindRuntime implements Runtime {
   /** Deletes the node's router (pe) or frr-k8s (speaker) pod and waits for its Ready replacement. */
   private async replacePod(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<void> {
     const ns = target.kind === 'pe' ? OPENPEROUTER.namespace : FRRK8S.namespace;
-    if (this.dryRun) {
-      this.executor.note(formatApiCall(`delete the ${target.kind === 'pe' ? 'router' : 'frr-k8s'} pod on ${target.node} (namespace ${ns})`, [
-        `then poll until a new pod on ${target.node} is Ready (up to ${this.timing.podReadyMs} ms)`,
-      ]));
-      return;
-    }
     const old = await this.podFor(target);
     if (!old) throw new LabBuildError(`restart-frr: no pod to delete on ${target.node} in ${ns}`);
     try {
@@ -566,12 +556,13 @@ export class KindRuntime implements Runtime {
     } catch (e) {
       if (!isNotFound(e)) throw new LabBuildError(`deleting ${ns}/${old.name} failed: ${apiErrorMessage(e)}`);
     }
-    await eventuallyValue(
+    await this.executor.waitUntil(
+      `a new Ready pod on ${target.node} in ${ns}`,
       async () => {
         const p = await this.podFor(target);
-        return p && p.name !== old.name && p.ready ? p : undefined;
+        return p !== undefined && p.name !== old.name && p.ready;
       },
-      { timeoutMs: this.timing.podReadyMs, intervalMs: this.timing.pollMs, what: `a new Ready pod on ${target.node} in ${ns}` },
+      { timeoutMs: this.timing.podReadyMs, intervalMs: this.timing.pollMs },
     );
   }
 
