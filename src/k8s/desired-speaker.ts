@@ -65,7 +65,8 @@ interface RouterDraft {
   id?: { value: string; source: Source };
   readonly prefixes: Set<string>;
   readonly neighbors: Map<string, NeighborDraft>;
-  readonly bfdProfiles: Map<string, BfdProfilePlan>;
+  /** Every BFD profile the node's configurations declare, with where it came from. */
+  readonly bfdProfiles: Map<string, { readonly plan: BfdProfilePlan; readonly source: Source }>;
   readonly sources: Set<string>;
 }
 
@@ -186,6 +187,40 @@ function peerSource(peer: Obj<BGPPeerSpec>): Source {
   return { manifest: peer.manifest, label: `BGPPeer ${peer.name}`, path: (f) => (f === 'asn' ? 'spec.myASN' : fields[f]) };
 }
 
+/**
+ * Declares a BFD profile on the node's router. frr-k8s merges the profiles of every configuration
+ * (MetalLB's own among them) and refuses one name with different values; echo and passive mode
+ * unset are false there, so they compare as false.
+ */
+function declareBfdProfile(r: RouterDraft, plan: BfdProfilePlan, source: Source, node: string, errors: InputError[]): void {
+  const prev = r.bfdProfiles.get(plan.name);
+  if (!prev) {
+    r.bfdProfiles.set(plan.name, { plan, source });
+    return;
+  }
+  const norm = (p: BfdProfilePlan) =>
+    [p.receiveIntervalMs, p.transmitIntervalMs, p.detectMultiplier, p.echoIntervalMs, p.echoMode ?? false, p.passiveMode ?? false, p.minimumTtl].join('/');
+  if (norm(prev.plan) !== norm(plan)) {
+    errors.push(
+      new InputError(
+        source.manifest.source.file,
+        source.path('bfdProfile'),
+        `the same settings as BFD profile ${plan.name} of ${prev.source.label} (${bfdWords(prev.plan)} vs ${bfdWords(plan)}): frr-k8s merges both on node ${node} and refuses one profile name with different values`,
+        lineOf(source.manifest, source.path('bfdProfile')),
+      ),
+    );
+  }
+}
+
+/** A profile's settings as the manifests spell them. */
+function bfdWords(p: BfdProfilePlan): string {
+  const fields: [string, unknown][] = [
+    ['receiveInterval', p.receiveIntervalMs], ['transmitInterval', p.transmitIntervalMs], ['detectMultiplier', p.detectMultiplier],
+    ['echoInterval', p.echoIntervalMs], ['echoMode', p.echoMode], ['passiveMode', p.passiveMode], ['minimumTtl', p.minimumTtl],
+  ];
+  return fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${String(v)}`).join(', ') || 'bfdd defaults';
+}
+
 function bfdProfilePlan(name: string, spec: BFDProfileSpec | undefined): BfdProfilePlan {
   return {
     name,
@@ -218,6 +253,10 @@ function addMetalLB(
   errors: InputError[],
 ): void {
   const peers = o.peers.filter((p) => anySelectorMatches(p.spec.nodeSelectors, labels));
+  // MetalLB writes every BFDProfile into its configuration for the node, used or not.
+  for (const b of o.bfdProfiles) {
+    declareBfdProfile(r, bfdProfilePlan(b.name, b.spec), { manifest: b.manifest, label: `BFDProfile ${b.name}`, path: () => 'metadata.name' }, node, errors);
+  }
   const drafts = new Map<string, NeighborDraft>();
   for (const peer of peers) {
     const source = peerSource(peer);
@@ -233,11 +272,7 @@ function addMetalLB(
     n.hold = t.hold;
     n.keepalive = t.keepalive;
     n.connect = seconds(peer.spec.connectTime);
-    const profile = o.bfdProfiles.find((b) => b.name === peer.spec.bfdProfile);
-    if (profile) {
-      n.bfdProfile = profile.name;
-      r.bfdProfiles.set(profile.name, bfdProfilePlan(profile.name, profile.spec));
-    }
+    if (o.bfdProfiles.some((b) => b.name === peer.spec.bfdProfile)) n.bfdProfile = peer.spec.bfdProfile;
     n.peerNames.add(peer.name);
     drafts.set(peer.name, n);
   }
@@ -275,6 +310,10 @@ function addMetalLB(
 function addFRRConfigurations(r: RouterDraft, node: string, labels: Readonly<Record<string, string>>, o: K8sObjects, errors: InputError[]): void {
   for (const cfg of o.frrConfigurations) {
     if (!selectorMatches(cfg.spec.nodeSelector, labels)) continue;
+    (cfg.spec.bgp?.bfdProfiles ?? []).forEach((b, bi) => {
+      const { name, ...spec } = b;
+      declareBfdProfile(r, bfdProfilePlan(name, spec), { manifest: cfg.manifest, label: `FRRConfiguration ${cfg.name}`, path: () => `spec.bgp.bfdProfiles[${bi}]` }, node, errors);
+    });
     (cfg.spec.bgp?.routers ?? []).forEach((router, ri) => {
       const base = `spec.bgp.routers[${ri}]`;
       const rSource: Source = { manifest: cfg.manifest, label: `FRRConfiguration ${cfg.name}`, path: (f) => `${base}.${f}` };
@@ -292,6 +331,7 @@ function addFRRConfigurations(r: RouterDraft, node: string, labels: Readonly<Rec
         n.hold = t.hold;
         n.keepalive = t.keepalive;
         n.connect = seconds(nb.connectTime);
+        n.bfdProfile = nb.bfdProfile;
         const allowed = nb.toAdvertise?.allowed;
         n.advertiseAll = allowed?.mode === 'all';
         for (const p of allowed?.prefixes ?? []) n.advertise.add(canonicalPrefix(p));
@@ -377,7 +417,7 @@ export function speakerPlanFor(
     ...(r.id ? { routerId: r.id.value } : {}),
     prefixes,
     neighbors: [...r.neighbors.values()].map((n) => finishNeighbor(n, prefixes, tuning)).sort((a, b) => compareAddressText(a.address, b.address)),
-    bfdProfiles: [...r.bfdProfiles.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    bfdProfiles: [...r.bfdProfiles.values()].map((b) => b.plan).sort((a, b) => a.name.localeCompare(b.name)),
     ...(tuning.coalesceTimeMs !== undefined ? { coalesceTimeMs: tuning.coalesceTimeMs } : {}),
     routeMapDelay0: tuning.routeMapDelay0,
     sources: [...r.sources].sort(),

@@ -60,7 +60,7 @@ function inPolicy(n: SpeakerNeighborPlan): string[] {
   return lines;
 }
 
-/** bfdd's profiles, as frr-k8s renders a BFDProfile (only the fields the profile sets). */
+/** bfdd's profiles, as frr-k8s renders them (internal/frr/templates/bfdprofile.tmpl: only the fields a profile sets). */
 export function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
   if (profiles.length === 0) return [];
   const lines = ['bfd'];
@@ -70,7 +70,8 @@ export function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
     if (p.transmitIntervalMs !== undefined) lines.push(`  transmit-interval ${p.transmitIntervalMs}`);
     if (p.detectMultiplier !== undefined) lines.push(`  detect-multiplier ${p.detectMultiplier}`);
     if (p.echoMode) lines.push('  echo-mode');
-    if (p.echoIntervalMs !== undefined) lines.push(`  echo-interval ${p.echoIntervalMs}`);
+    // frr-k8s and MetalLB write both directions (bfdprofile.tmpl); `echo-interval` is FRR's deprecated alias.
+    if (p.echoIntervalMs !== undefined) lines.push(`  echo receive-interval ${p.echoIntervalMs}`, `  echo transmit-interval ${p.echoIntervalMs}`);
     if (p.passiveMode) lines.push('  passive-mode');
     if (p.minimumTtl !== undefined) lines.push(`  minimum-ttl ${p.minimumTtl}`);
     lines.push(' exit');

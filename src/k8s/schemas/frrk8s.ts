@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { formatCIDR, parseCIDR } from '../../net/ip.ts';
 import { asn, cidr, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
+import { bfdProfileSpec } from './metallb.ts';
 
 export const FRRK8S_API = 'frrk8s.metallb.io/v1beta1';
 
@@ -37,6 +38,8 @@ const neighbor = z
     keepaliveTime: duration.optional(),
     connectTime: duration.optional(),
     ebgpMultiHop: z.boolean().optional(),
+    /** A profile of this object's spec.bgp.bfdProfiles (frr-k8s looks nowhere else). */
+    bfdProfile: z.string().min(1).optional(),
     toAdvertise: z
       .strictObject({
         allowed: z.strictObject({ mode: mode.optional(), prefixes: z.array(cidr).optional() }).optional(),
@@ -123,10 +126,15 @@ export function canonicalPrefix(p: string): string {
   return c ? formatCIDR(c) : p;
 }
 
+/** frr-k8s's BFD profile: MetalLB's BFDProfile spec with a name (the same fields and limits). */
+const frrBfdProfile = bfdProfileSpec.extend({ name: z.string().min(1) });
+export type FRRBfdProfile = z.output<typeof frrBfdProfile>;
+
 export const frrConfigurationSpec = z.strictObject({
   nodeSelector: labelSelector.optional(),
   bgp: z
     .strictObject({
+      bfdProfiles: z.array(frrBfdProfile).optional(),
       routers: z
         .array(router)
         .max(50)
@@ -135,6 +143,26 @@ export const frrConfigurationSpec = z.strictObject({
           if (list.length > 1) ctx.addIssue({ code: 'custom', path: [1], message: 'a single router (pelab emulates the default VRF only; merge the routers)' });
         })
         .optional(),
+    })
+    // frr-k8s refuses the whole configuration (apiToFRR): a profile name twice in one object,
+    // or a neighbor naming a profile this object does not define.
+    .superRefine((bgp, ctx) => {
+      const names = new Set<string>();
+      (bgp.bfdProfiles ?? []).forEach((p, i) => {
+        if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['bfdProfiles', i, 'name'], message: `a unique profile name (${p.name} is defined twice in this object)` });
+        names.add(p.name);
+      });
+      (bgp.routers ?? []).forEach((r, ri) =>
+        (r.neighbors ?? []).forEach((n, ni) => {
+          if (n.bfdProfile !== undefined && !names.has(n.bfdProfile)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['routers', ri, 'neighbors', ni, 'bfdProfile'],
+              message: `the name of a profile in this object's spec.bgp.bfdProfiles (${n.bfdProfile} is not; profiles: ${[...names].join(', ') || 'none'}). frr-k8s looks only there, not at MetalLB's BFDProfiles or other FRRConfigurations`,
+            });
+          }
+        }),
+      );
     })
     .optional(),
 });
