@@ -59,8 +59,8 @@ export const machineSources: CompletionSources = {
   },
   async nodes(lab) {
     const { labFromOption } = await import('./args.ts');
-    const l = await labFromOption(lab);
-    return [...l.routers.map((r) => r.name), ...l.hosts.map((h) => h.name), ...(l.cluster?.nodes ?? []).flatMap((n) => [n.name, `${n.name}:pe`])];
+    const { cliTargetNames } = await import('../runtime/roles.ts');
+    return cliTargetNames(await labFromOption(lab));
   },
   entries: listDir,
 };

@@ -1,10 +1,8 @@
 // Finding the lab a command is about: by --name, by --lab, or the one instance its runtime has.
 // How instances are found and attached is the runtime provider's (src/runtime/registry.ts).
 import { InputError, LabNotUpError } from '../errors.ts';
-import { findObject } from '../lab/query.ts';
-import type { Lab } from '../lab/model.ts';
 import { providerOf } from '../runtime/registry.ts';
-import type { Runtime, RuntimeKind, Target } from '../runtime/runtime.ts';
+import type { Runtime, RuntimeKind } from '../runtime/runtime.ts';
 import { labFromOption } from './args.ts';
 
 export interface InstanceQuery {
@@ -39,16 +37,4 @@ export async function attachInstance(query: InstanceQuery, out?: NodeJS.Writable
     dryRun: query.dryRun ?? false,
     ...(out ? { out } : {}),
   });
-}
-
-/** `leafA`, `hostA_red`, `pe-kind-worker` (the node's host side / speaker), `pe-kind-worker:pe` (its PE router). */
-export function parseTarget(lab: Lab, text: string): Target {
-  const [name, role] = text.split(':');
-  const obj = findObject(lab, name ?? '');
-  if (obj?.kind === 'router' && role === undefined) return { kind: 'router', name: obj.router.name };
-  if (obj?.kind === 'host' && role === undefined) return { kind: 'host', name: obj.host.name };
-  if (obj?.kind === 'cluster-node' && (role === undefined || role === 'speaker')) return { kind: 'speaker', node: obj.node.name };
-  if (obj?.kind === 'cluster-node' && role === 'pe') return { kind: 'pe', node: obj.node.name };
-  const known = [...lab.routers, ...lab.hosts].map((x) => x.name).concat((lab.cluster?.nodes ?? []).flatMap((n) => [n.name, `${n.name}:pe`]));
-  throw new InputError('command line', 'node', `a node of lab ${lab.name}: ${known.join(', ')} (got "${text}")`);
 }

@@ -11,7 +11,7 @@ import { mapLimit } from '../proc/limit.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { BundleExtra, ExecResult, Runtime, Target } from '../runtime/runtime.ts';
-import { describeTarget, safeName, targetDir } from '../runtime/targets.ts';
+import { describeTarget, runsFrr, safeName, targetDir } from '../runtime/roles.ts';
 import type { RunResult, TimelineEvent } from '../report/result.ts';
 import { stringifyReport, toJsonReport } from '../report/json.ts';
 import { formatTimeline } from '../report/junit.ts';
@@ -77,8 +77,6 @@ export const KERNEL_COMMANDS: readonly (readonly [file: string, argv: readonly s
   ['ip-neigh.txt', ['ip', 'neigh']],
   ['bridge-fdb.txt', ['bridge', 'fdb', 'show']],
 ];
-
-const runsFrr = (t: Target) => t.kind !== 'host' && t.kind !== 'pod';
 
 /**
  * The VRFs whose kernel state a bundle dumps on a target: the runtime's answer when it knows

@@ -36,12 +36,16 @@ export interface ExecResult {
   readonly ms: number;
 }
 
+/**
+ * A fault carries its target resolved from the lab when the scenario loads (src/runtime/roles.ts
+ * nodeTarget): a runtime only places it, it does not look names up again.
+ */
 export type Fault =
-  | { readonly kind: 'link-down'; readonly node: string; readonly interface: string }
-  | { readonly kind: 'link-up'; readonly node: string; readonly interface: string }
+  | { readonly kind: 'link-down'; readonly target: Target; readonly interface: string }
+  | { readonly kind: 'link-up'; readonly target: Target; readonly interface: string }
   /** Drop every frame on the interface both ways, link left up (src/runtime/silent-drop.ts). */
-  | { readonly kind: 'drop-traffic'; readonly node: string; readonly interface: string }
-  | { readonly kind: 'restore-traffic'; readonly node: string; readonly interface: string }
+  | { readonly kind: 'drop-traffic'; readonly target: Target; readonly interface: string }
+  | { readonly kind: 'restore-traffic'; readonly target: Target; readonly interface: string }
   | { readonly kind: 'restart-frr'; readonly target: Target };
 
 export interface NodeStatus {

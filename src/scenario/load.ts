@@ -13,6 +13,7 @@ import { loadManifestFiles } from '../k8s/load.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { validateManifests } from '../k8s/validate.ts';
 import type { Fault } from '../runtime/runtime.ts';
+import { nodeTarget } from '../runtime/roles.ts';
 import { readSingleYamlDocument, type LocatedDocument, type PathSegment } from '../yaml/located.ts';
 import { inputErrorAt, parseWith } from '../yaml/validate.ts';
 import { scenarioHeaderSchema, STEP_KEYS, STEP_SCHEMAS, type FaultEntry, type StepEntry } from './schema.ts';
@@ -160,10 +161,14 @@ function validateAt(doc: LocatedDocument, spec: CheckSpec, at: PathSegment[], st
 }
 
 function resolveFault(entry: FaultEntry, resolver: LabResolver): Fault {
-  if ('linkDown' in entry) return { kind: 'link-down', ...entry.linkDown };
-  if ('linkUp' in entry) return { kind: 'link-up', ...entry.linkUp };
-  if ('dropTraffic' in entry) return { kind: 'drop-traffic', ...entry.dropTraffic };
-  if ('restoreTraffic' in entry) return { kind: 'restore-traffic', ...entry.restoreTraffic };
+  const on = (link: { node: string; interface: string }, clusterSide: 'pe' | 'speaker') => ({
+    target: nodeTarget(resolver.lab, link.node, clusterSide),
+    interface: link.interface,
+  });
+  if ('linkDown' in entry) return { kind: 'link-down', ...on(entry.linkDown, 'pe') };
+  if ('linkUp' in entry) return { kind: 'link-up', ...on(entry.linkUp, 'pe') };
+  if ('dropTraffic' in entry) return { kind: 'drop-traffic', ...on(entry.dropTraffic, 'speaker') };
+  if ('restoreTraffic' in entry) return { kind: 'restore-traffic', ...on(entry.restoreTraffic, 'speaker') };
   return { kind: 'restart-frr', target: resolver.target(entry.restartFrr) };
 }
 

@@ -88,7 +88,7 @@ describe('dry-run of a scenario\'s calls', () => {
     expect(applied.serviceIPs).toEqual({});
     expect(await rt.sessionStates()).toEqual([]);
     await rt.fault({ kind: 'restart-frr', target: { kind: 'pe', node: 'pe-kind-worker' } });
-    await rt.fault({ kind: 'link-down', node: 'leafA', interface: 'eth1' });
+    await rt.fault({ kind: 'link-down', target: { kind: 'router', name: 'leafA' }, interface: 'eth1' });
     await rt.down();
 
     const text = out.text();

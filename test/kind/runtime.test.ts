@@ -263,19 +263,19 @@ describe('apply and delete', () => {
 describe('faults', () => {
   it('link-down on a fabric router runs ip link in its container', async () => {
     const { rt, executor } = await setup();
-    await rt.fault({ kind: 'link-down', node: 'spine', interface: 'eth2' });
+    await rt.fault({ kind: 'link-down', target: { kind: 'router', name: 'spine' }, interface: 'eth2' });
     expect(executor.commands.map((c) => c.argv)).toEqual([['docker', 'exec', 'clab-pe-kind-spine', 'ip', 'link', 'set', 'dev', 'eth2', 'down']]);
   });
 
   it('link-up on a cluster node follows the interface into the router netns once the Underlay took it', async () => {
     const { rt, executor } = await setup();
     executor.respond = (argv) => (argv[0] === 'docker' ? failed(1, 'Device "toswitch1" does not exist.') : ok());
-    await rt.fault({ kind: 'link-up', node: 'pe-kind-control-plane', interface: 'toswitch1' });
+    await rt.fault({ kind: 'link-up', target: { kind: 'pe', node: 'pe-kind-control-plane' }, interface: 'toswitch1' });
     expect(executor.commands[0]!.argv).toEqual(['docker', 'exec', 'pe-kind-control-plane', 'ip', 'link', 'show', 'dev', 'toswitch1']);
     expect(executor.commands[1]!.argv.slice(-8)).toEqual(['nsenter', '--net=/var/run/netns/perouter', 'ip', 'link', 'set', 'dev', 'toswitch1', 'up']);
     executor.commands.length = 0;
     executor.respond = () => ok();
-    await rt.fault({ kind: 'link-down', node: 'pe-kind-control-plane', interface: 'toswitch1' });
+    await rt.fault({ kind: 'link-down', target: { kind: 'pe', node: 'pe-kind-control-plane' }, interface: 'toswitch1' });
     expect(executor.commands.map((c) => c.argv)).toEqual([
       ['docker', 'exec', 'pe-kind-control-plane', 'ip', 'link', 'show', 'dev', 'toswitch1'],
       ['docker', 'exec', 'pe-kind-control-plane', 'ip', 'link', 'set', 'dev', 'toswitch1', 'down'],

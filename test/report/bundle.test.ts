@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { FRR_COMMANDS, KERNEL_COMMANDS, writeBundle, type BundleExtra } from '../../src/diagnostics/bundle.ts';
-import { targetDir } from '../../src/runtime/targets.ts';
+import { targetDir } from '../../src/runtime/roles.ts';
 import type { Target } from '../../src/runtime/runtime.ts';
 import { brokenRun, failingRun, lab } from './fixtures.ts';
 import { FakeRuntime } from './fake-runtime.ts';

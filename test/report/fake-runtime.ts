@@ -4,7 +4,7 @@
 // exercised against real FRR by the e2e tests.
 import type { ExecOptions, ExecResult, LabStatus, Runtime, Target } from '../../src/runtime/runtime.ts';
 import type { Lab } from '../../src/lab/model.ts';
-import { targetDir } from '../../src/runtime/targets.ts';
+import { targetDir } from '../../src/runtime/roles.ts';
 
 export interface FakeBehaviour {
   /** Targets (by bundle directory name) whose vtysh never answers. */

@@ -66,6 +66,23 @@ describe('loadScenario', () => {
     expect(e!.expected).toContain('no router "leafZ"');
   });
 
+  it('a fault on a node the lab lacks is bad input at load, naming the step', async () => {
+    const [e] = await errorsOf(write('    - fault: { linkDown: { node: edge9, interface: eth1 } }\n'));
+    expect(e!.line).toBe(9);
+    expect(e!.path).toBe('spec.steps[0].fault');
+    expect(e!.expected).toContain('no router, host or cluster node "edge9"');
+  });
+
+  it('a link fault on a cluster node acts on its PE side, dropped traffic on its host side', async () => {
+    const s = await loadScenario(
+      write('    - fault: { linkDown: { node: mini-control-plane, interface: fabric0 } }\n    - fault: { dropTraffic: { node: mini-control-plane, interface: fabric0 } }\n'),
+    );
+    expect(s.steps.flatMap((st) => (st.kind === 'fault' ? [st.fault.kind === 'restart-frr' ? undefined : st.fault.target] : []))).toEqual([
+      { kind: 'pe', node: 'mini-control-plane' },
+      { kind: 'speaker', node: 'mini-control-plane' },
+    ]);
+  });
+
   it('an unknown check parameter points into the check', async () => {
     const file = write('    - checks:\n        - { check: http, from: client_red, to: 10.93.0.1, colour: red }\n');
     const errors = await errorsOf(file);

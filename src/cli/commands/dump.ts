@@ -2,7 +2,7 @@
 // (where the runtime can) it prints every command the bundle would run instead.
 import { stringify } from 'yaml';
 import { bundleVrfs, FRR_COMMANDS, KERNEL_COMMANDS, writeBundle } from '../../diagnostics/bundle.ts';
-import { describeTarget, targetDir } from '../../runtime/targets.ts';
+import { describeTarget, runsFrr, targetDir } from '../../runtime/roles.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { attach, type InstanceOptions } from './lifecycle.ts';
 
@@ -28,7 +28,7 @@ async function describeBundle(rt: Runtime, dir: string): Promise<void> {
   for (const extra of (await rt.dumpExtras?.()) ?? []) say(`# ${extra.file}: ${extra.description}`);
   for (const t of rt.dumpTargets()) {
     say(`# == ${describeTarget(t)}: ${targetDir(t)}/`);
-    if (t.kind !== 'host') for (const [, command] of FRR_COMMANDS) await rt.vtysh(t, command);
+    if (runsFrr(t)) for (const [, command] of FRR_COMMANDS) await rt.vtysh(t, command);
     for (const vrf of [undefined, ...bundleVrfs(rt, t)]) {
       for (const [, argv] of KERNEL_COMMANDS) await rt.exec(t, argv, vrf === undefined ? {} : { vrf });
     }

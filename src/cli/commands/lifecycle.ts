@@ -8,7 +8,8 @@ import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
 import { instanceOption, labFromOption, runtimeKind } from '../args.ts';
 import type { GlobalOptions, OutputFormat } from '../options.ts';
 import { formatOutput } from '../output.ts';
-import { attachInstance, parseTarget, runningInstance } from '../instance.ts';
+import { attachInstance, runningInstance } from '../instance.ts';
+import { parseTarget } from '../../runtime/roles.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
 import { withInstance } from '../../runtime/claim.ts';
 

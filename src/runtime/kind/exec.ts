@@ -4,8 +4,25 @@
 // (how upstream's e2e executor does it; kubectl exec alone lands in the host network). The
 // speaker is the frr-k8s pod's `frr` container on the node (host network).
 import type { Lab } from '../../lab/model.ts';
+import { assertInLab } from '../roles.ts';
 import type { Target } from '../runtime.ts';
 import { assertContainer, assertK8sName, assertVrf, clabContainer, FRRK8S, OPENPEROUTER, podNameArg } from './names.ts';
+
+/**
+ * The kind placement of the cluster-node roles: the pod on the node (namespace, label selector),
+ * the container FRR runs in, and for the PE the netns inside it. Routers and hosts are
+ * containerlab containers; workload pods are themselves.
+ */
+export const POD_PLACEMENT = {
+  pe: {
+    namespace: OPENPEROUTER.namespace, selector: OPENPEROUTER.routerSelector, container: OPENPEROUTER.frrContainer,
+    netns: OPENPEROUTER.netnsPath as string | undefined, podWord: 'router', what: 'OpenPERouter router',
+  },
+  speaker: {
+    namespace: FRRK8S.namespace, selector: FRRK8S.selector, container: FRRK8S.frrContainer,
+    netns: undefined as string | undefined, podWord: 'frr-k8s', what: 'frr-k8s',
+  },
+} as const;
 
 export interface PodExecContext {
   readonly kubeconfig: string;
@@ -17,29 +34,6 @@ export interface ExecArgvOptions {
   readonly vrf?: string;
   /** stdin is fed to the command (docker/kubectl need -i for that). */
   readonly stdin?: boolean;
-}
-
-export function targetLabel(t: Target): string {
-  if (t.kind === 'pod') return `pod ${t.namespace}/${t.name}`;
-  return t.kind === 'router' || t.kind === 'host' ? `${t.kind} ${t.name}` : `${t.kind} on ${t.node}`;
-}
-
-/** Throws unless the target names something the lab has. */
-export function assertTarget(lab: Lab, t: Target): void {
-  switch (t.kind) {
-    case 'router':
-      if (!lab.routers.some((r) => r.name === t.name)) throw new Error(`lab ${lab.name} has no router "${t.name}"`);
-      return;
-    case 'host':
-      if (!lab.hosts.some((h) => h.name === t.name)) throw new Error(`lab ${lab.name} has no host "${t.name}"`);
-      return;
-    case 'pe':
-    case 'speaker':
-      if (!lab.cluster?.nodes.some((n) => n.name === t.node)) throw new Error(`lab ${lab.name} has no cluster node "${t.node}"`);
-      return;
-    case 'pod':
-      if (!lab.cluster) throw new Error(`lab ${lab.name} has no cluster to run pod ${t.namespace}/${t.name} in`);
-  }
 }
 
 /**
@@ -118,24 +112,20 @@ function podExecArgv(ctx: PodExecContext, namespace: string, container: string, 
  * The argv that runs `argv` on `target`. Pod targets need the pod (resolved from the API first).
  */
 export function execArgv(lab: Lab, target: Target, argv: readonly string[], options: ExecArgvOptions = {}, pod?: PodExecContext): string[] {
-  assertTarget(lab, target);
+  assertInLab(lab, target);
   if (argv.length === 0) throw new Error('exec: empty command');
   switch (target.kind) {
     case 'router':
     case 'host':
       return containerExecArgv(clabContainer(lab, target.name), argv, options);
     case 'pe':
-      if (!pod) throw new Error(`no router pod known on ${target.node}`);
-      return podExecArgv(
-        pod,
-        OPENPEROUTER.namespace,
-        OPENPEROUTER.frrContainer,
-        ['nsenter', `--net=${OPENPEROUTER.netnsPath}`, ...(options.vrf === undefined ? argv : podVrfArgv(argv, options.vrf))],
-        options.stdin ?? false,
-      );
-    case 'speaker':
-      if (!pod) throw new Error(`no frr-k8s pod known on ${target.node}`);
-      return podExecArgv(pod, FRRK8S.namespace, FRRK8S.frrContainer, options.vrf === undefined ? [...argv] : podVrfArgv(argv, options.vrf), options.stdin ?? false);
+    case 'speaker': {
+      const place = POD_PLACEMENT[target.kind];
+      if (!pod) throw new Error(`no ${place.podWord} pod known on ${target.node}`);
+      const inVrf = options.vrf === undefined ? [...argv] : podVrfArgv(argv, options.vrf);
+      const inner = place.netns === undefined ? inVrf : ['nsenter', `--net=${place.netns}`, ...inVrf];
+      return podExecArgv(pod, place.namespace, place.container, inner, options.stdin ?? false);
+    }
     case 'pod':
       // A workload pod: kubectl exec into its first container (it must ship the command, e.g. curl).
       if (options.vrf !== undefined) throw new Error(`pod ${target.namespace}/${target.name} has no VRF ${options.vrf}`);

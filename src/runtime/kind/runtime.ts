@@ -6,7 +6,7 @@
 // client and the applied-state store. `dryRun` picks their printing versions (executor.ts,
 // printing-cluster.ts, docker.ts, applied-store.ts); nothing below asks which ones it has.
 import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
-import { labTargets } from '../targets.ts';
+import { assertInLab, assertRunsFrr, describeTarget, labTargets } from '../roles.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, InputErrors, LabBuildError } from '../../errors.ts';
@@ -24,7 +24,7 @@ import type {
 } from '../runtime.ts';
 import { fileAppliedStore, memoryAppliedStore, type AppliedState, type AppliedStore } from './applied-store.ts';
 import { formatPlan } from './dry-run.ts';
-import { assertTarget, execArgv, linkArgv, PodVrfRefused, vrfPrefix, ROUTER_RESTART, targetLabel, vtyshArgv, type PodExecContext } from './exec.ts';
+import { execArgv, linkArgv, POD_PLACEMENT, PodVrfRefused, vrfPrefix, ROUTER_RESTART, vtyshArgv, type PodExecContext } from './exec.ts';
 import { DryRunExecutor, RealExecutor, type Executor } from './executor.ts';
 import pRetry from 'p-retry';
 import { apiErrorMessage, clusterApiFromKubeconfig, isNotFound, type ClusterApi } from './kube.ts';
@@ -314,26 +314,27 @@ export class KindRuntime implements Runtime {
 
   /** The router (pe) or frr-k8s (speaker) pod on a node, from the API. */
   async podFor(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<PodRef | undefined> {
-    const [ns, selector] = target.kind === 'pe' ? [OPENPEROUTER.namespace, OPENPEROUTER.routerSelector] : [FRRK8S.namespace, FRRK8S.selector];
-    return podOnNode(await this.cluster().listPods(ns, selector, target.node), target.node);
+    const place = POD_PLACEMENT[target.kind];
+    return podOnNode(await this.cluster().listPods(place.namespace, place.selector, target.node), target.node);
   }
 
   private async podContext(target: Target): Promise<PodExecContext | undefined> {
     // A workload pod target already carries the pod's name (from pods(), the API's list).
     if (target.kind === 'pod') return { kubeconfig: this.files.kubeconfig, pod: target.name };
     if (target.kind !== 'pe' && target.kind !== 'speaker') return undefined;
+    const place = POD_PLACEMENT[target.kind];
     const pod = await this.podFor(target);
-    if (!pod) throw new LabBuildError(`no ${target.kind === 'pe' ? 'OpenPERouter router' : 'frr-k8s'} pod on node ${target.node}`);
+    if (!pod) throw new LabBuildError(`no ${place.what} pod on node ${target.node}`);
     return { kubeconfig: this.files.kubeconfig, pod: pod.name };
   }
 
   async exec(target: Target, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const stdin = options.input !== undefined;
-    const where = `${targetLabel(target)}${options.vrf ? ` in vrf ${options.vrf}` : ''}`;
+    const where = `${describeTarget(target)}${options.vrf ? ` in vrf ${options.vrf}` : ''}`;
     const timeoutMs = options.timeoutMs ?? this.timing.execTimeoutMs;
     if (target.kind === 'router' || target.kind === 'host') {
       // Fabric routers and hosts are containers: the engine runs the command (dockerode), no CLI.
-      assertTarget(this.lab, target);
+      assertInLab(this.lab, target);
       if (argv.length === 0) throw new Error('exec: empty command');
       const inner = [...vrfPrefix(options.vrf), ...argv];
       return this.docker().exec(clabContainer(this.lab, target.name), inner, { timeoutMs, description: `run on ${where}`, ...(stdin ? { input: options.input } : {}) });
@@ -352,16 +353,16 @@ export class KindRuntime implements Runtime {
   }
 
   async vtysh(target: Target, command: string): Promise<string> {
-    if (target.kind === 'host') throw new LabBuildError(`host ${target.name} runs no FRR`);
+    assertRunsFrr(target);
     const r = await this.exec(target, vtyshArgv(command), { timeoutMs: 15_000 });
-    if (r.exitCode !== 0) throw new Error(`vtysh -c "${command}" on ${targetLabel(target)} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
+    if (r.exitCode !== 0) throw new Error(`vtysh -c "${command}" on ${describeTarget(target)} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   }
 
   async readFile(target: Target, path: string): Promise<string> {
     if (!path.startsWith('/')) throw new Error(`readFile: ${JSON.stringify(path)} is not an absolute path`);
     const r = await this.exec(target, ['cat', '--', path]);
-    if (r.exitCode !== 0) throw new Error(`cannot read ${path} on ${targetLabel(target)}: ${r.stderr.trim()}`);
+    if (r.exitCode !== 0) throw new Error(`cannot read ${path} on ${describeTarget(target)}: ${r.stderr.trim()}`);
     return r.stdout;
   }
 
@@ -471,36 +472,32 @@ export class KindRuntime implements Runtime {
     switch (fault.kind) {
       case 'link-down':
       case 'link-up':
-        return this.setLink(fault.node, assertIfName(fault.interface), fault.kind === 'link-down' ? 'down' : 'up');
+        return this.setLink(fault.target, assertIfName(fault.interface), fault.kind === 'link-down' ? 'down' : 'up');
       case 'restart-frr':
         return this.restartFrr(fault.target);
       case 'drop-traffic':
       case 'restore-traffic':
-        return this.silentDrop(fault.node, assertIfName(fault.interface), fault.kind === 'drop-traffic');
+        return this.silentDrop(fault.target, assertIfName(fault.interface), fault.kind === 'drop-traffic');
     }
   }
 
   /** nftables in the router's or host's container (src/runtime/silent-drop.ts); nodes not yet. */
-  private async silentDrop(node: string, iface: string, drop: boolean): Promise<void> {
-    const target: Target | undefined = this.lab.routers.some((r) => r.name === node)
-      ? { kind: 'router', name: node }
-      : this.lab.hosts.some((h) => h.name === node)
-        ? { kind: 'host', name: node }
-        : undefined;
-    if (!target) throw new LabBuildError(`drop-traffic on ${node}: the kind runtime drops traffic on fabric routers and hosts only`);
+  private async silentDrop(target: Target, iface: string, drop: boolean): Promise<void> {
+    if (target.kind !== 'router' && target.kind !== 'host') {
+      throw new LabBuildError(`drop-traffic on ${describeTarget(target)}: the kind runtime drops traffic on fabric routers and hosts only`);
+    }
     for (const argv of drop ? silentDropArgvs(iface) : restoreTrafficArgvs(iface)) {
       const r = await this.exec(target, argv);
-      if (r.exitCode !== 0) throw new LabBuildError(`${drop ? 'drop' : 'restore'}-traffic ${node}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
+      if (r.exitCode !== 0) throw new LabBuildError(`${drop ? 'drop' : 'restore'}-traffic ${target.name}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
     }
   }
 
-  private async setLink(node: string, iface: string, state: 'up' | 'down'): Promise<void> {
+  private async setLink(target: Target, iface: string, state: 'up' | 'down'): Promise<void> {
     const check = (r: ExecResult) => {
-      if (r.exitCode !== 0) throw new LabBuildError(`link-${state} ${node}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
+      if (r.exitCode !== 0) throw new LabBuildError(`link-${state} ${describeTarget(target)}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
     };
-    if (this.lab.routers.some((r) => r.name === node)) return check(await this.exec({ kind: 'router', name: node }, linkArgv(iface, state)));
-    if (this.lab.hosts.some((h) => h.name === node)) return check(await this.exec({ kind: 'host', name: node }, linkArgv(iface, state)));
-    if (!this.lab.cluster?.nodes.some((n) => n.name === node)) throw new LabBuildError(`lab ${this.lab.name} has no node "${node}"`);
+    if (target.kind !== 'pe') return check(await this.exec(target, linkArgv(iface, state)));
+    const node = target.node;
     // Until an Underlay claims it, the fabric interface is in the kind node's own namespace;
     // afterwards OpenPERouter has moved it into the router's netns.
     const container = kindNodeContainer(node);
@@ -512,17 +509,9 @@ export class KindRuntime implements Runtime {
   }
 
   private async restartFrr(target: Target): Promise<void> {
-    switch (target.kind) {
-      case 'host':
-        throw new LabBuildError(`host ${target.name} runs no FRR`);
-      case 'pod':
-        throw new LabBuildError(`pod ${target.namespace}/${target.name} runs no FRR`);
-      case 'router':
-        return this.restartRouterFrr(target.name);
-      case 'pe':
-      case 'speaker':
-        return this.replacePod(target);
-    }
+    assertRunsFrr(target);
+    if (target.kind === 'router') return this.restartRouterFrr(target.name);
+    if (target.kind === 'pe' || target.kind === 'speaker') return this.replacePod(target);
   }
 
   private async restartRouterFrr(name: string): Promise<void> {
@@ -548,7 +537,7 @@ export class KindRuntime implements Runtime {
 
   /** Deletes the node's router (pe) or frr-k8s (speaker) pod and waits for its Ready replacement. */
   private async replacePod(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<void> {
-    const ns = target.kind === 'pe' ? OPENPEROUTER.namespace : FRRK8S.namespace;
+    const ns = POD_PLACEMENT[target.kind].namespace;
     const old = await this.podFor(target);
     if (!old) throw new LabBuildError(`restart-frr: no pod to delete on ${target.node} in ${ns}`);
     try {

@@ -357,8 +357,7 @@ export class ClusterEmulator {
     else await frr.reloadConfig(file);
   }
 
-  async restartFrr(target: Target): Promise<void> {
-    if (target.kind !== 'pe' && target.kind !== 'speaker') throw new LabBuildError('restartFrr: not a cluster target');
+  async restartFrr(target: Extract<Target, { kind: 'pe' | 'speaker' }>): Promise<void> {
     const ns = this.nodePlan(target.node);
     const r = this.realised(target.node);
     if (target.kind === 'speaker') {

@@ -2,7 +2,7 @@
 // curl. Everything it creates is named `pelab.<instance>.*` and written to a ledger first; any
 // later pelab process can pick the lab up again from that ledger.
 import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
-import { labTargets, targetDir } from '../targets.ts';
+import { assertRunsFrr, describeTarget, labTargets, runsFrr, targetDir } from '../roles.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -202,8 +202,7 @@ export class NetnsRuntime implements Runtime {
 
   /** The FRR pathspace of a target that runs FRR. */
   frrInstanceOf(target: Target): string {
-    if (target.kind === 'host') throw new LabBuildError(`host ${target.name} runs no FRR`);
-    if (target.kind === 'pod') throw new LabBuildError(`pod ${target.namespace}/${target.name} runs no FRR`);
+    assertRunsFrr(target);
     return this.names.frrInstance(this.nsOf(target));
   }
 
@@ -236,7 +235,7 @@ export class NetnsRuntime implements Runtime {
 
   /** `vtysh` means the target's FRR, which lives in its own pathspace. */
   userCommand(target: Target, argv: readonly string[]): readonly string[] {
-    return argv[0] === 'vtysh' && target.kind !== 'host' ? ['vtysh', '-N', this.frrInstanceOf(target), ...argv.slice(1)] : argv;
+    return argv[0] === 'vtysh' && runsFrr(target) ? ['vtysh', '-N', this.frrInstanceOf(target), ...argv.slice(1)] : argv;
   }
 
   appliedManifests(): readonly Record<string, unknown>[] {
@@ -249,7 +248,7 @@ export class NetnsRuntime implements Runtime {
 
   /** FRR log files of a target, for bundles. */
   logFiles(target: Target): string[] {
-    if (target.kind === 'host' || target.kind === 'pod') return [];
+    if (!runsFrr(target)) return [];
     const ns = this.nsOf(target);
     return ['zebra', 'bgpd'].map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
   }
@@ -291,25 +290,15 @@ export class NetnsRuntime implements Runtime {
     switch (fault.kind) {
       case 'link-down':
       case 'link-up': {
-        const target: Target = this.lab.routers.some((r) => r.name === fault.node)
-          ? { kind: 'router', name: fault.node }
-          : this.lab.hosts.some((h) => h.name === fault.node)
-            ? { kind: 'host', name: fault.node }
-            : { kind: 'pe', node: fault.node };
-        const r = await this.exec(target, ['ip', 'link', 'set', fault.interface, fault.kind === 'link-down' ? 'down' : 'up']);
-        if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${fault.node}:${fault.interface} failed: ${r.stderr.trim()}`);
+        const r = await this.exec(fault.target, ['ip', 'link', 'set', fault.interface, fault.kind === 'link-down' ? 'down' : 'up']);
+        if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${describeTarget(fault.target)}:${fault.interface} failed: ${r.stderr.trim()}`);
         return;
       }
       case 'drop-traffic':
       case 'restore-traffic': {
-        const target: Target = this.lab.routers.some((r) => r.name === fault.node)
-          ? { kind: 'router', name: fault.node }
-          : this.lab.hosts.some((h) => h.name === fault.node)
-            ? { kind: 'host', name: fault.node }
-            : { kind: 'speaker', node: fault.node };
         for (const argv of fault.kind === 'drop-traffic' ? silentDropArgvs(fault.interface) : restoreTrafficArgvs(fault.interface)) {
-          const r = await this.exec(target, argv);
-          if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${fault.node}:${fault.interface} failed: ${(r.stderr || r.stdout).trim()}`);
+          const r = await this.exec(fault.target, argv);
+          if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${describeTarget(fault.target)}:${fault.interface} failed: ${(r.stderr || r.stdout).trim()}`);
         }
         return;
       }
@@ -320,6 +309,7 @@ export class NetnsRuntime implements Runtime {
   }
 
   private async restartFrr(target: Target): Promise<void> {
+    assertRunsFrr(target);
     if (target.kind === 'router') {
       const plan = this.plan.routers.find((r) => r.name === target.name);
       if (!plan) throw new LabBuildError(`no router ${target.name}`);
@@ -329,11 +319,7 @@ export class NetnsRuntime implements Runtime {
       await this.startFabricRouter(plan);
       return;
     }
-    if (target.kind === 'pe' || target.kind === 'speaker') {
-      await this.cluster.restartFrr(target);
-      return;
-    }
-    throw new LabBuildError(target.kind === 'pod' ? `pod ${target.namespace}/${target.name} runs no FRR` : `host ${target.name} runs no FRR`);
+    if (target.kind === 'pe' || target.kind === 'speaker') await this.cluster.restartFrr(target);
   }
 
   /** Kills a router's daemons and holder (the namespaces stay). */
