@@ -50,7 +50,8 @@ soak: setup
 	node test/soak/soak.ts
 
 # The README's commands on a fresh Debian 12 root (debootstrap, cached in .cache/check-fresh):
-# see scripts/check-fresh.sh. CHECK_FRESH_REF=<commit> checks an older commit.
+# see scripts/check-fresh.sh. CHECK_FRESH_REF=<commit> checks an older commit;
+# CHECK_FRESH_SUITE=trixie a fresh Debian 13 root (FRR 10.3).
 check-fresh:
 	@bash scripts/check-fresh.sh
 

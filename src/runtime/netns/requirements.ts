@@ -6,6 +6,9 @@
 // To add a requirement: one entry below. `paths` are alternatives (any one executable will do),
 // canonical /usr path first; `package` is what `dpkg -S <path>` names on Debian 12; `byRelease`
 // overrides it where a later Debian release moved the file to another package.
+// Checked against Debian 13's real packages (CHECK_FRESH_SUITE=trixie make check-fresh, then the
+// requirement test on its dpkg database): every file below has the same owner on 12 and 13, so no
+// override is needed today; the paths differ (/bin/ip on 12, /usr/bin/ip on 13), which `paths` covers.
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { FRR_BIN } from './frr.ts';
 
@@ -43,14 +46,17 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { why: 'VRF views and namespace bind mounts', paths: ['/usr/bin/umount', '/bin/umount'], package: 'mount', scope: 'lab' },
   { why: 'router hostnames in their UTS namespace', paths: ['/usr/bin/hostname', '/bin/hostname'], package: 'hostname', scope: 'lab' },
   { why: 'HTTP reachability checks', paths: ['/usr/bin/curl'], package: 'curl', scope: 'lab' },
-  // Debian 12's nginx-light is only a metapackage over `nginx`, and trixie drops it: `nginx` owns the binary on both.
+  // nginx-light is only a metapackage over `nginx` on Debian 12 and 13: `nginx` owns the binary on both.
   { why: 'nginx pods run real nginx', paths: ['/usr/sbin/nginx'], package: 'nginx', scope: 'lab' },
   { why: 'nginx pods serve the stock welcome page', paths: ['/usr/share/nginx/html/index.html'], package: 'nginx-common', scope: 'lab', data: true },
   { why: 'kube-proxy\'s rules in the emulated nodes', paths: ['/usr/sbin/nft'], package: 'nftables', scope: 'lab' },
   { why: 'topology picture tests', paths: ['/usr/bin/dot'], package: 'graphviz', scope: 'test' },
   { why: 'JUnit output validation tests', paths: ['/usr/bin/xmllint'], package: 'libxml2-utils', scope: 'test' },
-  { why: 'make check-fresh builds a Debian 12 root', paths: ['/usr/sbin/debootstrap'], package: 'debootstrap', scope: 'test' },
+  { why: 'make check-fresh builds a Debian 12 or 13 root; PELAB_FRR=10 builds the FRR 10 root', paths: ['/usr/sbin/debootstrap'], package: 'debootstrap', scope: 'test' },
 ];
+
+/** The Debian releases pelab is set up and checked on (make check-fresh, CHECK_FRESH_SUITE), by codename. */
+export const DEBIAN_RELEASES: Readonly<Record<string, string>> = { bookworm: 'Debian 12', trixie: 'Debian 13' };
 
 /** The Debian codename of the machine (`bookworm`, `trixie`), or undefined when not Debian-like. */
 export function debianRelease(osRelease: string): string | undefined {
