@@ -85,9 +85,16 @@ packages="$(node scripts/requirements.ts missing $($for_tests && echo --test))"
 read -r -a missing <<<"$packages"
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
-# PELAB_FRR=10 on Debian 12: FRR 10 lives in a private Debian 13 root (trixie's FRR needs a newer
-# glibc than bookworm's), built once with debootstrap and cached in .cache/frr10 (git-ignored).
-if [ "${PELAB_FRR:-}" = "10" ] && grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release; then
-  command -v debootstrap >/dev/null || apt_install debootstrap
-  bash scripts/frr10-root.sh >&2
+# PELAB_FRR=10 where the system's FRR is older than 10 (Debian 12: 8.4): FRR 10 lives in a private
+# Debian 13 root (trixie's FRR needs a newer glibc than bookworm's), built once with debootstrap and
+# cached in .cache/frr10 (git-ignored). On Debian 13 the system's FRR is 10.3 already: nothing to build.
+# Not built without PELAB_FRR=10: the default FRR does not need it, and it costs about 440 MB.
+if [ "${PELAB_FRR:-}" = "10" ]; then
+  system_frr="$(/usr/lib/frr/zebra --version 2>/dev/null | sed -n 's/^zebra version \([0-9]*\).*/\1/p')"
+  if [ "${system_frr:-0}" -lt 10 ]; then
+    command -v debootstrap >/dev/null || apt_install debootstrap
+    bash scripts/frr10-root.sh >&2
+  else
+    echo "setup: PELAB_FRR=10: the system's FRR is $system_frr.x already; no private root needed" >&2
+  fi
 fi
