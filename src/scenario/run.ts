@@ -10,7 +10,7 @@ import { writeBundle } from '../diagnostics/bundle.ts';
 import type { CheckResult, RunResult } from '../report/result.ts';
 import { createRuntime } from '../runtime/registry.ts';
 import type { Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
-import { mapLimit } from '../proc/limit.ts';
+import { runInDependencyOrder } from './check-order.ts';
 import type { Scenario } from './load.ts';
 import { LabResolver } from './resolver.ts';
 import { RunRecord } from './record.ts';
@@ -105,7 +105,8 @@ class LiveSteps {
         }
       },
       checks: async (step) => {
-        record.checks.push(...(await mapLimit(step.checks, options.checkConcurrency ?? 8, (c) => this.runCheck(c))));
+        const results = await runInDependencyOrder(step.checks, options.checkConcurrency ?? 8, (c) => this.runCheck(c), (c, failed) => this.notStarted(c, failed));
+        record.checks.push(...results);
       },
     };
   }
@@ -127,6 +128,20 @@ class LiveSteps {
     // The runtime's own plan (with its sticky service allocations), not a second computation.
     if (r.desired) this.resolver.desired = r.desired;
     await this.refreshServices();
+  }
+
+  /** An absence check whose step's other checks did not all pass: reported failed, never run. */
+  private notStarted(check: ValidatedCheck, failed: readonly CheckResult[]): CheckResult {
+    const reporter = this.options.reporter;
+    const why = `not started: it asserts an absence, which means something only once the step's other checks hold, and ${failed.map((f) => `"${f.name}"`).join(', ')} did not`;
+    const result: CheckResult = {
+      name: check.name, kind: check.kind.kind, step: check.step, mode: check.mode, status: 'failed', ms: 0, attempts: 0,
+      expected: check.description, observed: null, message: `check "${check.name}" (${check.kind.kind}) ${why}`,
+    };
+    reporter.checkStart(check.name);
+    this.record.mark(`failed: ${check.name} (${why})`);
+    reporter.checkEnd(result);
+    return result;
   }
 
   private async runCheck(check: ValidatedCheck): Promise<CheckResult> {

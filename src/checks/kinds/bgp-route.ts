@@ -139,6 +139,7 @@ export const bgpRoute: CheckKind<BgpRouteParams, BgpRoutePlan, BgpPath[]> = {
   kind: 'bgp-route',
   params: bgpRouteParams,
   defaultMode: () => 'eventually',
+  negative: (p) => !p.present,
   defaults: () => CHECK_DEFAULTS['bgp-route'],
   describe: (p) =>
     expectedText({

@@ -97,6 +97,8 @@ export const bgpSession: CheckKind<BgpSessionParams, BgpSessionPlan, BgpSessionO
   kind: 'bgp-session',
   params: bgpSessionParams,
   defaultMode: () => 'eventually',
+  // Down, gone or "anything but Established": what a fault or a deletion should leave.
+  negative: (p) => !sameState(p.state, 'Established'),
   defaults: () => CHECK_DEFAULTS['bgp-session'],
   describe: (p) =>
     expectedText({ on: nodeRefLabel(p.on as NodeRef), peer: describeRef(p.peer), vrf: p.vrf, afi: p.afi, state: p.state }),

@@ -137,6 +137,7 @@ export const evpnRoute: CheckKind<EvpnRouteParams, EvpnRoutePlan, EvpnPath[]> = 
   kind: 'evpn-route',
   params: evpnRouteParams,
   defaultMode: () => 'eventually',
+  negative: (p) => !p.present,
   defaults: () => CHECK_DEFAULTS['evpn-route'],
   describe: (p) =>
     expectedText(

@@ -181,6 +181,7 @@ export const http: CheckKind<HttpParams, HttpPlan, HttpOutcome> = {
   kind: 'http',
   params: httpParams,
   defaultMode: (p) => (p.isolated === true ? 'consistently' : 'eventually'),
+  negative: (p) => p.isolated === true,
   defaults(p) {
     const row = p.isolated === true ? CHECK_DEFAULTS['http-isolation'] : CHECK_DEFAULTS.http;
     return p.maxTime === undefined ? row : { ...row, attemptTimeoutMs: p.maxTime + CURL_MARGIN_MS };

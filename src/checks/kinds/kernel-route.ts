@@ -83,6 +83,7 @@ export const kernelRoute: CheckKind<KernelRouteParams, KernelRoutePlan, KernelRo
   kind: 'kernel-route',
   params: kernelRouteParams,
   defaultMode: () => 'eventually',
+  negative: (p) => !p.present,
   defaults: () => CHECK_DEFAULTS['kernel-route'],
   describe: (p) =>
     expectedText({

@@ -33,6 +33,11 @@ export interface CheckKind<P, Plan, O> {
   readonly params: z.ZodType<P>;
   /** Mode when the scenario does not say (http `isolated` is consistently). */
   defaultMode(params: P): CheckMode;
+  /**
+   * Whether the check asserts an absence (no answer, no route): such a check passes trivially
+   * before the fabric has converged, so its step starts it once its other checks have passed.
+   */
+  negative?(params: P): boolean;
   /** Which row of the defaults table applies. */
   defaults(params: P): CheckDefaults;
   /** The expectation in words, from the names in the scenario (no resolution needed). */
