@@ -11,7 +11,7 @@ import { parseBfdPeers } from '../bfd-peers.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
 import { computeDesiredState } from '../../k8s/desired.ts';
-import type { DesiredState, NodePlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
+import type { DesiredState, NodePlan, PeL3VniPlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
 import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
@@ -28,6 +28,14 @@ import { podLinkLines, podNs, podVeth } from './pod-network.ts';
 import { listenerFor, startNginx, stopNginx } from './pod-servers.ts';
 import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
 import { run } from '../../proc/run.ts';
+
+/** Between a PE's devices and its configuration: what reconcilePeDevices worked out. */
+interface PeConfigStep {
+  readonly peConfig: string;
+  readonly added: readonly PeL3VniPlan[];
+  readonly removed: readonly RealisedNode['vrfs'][number][];
+  readonly parked: readonly string[];
+}
 
 /** What has been realised on a node so far, kept in the ledger across pelab processes. */
 export interface RealisedNode {
@@ -183,15 +191,20 @@ export class ClusterEmulator {
 
   private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
     const r: RealisedNode = structuredClone(this.realised(plan.node));
-    // PE first: the speaker's sessions need the host-session veths the PE side creates. A
-    // speaker configured before its peer address is reachable fails its first start and backs
-    // off for seconds (measured: a 5-7 s late session in two of three runs).
-    await this.reconcilePe(plan, r);
-    await this.reconcileHostSide(plan, desired, r);
+    // The PE's devices first: the speaker's sessions need the host-session veths the PE side
+    // creates. A speaker configured before its peer address is reachable fails its first start
+    // and backs off for seconds (measured: a 5-7 s late session in two of three runs).
+    const peConfig = await this.reconcilePeDevices(plan, r);
+    // Then the PE's and the speaker's configs at once. bgpd opens a session only 1 s after its
+    // neighbor is configured (BGP_INIT_START_TIMER), and both sides connect: the session comes
+    // 1 s after the later of the two configs, so loading them one after the other put the
+    // speaker's whole load (0.3-0.4 s) on every run's path to its first route.
+    await Promise.all([this.reconcilePeConfig(plan, r, peConfig), this.reconcileHostSide(plan, desired, r)]);
     this.saveRealised(plan.node, r);
   }
 
-  private async reconcilePe(plan: NodePlan, r: RealisedNode): Promise<void> {
+  /** Underlay, VRF namespaces and host sessions; returns the PE configuration to load next. */
+  private async reconcilePeDevices(plan: NodePlan, r: RealisedNode): Promise<PeConfigStep> {
     const node = plan.node;
     const ns = this.nodePlan(node);
     const pe = plan.pe;
@@ -234,7 +247,15 @@ export class ClusterEmulator {
       r.passthrough = true;
     }
     if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));
+    return { peConfig, added, removed, parked };
+  }
 
+  /** The PE's configuration, then the L3VNI devices of added VRFs, then what removed VRFs leave. */
+  private async reconcilePeConfig(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
+    const pe = plan.pe;
+    const { peConfig, added, removed, parked } = step;
     // frr-reload removes `router bgp X vrf V` before the VRF's `vni`, which FRR refuses ("Please
     // unconfigure l3vni"); take a deleted L3VNI down in the order FRR accepts first.
     for (const v of removed) {
@@ -260,7 +281,7 @@ export class ClusterEmulator {
       if (v.hostInterface) await ipBatch(ns.ns, [`link del ${v.hostInterface}`], { force: true });
       r.vrfs = r.vrfs.filter((x) => x.vrf !== v.vrf);
     }
-    r.parkedVrfs = parked;
+    r.parkedVrfs = [...parked];
     if (!pe?.passthrough && r.passthrough) {
       await ipBatch(ns.ns, ['link del pt-host'], { force: true });
       r.passthrough = false;
