@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { stringify } from 'yaml';
 import { loadLab } from '../src/lab/load.ts';
 import { labFileSchema } from '../src/lab/schema.ts';
-import { isCidr, isIPv4 } from '../src/net/ipv4.ts';
+import { isIPv4, isIPv4CIDR } from '../src/net/ip.ts';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter, renderFrrDaemons, routerNeedsBfdd } from '../src/render/frr-fabric.ts';
 import { renderClabTopologyYaml, routerFiles } from '../src/render/clab.ts';
@@ -41,7 +41,7 @@ const IPV4_PATTERN = `${OCTET}(\\.${OCTET}){3}`;
 /**
  * The lab file format as JSON Schema (draft-07, what editors' YAML language servers read). zod
  * cannot export its refinements, so the address checks are added back as patterns;
- * test/render/generated.test.ts checks they agree with src/net/ipv4.ts.
+ * test/render/generated.test.ts checks they agree with src/net/ip.ts.
  */
 export function renderLabJsonSchema(): string {
   const schema = z.toJSONSchema(labFileSchema, {
@@ -51,8 +51,8 @@ export function renderLabJsonSchema(): string {
       const checks = (ctx.zodSchema._zod.def as { checks?: { _zod: { def: { check: string; fn?: unknown } } }[] }).checks ?? [];
       for (const c of checks) {
         if (c._zod.def.fn === isIPv4) Object.assign(ctx.jsonSchema, { pattern: `^${IPV4_PATTERN}$`, description: 'an IPv4 address like 192.168.1.1' });
-        if (c._zod.def.fn === isCidr) {
-          Object.assign(ctx.jsonSchema, { pattern: `^${IPV4_PATTERN}/([0-2]?\\d|3[0-2])$`, description: 'an IPv4 CIDR like 192.168.1.0/24' });
+        if (c._zod.def.fn === isIPv4CIDR) {
+          Object.assign(ctx.jsonSchema, { pattern: `^${IPV4_PATTERN}/(3[0-2]|[12]?\\d)$`, description: 'an IPv4 CIDR like 192.168.1.0/24' });
         }
       }
     },

@@ -2,7 +2,7 @@
 // address from that node's pod CIDR (kindnet's host-local IPAM), and told which server the image
 // stands for. Pure: the same Deployments, cluster and previous addresses give the same pods.
 import type { Cluster, ClusterNode } from '../lab/model.ts';
-import { formatIPv4, parseIPv4 } from '../net/ipv4.ts';
+import { hostAt, hostNumber, ipv4Network } from '../net/ip.ts';
 import type { DeploymentSpec } from './schemas/core.ts';
 import type { Obj } from './schemas/index.ts';
 
@@ -34,8 +34,8 @@ export interface PodPlan {
 
 /** A node's pod CIDR: the node index's /24 of POD_SUBNET (node 0, the control plane, gets 10.244.0.0/24). */
 export function podCidrOf(node: Pick<ClusterNode, 'index'>): { network: string; gateway: string; prefixLength: 24 } {
-  const base = parseIPv4('10.244.0.0') + node.index * 256;
-  return { network: formatIPv4(base), gateway: formatIPv4(base + 1), prefixLength: 24 };
+  const cidr = ipv4Network(`${hostAt(ipv4Network('10.244.0.0/16'), node.index * 256)}/24`);
+  return { network: hostAt(cidr, 0), gateway: hostAt(cidr, 1), prefixLength: 24 };
 }
 
 /**
@@ -113,11 +113,11 @@ export function planPods(deployments: readonly DeploymentObj[], cluster: Pick<Cl
     if (!ip) {
       const node = cluster.nodes.find((n) => n.name === p.node)!;
       const taken = used.get(p.node) ?? new Set<string>();
-      const base = parseIPv4(podCidrOf(node).network);
+      const cidr = ipv4Network(`${podCidrOf(node).network}/24`);
       let host = 2;
-      while (taken.has(formatIPv4(base + host))) host += 1;
+      while (host <= 254 && taken.has(hostAt(cidr, host))) host += 1;
       if (host > 254) throw new Error(`node ${p.node}'s pod CIDR has no free address for ${key}`);
-      ip = formatIPv4(base + host);
+      ip = hostAt(cidr, host);
       used.set(p.node, taken.add(ip));
     }
     return { ...p, ip };
@@ -125,9 +125,8 @@ export function planPods(deployments: readonly DeploymentObj[], cluster: Pick<Cl
 }
 
 function inPodCidr(ip: string, node: Pick<ClusterNode, 'index'>): boolean {
-  const base = parseIPv4(podCidrOf(node).network);
-  const v = parseIPv4(ip);
-  return v > base + 1 && v < base + 255;
+  const host = hostNumber(ipv4Network(`${podCidrOf(node).network}/24`), ip);
+  return host !== undefined && host > 1 && host < 255;
 }
 
 /** The pods a Service's selector picks, in its namespace. */

@@ -1,7 +1,7 @@
 // Derives every address the lab file leaves implicit. Pure and deterministic: the same file
 // always gives the same lab, so generated files can be committed and compared.
 import { createHash } from 'node:crypto';
-import { hostAt, parseCidr, subnetAt, parseIPv4, formatCidr } from '../net/ipv4.ts';
+import { compareAddressText, formatCIDR, hostAt, ipv4Network, subnetAt } from '../net/ip.ts';
 import type { PathSegment } from '../yaml/located.ts';
 import type { LabFile } from './schema.ts';
 import type { Cluster, Host, Interface, Lab, Link, Router, Switch } from './model.ts';
@@ -46,8 +46,8 @@ export function allocate(file: LabFile, source: string): Allocation {
     const a = splitEndpoint(link.a);
     const b = splitEndpoint(link.b);
     const subnet = link.subnet
-      ? parseCidr(link.subnet, true)
-      : subnetAt(parseCidr(spec.pools.fabricLinks ?? '', true), 31, i);
+      ? ipv4Network(link.subnet, true)
+      : subnetAt(ipv4Network(spec.pools.fabricLinks ?? '', true), 31, i);
     const aIp = hostAt(subnet, 0);
     const bIp = hostAt(subnet, 1);
     origins.push({ ip: aIp, owner: `${a.node}:${a.interface}`, path: ['spec', 'links', i, 'a'] });
@@ -64,11 +64,11 @@ export function allocate(file: LabFile, source: string): Allocation {
       mac: stableMac(labName, b.node, b.interface),
       peer: { kind: 'node', name: a.node, interface: a.interface },
     });
-    return { a, b, subnet: formatCidr(subnet) };
+    return { a, b, subnet: formatCIDR(subnet) };
   });
 
   const hosts: Host[] = spec.hosts.map((h, i) => {
-    const subnet = parseCidr(h.subnet);
+    const subnet = ipv4Network(h.subnet);
     const gateway = h.gateway ?? hostAt(subnet, 1);
     const ip = h.address ?? hostAt(subnet, 2);
     origins.push({ ip: gateway, owner: `${h.leaf}:${h.leafInterface}`, path: ['spec', 'hosts', i, h.gateway ? 'gateway' : 'subnet'] });
@@ -91,7 +91,7 @@ export function allocate(file: LabFile, source: string): Allocation {
       leaf: h.leaf,
       leafInterface: h.leafInterface,
       ...(h.vrf ? { vrf: h.vrf } : {}),
-      subnet: formatCidr(subnet),
+      subnet: formatCIDR(subnet),
       address: iface.address!,
       gateway,
       interface: iface,
@@ -99,7 +99,7 @@ export function allocate(file: LabFile, source: string): Allocation {
   });
 
   const switches: Switch[] = spec.switches.map((s, i) => {
-    const subnet = parseCidr(s.subnet);
+    const subnet = ipv4Network(s.subnet);
     const torAddress = s.torAddress ?? hostAt(subnet, 1);
     origins.push({ ip: torAddress, owner: `${s.tor}:${s.torInterface}`, path: ['spec', 'switches', i, s.torAddress ? 'torAddress' : 'subnet'] });
     addInterface(s.tor, {
@@ -108,10 +108,10 @@ export function allocate(file: LabFile, source: string): Allocation {
       mac: stableMac(labName, s.tor, s.torInterface),
       peer: { kind: 'switch', name: s.name },
     });
-    return { name: s.name, tor: s.tor, torInterface: s.torInterface, subnet: formatCidr(subnet), torAddress, nodeInterface: s.nodeInterface };
+    return { name: s.name, tor: s.tor, torInterface: s.torInterface, subnet: formatCIDR(subnet), torAddress, nodeInterface: s.nodeInterface };
   });
 
-  const vtepPool = spec.pools.vteps ? parseCidr(spec.pools.vteps) : undefined;
+  const vtepPool = spec.pools.vteps ? ipv4Network(spec.pools.vteps) : undefined;
   let leafOrdinal = 0;
   const routers: Router[] = spec.routers.map((r, i) => {
     const own = interfaces.get(r.name) ?? [];
@@ -124,7 +124,7 @@ export function allocate(file: LabFile, source: string): Allocation {
     const lowest = own
       .map((x) => x.address?.ip)
       .filter((x): x is string => x !== undefined)
-      .sort((x, y) => parseIPv4(x) - parseIPv4(y))[0];
+      .sort(compareAddressText)[0];
     const routerId = r.routerId ?? vtep ?? lowest ?? '0.0.0.0';
     const vrfs = spec.vrfs.map((v) => v.name).filter((v) => own.some((x) => x.vrf === v));
     return {
@@ -152,13 +152,13 @@ export function allocate(file: LabFile, source: string): Allocation {
         index,
         labels: n.labels ?? {},
         attachments: switches.map((s, si) => {
-          const ip = hostAt(parseCidr(s.subnet), c.firstNodeHost + index);
+          const ip = hostAt(ipv4Network(s.subnet), c.firstNodeHost + index);
           origins.push({ ip, owner: `${n.name}:${s.nodeInterface}`, path: ['spec', 'cluster', 'nodes', index] });
           void si;
           return {
             switch: s.name,
             interface: s.nodeInterface,
-            address: { ip, prefixLength: parseCidr(s.subnet).prefixLength },
+            address: { ip, prefixLength: ipv4Network(s.subnet).prefixLength },
             mac: stableMac(labName, n.name, s.nodeInterface),
           };
         }),

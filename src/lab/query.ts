@@ -1,6 +1,6 @@
 // Questions checks, tests and renderers ask of a lab, so that none of them hard-codes a node
 // name or an address. Every lookup that can miss throws an error naming what was asked for.
-import { cidrContains, parseCidr } from '../net/ipv4.ts';
+import { containsAddress, ipv4Network } from '../net/ip.ts';
 import type { ClusterNode, Host, Interface, Lab, Link, Router, RouterRole, Switch } from './model.ts';
 
 export class LookupError extends Error {
@@ -150,5 +150,5 @@ export function subnetsInVrf(lab: Lab, vrf: string | undefined): string[] {
 }
 
 export function subnetContains(subnet: string, ip: string): boolean {
-  return cidrContains(parseCidr(subnet), ip);
+  return containsAddress(ipv4Network(subnet), ip);
 }

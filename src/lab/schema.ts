@@ -1,7 +1,7 @@
 // The lab file format: declarative intent. Only what a person decides is written down; the rest
 // (point-to-point /31s, VTEPs, router IDs, MACs, node addresses) is derived by allocate.ts.
 import { z } from 'zod';
-import { isCidr, isIPv4 } from '../net/ipv4.ts';
+import { isIPv4, isIPv4CIDR } from '../net/ip.ts';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a name of letters, digits, "_" and "-", starting with a letter');
 // Linux limits interface names to 15 bytes (IFNAMSIZ - 1).
@@ -10,7 +10,7 @@ const interfaceName = z
   .regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'an interface name of letters, digits, "_", "." and "-"')
   .max(15, 'an interface name of at most 15 characters (Linux IFNAMSIZ)');
 const ipv4 = z.string().refine(isIPv4, 'an IPv4 address like 192.168.1.1');
-const cidr = z.string().refine(isCidr, 'an IPv4 CIDR like 192.168.1.0/24');
+const cidr = z.string().refine(isIPv4CIDR, 'an IPv4 CIDR like 192.168.1.0/24');
 const asn = z.number().int('an integer ASN').min(1, 'an ASN from 1 to 4294967295').max(4294967295, 'an ASN from 1 to 4294967295');
 const endpoint = z
   .string()

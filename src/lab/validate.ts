@@ -1,6 +1,6 @@
 // Cross-reference checks a schema cannot express. Each problem names the path in the file and
 // what was expected there; load.ts turns them into InputErrors with line numbers.
-import { cidrContains, cidrSize, formatCidr, parseCidr, subnetAt } from '../net/ipv4.ts';
+import { cidrSize, containsAddress, formatCIDR, ipv4Network, subnetAt } from '../net/ip.ts';
 import type { PathSegment } from '../yaml/located.ts';
 import type { LabFile } from './schema.ts';
 import type { AddressOrigin } from './allocate.ts';
@@ -57,7 +57,7 @@ export function validateReferences(file: LabFile): Problem[] {
   // allocate.ts carves these as networks; host bits set would otherwise surface as an error
   // without file or line.
   const networkProblem = (text: string, path: PathSegment[]): boolean => {
-    const net = formatCidr(parseCidr(text));
+    const net = formatCIDR(ipv4Network(text));
     if (net === text) return false;
     problems.push({ path, expected: `a network address with no host bits set (${net}, not ${text})` });
     return true;
@@ -70,7 +70,7 @@ export function validateReferences(file: LabFile): Problem[] {
     if (!spec.pools.fabricLinks) problems.push({ path: ['spec', 'pools'], expected: 'a fabricLinks pool (links without an explicit subnet take /31s from it)' });
     else if (!networkProblem(spec.pools.fabricLinks, ['spec', 'pools', 'fabricLinks'])) {
       try {
-        subnetAt(parseCidr(spec.pools.fabricLinks), 31, spec.links.length - 1);
+        subnetAt(ipv4Network(spec.pools.fabricLinks), 31, spec.links.length - 1);
       } catch {
         problems.push({ path: ['spec', 'pools', 'fabricLinks'], expected: `a pool with room for ${spec.links.length} /31 links` });
       }
@@ -83,11 +83,11 @@ export function validateReferences(file: LabFile): Problem[] {
     else if (leaf.role !== 'leaf') problems.push({ path: ['spec', 'hosts', i, 'leaf'], expected: `a router with role leaf ("${h.leaf}" is a ${leaf.role})` });
     else claimInterface(h.leaf, h.leafInterface, ['spec', 'hosts', i, 'leafInterface']);
     if (h.vrf && !vrfNames.has(h.vrf)) problems.push({ path: ['spec', 'hosts', i, 'vrf'], expected: `a VRF defined in spec.vrfs (unknown VRF "${h.vrf}")` });
-    const subnet = parseCidr(h.subnet);
-    if (cidrSize(subnet) < 4) problems.push({ path: ['spec', 'hosts', i, 'subnet'], expected: 'a host subnet of /30 or larger (gateway .1 and host .2)' });
+    const subnet = ipv4Network(h.subnet);
+    if (cidrSize(subnet) < 4n) problems.push({ path: ['spec', 'hosts', i, 'subnet'], expected: 'a host subnet of /30 or larger (gateway .1 and host .2)' });
     for (const key of ['address', 'gateway'] as const) {
       const ip = h[key];
-      if (ip && !cidrContains(subnet, ip)) problems.push({ path: ['spec', 'hosts', i, key], expected: `an address inside ${h.subnet}` });
+      if (ip && !containsAddress(subnet, ip)) problems.push({ path: ['spec', 'hosts', i, key], expected: `an address inside ${h.subnet}` });
     }
   });
 
@@ -96,11 +96,11 @@ export function validateReferences(file: LabFile): Problem[] {
     if (!tor) problems.push({ path: ['spec', 'switches', i, 'tor'], expected: `a router defined in spec.routers (unknown node "${s.tor}")` });
     else if (tor.role !== 'tor') problems.push({ path: ['spec', 'switches', i, 'tor'], expected: `a router with role tor ("${s.tor}" is a ${tor.role})` });
     else claimInterface(s.tor, s.torInterface, ['spec', 'switches', i, 'torInterface']);
-    if (s.torAddress && !cidrContains(parseCidr(s.subnet), s.torAddress)) {
+    if (s.torAddress && !containsAddress(ipv4Network(s.subnet), s.torAddress)) {
       problems.push({ path: ['spec', 'switches', i, 'torAddress'], expected: `an address inside ${s.subnet}` });
     }
     const c = spec.cluster;
-    if (c && c.firstNodeHost + c.nodes.length > cidrSize(parseCidr(s.subnet)) - 1) {
+    if (c && c.firstNodeHost + c.nodes.length > Number(cidrSize(ipv4Network(s.subnet))) - 1) {
       problems.push({ path: ['spec', 'switches', i, 'subnet'], expected: `a subnet with room for ${c.nodes.length} cluster nodes from host ${c.firstNodeHost}` });
     }
   });
@@ -111,7 +111,7 @@ export function validateReferences(file: LabFile): Problem[] {
   }
   // Leaf N (1-based, in file order, counting leaves with an explicit vtep too) takes host N.
   const lastFromPool = spec.routers.filter((r) => r.role === 'leaf').reduce((last, r, n) => (r.vtep ? last : n + 1), 0);
-  if (spec.pools.vteps && lastFromPool >= cidrSize(parseCidr(spec.pools.vteps))) {
+  if (spec.pools.vteps && lastFromPool >= Number(cidrSize(ipv4Network(spec.pools.vteps)))) {
     problems.push({ path: ['spec', 'pools', 'vteps'], expected: `a pool with room for host ${lastFromPool} (one VTEP per leaf, in file order)` });
   }
   if (spec.cluster && spec.switches.length === 0) {

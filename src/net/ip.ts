@@ -1,7 +1,8 @@
-// IPv4/IPv6 address arithmetic where both families occur (manifests: pools, CIDR hosts, prefixes).
-// src/net/ipv4.ts is the IPv4-only, number-based variant the lab model allocates with.
-// Addresses are bigints so that one code path serves both families; manifests are small, so
-// clarity wins over speed here.
+// Address parsing and arithmetic, the one home for both families: manifests (pools, CIDR hosts,
+// prefixes), checks, and the lab model, whose files are IPv4 only (the throwing helpers at the
+// end). Addresses are bigints so that one code path serves both families. Validation is
+// node:net's. A number-based IPv4 twin existed for the lab's allocation; it bought nothing
+// measurable (a lab has tens of addresses), so there is one model.
 
 import { isIPv4 as netIsIPv4, isIPv6 as netIsIPv6 } from 'node:net';
 
@@ -25,13 +26,13 @@ const bits = (family: Family): number => (family === 4 ? 32 : 128);
 // so "010.0.0.1" is not an address here either.
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-export function parseIPv4(text: string): bigint | undefined {
+function parseIPv4(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) return undefined;
   return parts.reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n);
 }
 
-export function parseIPv6(text: string): bigint | undefined {
+function parseIPv6(text: string): bigint | undefined {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return undefined;
   let body = text;
   // An embedded IPv4 tail (::ffff:1.2.3.4) is rewritten as its two hex groups.
@@ -213,4 +214,54 @@ export function isIP(text: string): boolean {
 
 export function isCIDR(text: string): boolean {
   return parseCIDR(text) !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IPv4 as lab files write it. The schema has validated the text; these throw, naming the text,
+// where a caller passes something else.
+
+/** `a.b.c.d/n` (node:net's address rules; no leading zeros in the length either). */
+export function isIPv4CIDR(text: string): boolean {
+  return parseCIDR(text)?.family === 4;
+}
+
+function requireIP(text: string): IP {
+  const ip = parseIP(text);
+  if (!ip) throw new Error(`not an IP address: ${JSON.stringify(text)}`);
+  return ip;
+}
+
+/** Parses an IPv4 network. With `strict`, host bits must be zero (a network, not an interface address). */
+export function ipv4Network(text: string, strict = false): CIDR {
+  const c = parseCIDR(text);
+  if (!c || c.family !== 4) throw new Error(`not an IPv4 CIDR: ${JSON.stringify(text)}`);
+  if (strict && requireIP(text.split('/')[0]!).value !== c.network) {
+    throw new Error(`${text} has host bits set (network is ${formatCIDR(c)})`);
+  }
+  return c;
+}
+
+/** The address at offset `n` inside the CIDR (0 = network address). Throws when outside. */
+export function hostAt(c: CIDR, n: number): string {
+  const ip = cidrHost(c, n);
+  if (!Number.isInteger(n) || !ip) throw new Error(`offset ${n} is outside ${formatCIDR(c)} (${cidrSize(c)} addresses)`);
+  return formatIP(ip);
+}
+
+/** The offset of `address` inside the CIDR (0 = network address), or undefined when outside it. */
+export function hostNumber(c: CIDR, address: string): number | undefined {
+  const ip = requireIP(address);
+  return cidrContains(c, ip) ? Number(ip.value - c.network) : undefined;
+}
+
+export function containsAddress(c: CIDR, address: string): boolean {
+  return hostNumber(c, address) !== undefined;
+}
+
+/** The `/len`-sized block number `index` carved from `pool`. */
+export function subnetAt(pool: CIDR, prefixLength: number, index: number): CIDR {
+  if (prefixLength < pool.prefixLength) throw new Error(`/${prefixLength} does not fit in ${formatCIDR(pool)}`);
+  const count = 2 ** (prefixLength - pool.prefixLength);
+  if (index >= count) throw new Error(`${formatCIDR(pool)} has room for ${count} /${prefixLength} blocks, block ${index + 1} requested`);
+  return { family: pool.family, network: pool.network + BigInt(index) * (1n << BigInt(bits(pool.family) - prefixLength)), prefixLength };
 }

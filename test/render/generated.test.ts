@@ -78,6 +78,7 @@ describe('the lab JSON Schema', () => {
       ['bad CIDR', (d) => (d.spec.hosts[0].subnet = '10.2.0.0/33')],
       ['CIDR without length', (d) => (d.spec.hosts[0].subnet = '10.2.0.0')],
       ['good CIDR /32', (d) => (d.spec.hosts[0].subnet = '10.2.0.0/32')],
+      ['CIDR length with a leading zero', (d) => (d.spec.hosts[0].subnet = '10.2.0.0/08')],
       ['long interface', (d) => (d.spec.hosts[0].leafInterface = 'sixteen-chars-xx')],
       ['long endpoint interface', (d) => (d.spec.links[0].b = 'l1:sixteen-chars-xx')],
       ['unknown field', (d) => (d.spec.extra = 1)],

@@ -6,7 +6,7 @@
 // - each node routes the other nodes' pod CIDRs via their node addresses (kindnet's routes).
 import { createHash } from 'node:crypto';
 import type { ClusterNode } from '../../lab/model.ts';
-import { formatIPv4, parseIPv4 } from '../../net/ipv4.ts';
+import { hostAt, ipv4Network } from '../../net/ip.ts';
 import { podCidrOf, type PodPlan } from '../../k8s/pods.ts';
 import type { InstanceNames } from './names.ts';
 
@@ -17,7 +17,7 @@ export const NODE_NETWORK_INTERFACE = 'eth0';
 const SWITCH_BRIDGE = 'br0';
 
 export function nodeNetworkAddress(node: Pick<ClusterNode, 'index'>): string {
-  return formatIPv4(parseIPv4(NODE_NETWORK.network) + 2 + node.index);
+  return hostAt(ipv4Network(`${NODE_NETWORK.network}/${NODE_NETWORK.prefixLength}`), 2 + node.index);
 }
 
 /** The namespace standing for kind's docker network (a bridge). */
