@@ -1,7 +1,8 @@
 // Runs one check: validate its params, poll (eventually or consistently) with the kind's probe and
 // evaluate, and turn the outcome into the CheckResult the reports consume.
 import { z } from 'zod';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { Runtime, Target } from '../runtime/runtime.ts';
+import { targetDir } from '../runtime/targets.ts';
 import type { CheckResult } from '../report/result.ts';
 import { durationSchema, formatDuration } from '../units/duration.ts';
 import { brief } from './match.ts';
@@ -168,6 +169,27 @@ function failureWhy(mode: CheckMode, r: PollResult<Observed, Evaluation>, check:
   }
 }
 
+/** Where a check ran: every kind that runs on a node resolves it into its plan's `target`. */
+function targetOf(plan: unknown): Target | undefined {
+  if (typeof plan !== 'object' || plan === null || !('target' in plan)) return undefined;
+  const t = (plan as { target: unknown }).target;
+  return typeof t === 'object' && t !== null && 'kind' in t ? (t as Target) : undefined;
+}
+
+/** The lab node (as the fabric picture names it) a target lives on; a pod's node is not known here. */
+function nodeOf(t: Target): string | undefined {
+  switch (t.kind) {
+    case 'router':
+    case 'host':
+      return t.name;
+    case 'pe':
+    case 'speaker':
+      return t.node;
+    case 'pod':
+      return undefined;
+  }
+}
+
 /** Runs a validated check. Never throws for a failing check: it returns a failed CheckResult. */
 export async function runValidatedCheck(check: ValidatedCheck, options: RunCheckOptions): Promise<CheckResult> {
   const { kind, params } = check;
@@ -203,6 +225,7 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
   const last = r.last;
   const expected = last?.verdict?.expected ?? r.lastObserved?.verdict?.expected ?? check.description;
   const observed = observedOf(last, r.lastObserved);
+  const target = targetOf(last?.observed?.plan ?? r.lastObserved?.observed?.plan);
   const base = {
     name: check.name,
     kind: kind.kind,
@@ -212,6 +235,7 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
     attempts: r.attempts,
     expected,
     observed,
+    ...(target ? { target: targetDir(target), ...(nodeOf(target) ? { node: nodeOf(target) } : {}) } : {}),
   };
   if (r.ok) return { ...base, status: 'passed' };
   const detail = last?.verdict?.message ?? last?.error ?? 'no attempt ran';

@@ -139,12 +139,13 @@ ${examples(['pelab run scenarios/metallb-evpn.yaml --demo', 'pelab up --lab mini
     .option('--name <name>', 'instance name (default: the lab\'s name)')
     .option('--json <file>', 'write the JSON report to this file')
     .option('--junit <file>', 'write the JUnit report to this file')
+    .option('--html <file>', 'write a self-contained HTML report to this file (fabric picture, checks, timeline, bundle links)')
     .option('--bundle-dir <dir>', 'where failure bundles go', 'out/bundles')
     .option('--demo', 'end with what a person would check by hand')
     .option('--artifact <key=value>', 'kind: override a pinned artifact (image, chart, version); repeatable', collect)
     .addOption(outputOption())
-    .addHelpText('after', examples(['pelab run scenarios/metallb-evpn.yaml', 'pelab run scenarios/*.yaml --junit out/junit.xml', 'pelab run scenarios/mini-evpn.yaml -o json > result.json', 'pelab run scenarios/metallb-evpn.yaml --runtime kind --dry-run']))
-    .action(async (files: string[], o: { keep?: boolean; name?: string; json?: string; junit?: string; artifact?: string[]; bundleDir: string; demo?: boolean; output: OutputFormat }) => {
+    .addHelpText('after', examples(['pelab run scenarios/metallb-evpn.yaml', 'pelab run scenarios/*.yaml --junit out/junit.xml --html out/report.html', 'pelab run scenarios/mini-evpn.yaml -o json > result.json', 'pelab run scenarios/metallb-evpn.yaml --runtime kind --dry-run']))
+    .action(async (files: string[], o: { keep?: boolean; name?: string; json?: string; junit?: string; html?: string; artifact?: string[]; bundleDir: string; demo?: boolean; output: OutputFormat }) => {
       const { runCommand } = await import('./commands/run.ts');
       set(await runCommand(files, { ...globals(), ...o }));
     });

@@ -214,7 +214,17 @@ export function dotString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
 }
 
-export function toDot(lab: Lab): string {
+/** How a node fared in a run: the HTML report marks the nodes checks ran on. */
+export type NodeMark = 'failed' | 'passed';
+
+/** A node marked in the picture: red for a failed check on it, a green outline when all passed. */
+function markAttrs(mark: NodeMark | undefined): string[] {
+  if (mark === 'failed') return ['fillcolor="#d50000"', 'fontcolor="#ffffff"', 'color="#7f0000"', 'penwidth=3', 'class="check_failed"'];
+  if (mark === 'passed') return ['color="#1b5e20"', 'penwidth=3', 'class="check_passed"'];
+  return [];
+}
+
+export function toDot(lab: Lab, options: { readonly marks?: ReadonlyMap<string, NodeMark> } = {}): string {
   const g = labGraph(lab);
   const out: string[] = [
     `graph ${dotString(g.name)} {`,
@@ -236,6 +246,8 @@ export function toDot(lab: Lab): string {
         const c = colorsOf(g, n.vrf ?? 'default');
         attrs.push('shape=ellipse', `fillcolor="${c.fill}"`, `color="${c.color}"`);
       }
+      // Later attributes win in DOT: the mark overrides the node's own colours.
+      attrs.push(...markAttrs(options.marks?.get(n.name)));
       out.push(`    ${dotString(n.name)} [${attrs.join(', ')}];`);
     }
     out.push('  }');

@@ -14,6 +14,21 @@ export interface JsonCheck {
   readonly status: 'passed' | 'failed';
   readonly ms: number;
   readonly attempts: number;
+  /** What was expected, in words; and the last observed value, condensed. */
+  readonly expected: string;
+  readonly observed: JsonValue;
+  /** The lab node it ran on and that target's folder in the failure bundle, when it runs on one. */
+  readonly node?: string;
+  readonly target?: string;
+  /** Start, in milliseconds since the run started. */
+  readonly at?: number;
+}
+
+export interface JsonPhase {
+  readonly name: string;
+  readonly ms: number;
+  /** Start, in milliseconds since the run started. */
+  readonly at?: number;
 }
 
 export interface JsonFailure {
@@ -33,7 +48,7 @@ export interface JsonReport {
   readonly lab: string;
   readonly startedAt: string;
   readonly ms: number;
-  readonly phases: readonly { readonly name: string; readonly ms: number }[];
+  readonly phases: readonly JsonPhase[];
   readonly checks: readonly JsonCheck[];
   readonly failures: readonly JsonFailure[];
   readonly timeline: readonly { readonly at: number; readonly what: string }[];
@@ -61,6 +76,23 @@ function failureOf(c: CheckResult): JsonFailure {
   };
 }
 
+function checkOf(c: CheckResult): JsonCheck {
+  return {
+    name: c.name,
+    kind: c.kind,
+    step: c.step,
+    mode: c.mode,
+    status: c.status,
+    ms: ms(c.ms),
+    attempts: c.attempts,
+    expected: c.expected,
+    observed: toJsonValue(c.observed),
+    ...(c.node === undefined ? {} : { node: c.node }),
+    ...(c.target === undefined ? {} : { target: c.target }),
+    ...(c.at === undefined ? {} : { at: ms(c.at) }),
+  };
+}
+
 export function toJsonReport(r: RunResult): JsonReport {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -70,8 +102,8 @@ export function toJsonReport(r: RunResult): JsonReport {
     lab: r.lab,
     startedAt: r.startedAt,
     ms: ms(r.ms),
-    phases: r.phases.map((p) => ({ name: p.name, ms: ms(p.ms) })),
-    checks: r.checks.map((c) => ({ name: c.name, kind: c.kind, step: c.step, mode: c.mode, status: c.status, ms: ms(c.ms), attempts: c.attempts })),
+    phases: r.phases.map((p) => ({ name: p.name, ms: ms(p.ms), ...(p.at === undefined ? {} : { at: ms(p.at) }) })),
+    checks: r.checks.map(checkOf),
     failures: r.failures.map(failureOf),
     timeline: r.timeline.map((e) => ({ at: ms(e.at), what: e.what })),
     warnings: [...r.warnings],

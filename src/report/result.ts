@@ -5,6 +5,8 @@ export type CheckStatus = 'passed' | 'failed';
 export interface PhaseResult {
   readonly name: string;
   readonly ms: number;
+  /** When it started, in milliseconds since the run started (for the HTML report's timeline). */
+  readonly at?: number;
 }
 
 export interface CheckResult {
@@ -25,6 +27,12 @@ export interface CheckResult {
   readonly observed: unknown;
   /** On failure: one line that names the check, the expected and the observed value. */
   readonly message?: string;
+  /** The lab node the check ran on (a router, host or cluster node), when its kind runs on one. */
+  readonly node?: string;
+  /** That target's folder in the failure bundle (`leafA`, `pe-kind-worker.pe`, ...). */
+  readonly target?: string;
+  /** When it started, in milliseconds since the run started. */
+  readonly at?: number;
 }
 
 export interface TimelineEvent {

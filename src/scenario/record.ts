@@ -23,8 +23,13 @@ export class RunRecord {
     this.signal = signal;
   }
 
+  /** Milliseconds since the run started. */
+  elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
   mark(what: string): void {
-    this.timeline.push({ at: Math.round(performance.now() - this.started), what });
+    this.timeline.push({ at: this.elapsed(), what });
   }
 
   warn(message: string): void {
@@ -40,12 +45,13 @@ export class RunRecord {
     if (!options.evenIfAborted) this.signal?.throwIfAborted();
     this.reporter?.phaseStart(name);
     this.mark(`start: ${name}`);
+    const at = this.elapsed();
     const t = performance.now();
     try {
       return await fn();
     } finally {
       const ms = Math.round(performance.now() - t);
-      this.phases.push({ name, ms });
+      this.phases.push({ name, ms, at });
       this.mark(`end: ${name} (${ms} ms)`);
       this.reporter?.phaseEnd(name, ms);
     }

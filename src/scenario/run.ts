@@ -147,12 +147,14 @@ class LiveSteps {
   private async runCheck(check: ValidatedCheck): Promise<CheckResult> {
     const reporter = this.options.reporter;
     reporter.checkStart(check.name);
-    const result = await runValidatedCheck(check, {
+    const at = this.record.elapsed();
+    const ran = await runValidatedCheck(check, {
       runtime: this.rt,
       resolver: this.resolver,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       onAttempt: (a) => reporter.checkAttempt(a.check, a.attempt, a.atMs),
     });
+    const result: CheckResult = { ...ran, at };
     this.record.mark(`${result.status}: ${result.name} (${result.ms} ms, ${result.attempts} attempts)`);
     reporter.checkEnd(result);
     return result;

@@ -33,6 +33,8 @@ describe('runCheck', () => {
       name: 'leafA has BGP session with pe node0 (l2vpn-evpn) Established',
       kind: 'bgp-session', step: 2, mode: 'eventually', status: 'passed', attempts: 1,
       expected: 'leafA has BGP session with 192.168.11.3 (l2vpn-evpn) Established',
+      // Where it ran, for the HTML report's picture and its links into the bundle.
+      node: 'leafA', target: 'leafA',
     });
     expect(r.message).toBeUndefined();
     expect(runtime.calls).toEqual([
@@ -122,6 +124,8 @@ describe('runCheck', () => {
     const r = await runCheck({ kind: 'bgp-route', params: { on: { pe: 'node0' }, vrf: 'red', prefix: { service: 'red/nginx' }, communities: ['64515:100'], localPref: 200 } }, { runtime, resolver });
     expect(r.status, r.message).toBe('passed');
     expect(runtime.calls).toEqual(['vtysh {"kind":"pe","node":"node0"} show bgp vrf red ipv4 unicast 172.30.0.10/32 json']);
+    // A PE check ran on its cluster node; its bundle folder is the PE's.
+    expect(r).toMatchObject({ node: 'node0', target: 'node0.pe' });
   });
 
   it('an unresolvable name (a service still pending) fails each attempt with the reason as observed', async () => {
@@ -131,6 +135,8 @@ describe('runCheck', () => {
     );
     expect(r.status).toBe('failed');
     expect(r.observed).toEqual({ error: 'service blue/nginx has no external IP yet' });
+    // No attempt got as far as a plan: where it would have run is not known.
+    expect(r.node).toBeUndefined();
     expect(r.expected).toBe('hostA_blue gets HTTP 200 from service blue/nginx:80/');
   });
 

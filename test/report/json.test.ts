@@ -27,7 +27,8 @@ describe('toJsonReport', () => {
     const r = toJsonReport(failingRun);
     expect(r).toMatchObject({ passed: false, scenario: 'metallb-evpn-fault', runtime: 'kind', lab: 'singlecluster', bundle: failingRun.bundle });
     expect(r.phases).toEqual(failingRun.phases.map((p) => ({ name: p.name, ms: p.ms })));
-    expect(r.checks[0]).toEqual({ name: failingRun.checks[0]!.name, kind: 'bgp-session', step: 0, mode: 'eventually', status: 'passed', ms: 1200, attempts: 3 });
+    const first = failingRun.checks[0]!;
+    expect(r.checks[0]).toEqual({ name: first.name, kind: 'bgp-session', step: 0, mode: 'eventually', status: 'passed', ms: 1200, attempts: 3, expected: first.expected, observed: first.observed });
     expect(r.failures).toEqual([
       { name: failedCheck.name, kind: 'http', step: 2, expected: failedCheck.expected, observed: { exitCode: 28, stderr: expect.any(String), nested: { big: '10' } }, message: failedCheck.message },
     ]);

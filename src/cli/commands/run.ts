@@ -17,6 +17,7 @@ export interface RunOptions extends GlobalOptions {
   /** Report files. */
   readonly json?: string | undefined;
   readonly junit?: string | undefined;
+  readonly html?: string | undefined;
   readonly bundleDir: string;
   readonly demo?: boolean | undefined;
   readonly artifact?: readonly string[] | undefined;
@@ -92,9 +93,10 @@ export async function runCommand(files: readonly string[], values: RunOptions): 
     for (const c of claims) c.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (values.dryRun && (values.json || values.junit)) process.stderr.write('dry run: no --json/--junit report written\n');
-    else if (values.json || values.junit) {
-      const written = await writeReports(results, { json: values.json, junit: values.junit });
+    if (values.dryRun && (values.json || values.junit || values.html)) process.stderr.write('dry run: no --json/--junit/--html report written\n');
+    else if (values.json || values.junit || values.html) {
+      const labs = new Map(scenarios.map((s) => [s.name, s.lab]));
+      const written = await writeReports(results, { json: values.json, junit: values.junit, html: values.html }, { labs });
       for (const f of written) process.stderr.write(`wrote ${f}\n`);
     }
   }

@@ -52,6 +52,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { why: 'kube-proxy\'s rules in the emulated nodes', paths: ['/usr/sbin/nft'], package: 'nftables', scope: 'lab' },
   { why: 'topology picture tests', paths: ['/usr/bin/dot'], package: 'graphviz', scope: 'test' },
   { why: 'JUnit output validation tests', paths: ['/usr/bin/xmllint'], package: 'libxml2-utils', scope: 'test' },
+  { why: 'HTML report tests in headless Chromium (playwright-core drives it)', paths: ['/usr/bin/chromium'], package: 'chromium', scope: 'test' },
   { why: 'make check-fresh builds a Debian 12 or 13 root; PELAB_FRR=10 builds the FRR 10 root', paths: ['/usr/sbin/debootstrap'], package: 'debootstrap', scope: 'test' },
 ];
 
