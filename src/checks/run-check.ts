@@ -2,7 +2,7 @@
 // evaluate, and turn the outcome into the CheckResult the reports consume.
 import { z } from 'zod';
 import type { Runtime, Target } from '../runtime/runtime.ts';
-import { targetDir } from '../runtime/targets.ts';
+import { labNodeOf, targetDir } from '../runtime/roles.ts';
 import type { CheckResult } from '../report/result.ts';
 import { durationSchema, formatDuration } from '../units/duration.ts';
 import { brief } from './match.ts';
@@ -176,20 +176,6 @@ function targetOf(plan: unknown): Target | undefined {
   return typeof t === 'object' && t !== null && 'kind' in t ? (t as Target) : undefined;
 }
 
-/** The lab node (as the fabric picture names it) a target lives on; a pod's node is not known here. */
-function nodeOf(t: Target): string | undefined {
-  switch (t.kind) {
-    case 'router':
-    case 'host':
-      return t.name;
-    case 'pe':
-    case 'speaker':
-      return t.node;
-    case 'pod':
-      return undefined;
-  }
-}
-
 /** Runs a validated check. Never throws for a failing check: it returns a failed CheckResult. */
 export async function runValidatedCheck(check: ValidatedCheck, options: RunCheckOptions): Promise<CheckResult> {
   const { kind, params } = check;
@@ -235,7 +221,7 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
     attempts: r.attempts,
     expected,
     observed,
-    ...(target ? { target: targetDir(target), ...(nodeOf(target) ? { node: nodeOf(target) } : {}) } : {}),
+    ...(target ? { target: targetDir(target), ...(labNodeOf(target) ? { node: labNodeOf(target) } : {}) } : {}),
   };
   if (r.ok) return { ...base, status: 'passed' };
   const detail = last?.verdict?.message ?? last?.error ?? 'no attempt ran';

@@ -17,6 +17,8 @@ interface RoleFacts<R extends Role> {
   describe(t: TargetOf<R>): string;
   /** The target's folder inside a failure bundle (a safe file name). */
   bundleDir(t: TargetOf<R>): string;
+  /** The lab node it lives on, as the fabric picture names it (a pod's node is the scheduler's). */
+  labNode(t: TargetOf<R>): string | undefined;
   readonly runsFrr: boolean;
 }
 
@@ -24,13 +26,14 @@ interface RoleFacts<R extends Role> {
 export const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || '_';
 
 const ROLES: { readonly [R in Role]: RoleFacts<R> } = {
-  router: { describe: (t) => `router ${t.name}`, bundleDir: (t) => safeName(t.name), runsFrr: true },
-  host: { describe: (t) => `host ${t.name}`, bundleDir: (t) => safeName(t.name), runsFrr: false },
-  pe: { describe: (t) => `PE router on ${t.node}`, bundleDir: (t) => `${safeName(t.node)}.pe`, runsFrr: true },
-  speaker: { describe: (t) => `speaker on ${t.node}`, bundleDir: (t) => `${safeName(t.node)}.speaker`, runsFrr: true },
+  router: { describe: (t) => `router ${t.name}`, bundleDir: (t) => safeName(t.name), labNode: (t) => t.name, runsFrr: true },
+  host: { describe: (t) => `host ${t.name}`, bundleDir: (t) => safeName(t.name), labNode: (t) => t.name, runsFrr: false },
+  pe: { describe: (t) => `PE router on ${t.node}`, bundleDir: (t) => `${safeName(t.node)}.pe`, labNode: (t) => t.node, runsFrr: true },
+  speaker: { describe: (t) => `speaker on ${t.node}`, bundleDir: (t) => `${safeName(t.node)}.speaker`, labNode: (t) => t.node, runsFrr: true },
   pod: {
     describe: (t) => `pod ${t.namespace}/${t.name}`,
     bundleDir: (t) => `pod.${safeName(t.namespace)}.${safeName(t.name)}`,
+    labNode: () => undefined,
     runsFrr: false,
   },
 };
@@ -44,6 +47,9 @@ export const describeTarget = (t: Target): string => factsOf(t).describe(t);
 export const targetDir = (t: Target): string => factsOf(t).bundleDir(t);
 
 export const runsFrr = (t: Target): boolean => factsOf(t).runsFrr;
+
+/** The lab node a target lives on (the HTML report marks it in the fabric picture). */
+export const labNodeOf = (t: Target): string | undefined => factsOf(t).labNode(t);
 
 /** Throws (lab build error) unless the target runs FRR: vtysh, FRR logs, restart-frr need one. */
 export function assertRunsFrr(t: Target): void {

@@ -13,7 +13,7 @@ import { htmlReport, writeReports } from '../../src/report/files.ts';
 import { nodeMarks, renderHtmlReport } from '../../src/report/html.ts';
 import { toJsonReport } from '../../src/report/json.ts';
 import type { CheckResult, RunResult } from '../../src/report/result.ts';
-import { labTargets } from '../../src/runtime/targets.ts';
+import { labTargets } from '../../src/runtime/roles.ts';
 import { tempDirs } from '../cli/in-process.ts';
 import { FakeRuntime } from './fake-runtime.ts';
 import { failedCheck, passingRun } from './fixtures.ts';
