@@ -1,6 +1,7 @@
 // JSON subset matching in the manner of FRR topotests' json_cmp: what a scenario writes is a
 // subset of what the router prints. Every check that compares structures goes through here so
 // that "absent", "any" and array semantics mean the same thing everywhere.
+import { brief } from '../text/summary.ts';
 
 /** Written in YAML as "<absent>": the key must not exist. `null` means the same (topotests). */
 export const ABSENT = '<absent>';
@@ -146,14 +147,6 @@ function closestElement(path: string, expected: unknown, observed: readonly unkn
     if (!best || mismatches.length < best.mismatches.length) best = { index, mismatches };
   });
   return best;
-}
-
-/** Short JSON for messages: long values are cut, not dropped. */
-export function brief(value: unknown, max = 200): string {
-  if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value as Json);
-  if (text === undefined) return String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** One line per mismatch, e.g. `$.state: expected "Established", observed "Active"`. */

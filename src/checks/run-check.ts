@@ -5,7 +5,7 @@ import type { Runtime, Target } from '../runtime/runtime.ts';
 import { labNodeOf, targetDir } from '../runtime/roles.ts';
 import type { CheckResult } from '../report/result.ts';
 import { durationSchema, formatDuration } from '../units/duration.ts';
-import { brief } from './match.ts';
+import { brief } from '../text/summary.ts';
 import { consistently, eventually, type Attempt, type PollResult } from '../proc/wait.ts';
 import { getCheckKind, checkKindNames } from './registry.ts';
 import type { Resolver } from './resolver.ts';

@@ -15,7 +15,8 @@ import { describeTarget, runsFrr, safeName, targetDir } from '../runtime/roles.t
 import type { RunResult, TimelineEvent } from '../report/result.ts';
 import { stringifyReport, toJsonReport } from '../report/json.ts';
 import { formatTimeline } from '../report/junit.ts';
-import { condense, formatDuration, toJsonValue } from '../report/text.ts';
+import { condense, toJsonValue } from '../text/summary.ts';
+import { formatDuration } from '../units/duration.ts';
 
 export type { BundleExtra };
 

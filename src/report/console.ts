@@ -3,7 +3,8 @@
 // Formatting is pure (format* functions); the reporter only decides when to write.
 import type { CheckResult, RunResult } from './result.ts';
 import type { ServiceState, SessionState } from '../runtime/runtime.ts';
-import { condense, formatDuration, truncate } from './text.ts';
+import { condense, truncate } from '../text/summary.ts';
+import { formatDuration } from '../units/duration.ts';
 
 export interface OutputStream {
   write(chunk: string): unknown;

@@ -2,7 +2,8 @@
 // schemas/report.schema.json; change both together and bump REPORT_SCHEMA_VERSION when a
 // field changes meaning or goes away (adding a field is not a breaking change).
 import type { CheckResult, RunResult } from './result.ts';
-import { failureMessage, toJsonValue, type JsonValue } from './text.ts';
+import { toJsonValue, type JsonValue } from '../text/summary.ts';
+import { failureMessage } from './text.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -3,7 +3,9 @@
 // GitHub report actions) read: testsuites > testsuite > testcase > failure | error, with
 // system-out. Every string is escaped so that output from FRR or curl can never break the file.
 import type { CheckResult, RunResult } from './result.ts';
-import { failureMessage, formatDuration, toJsonValue, truncate } from './text.ts';
+import { toJsonValue, truncate } from '../text/summary.ts';
+import { formatDuration } from '../units/duration.ts';
+import { failureMessage } from './text.ts';
 
 /** Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF), shown as `\xNN` text instead. */
 const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -3,7 +3,7 @@
 // resolver gets the service IPs pelab's MetalLB model predicts, so the commands carry addresses.
 // Nothing is polled and no bundle is written.
 import { formatDuration } from '../units/duration.ts';
-import { brief } from '../checks/match.ts';
+import { brief } from '../text/summary.ts';
 import type { ValidatedCheck } from '../checks/run-check.ts';
 import { computeDesiredState } from '../k8s/desired.ts';
 import type { DesiredState } from '../k8s/plan.ts';

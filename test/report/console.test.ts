@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConsoleReporter, formatDemo, formatSummary, isIsolationCheck, type OutputStream } from '../../src/report/console.ts';
-import { formatDuration } from '../../src/report/text.ts';
+import { formatDuration } from '../../src/units/duration.ts';
 import { failedCheck, failingRun, passingChecks, passingRun } from './fixtures.ts';
 
 class Capture implements OutputStream {

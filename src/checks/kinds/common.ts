@@ -1,6 +1,6 @@
 // Small pieces the kinds share: running vtysh, naming the VRF in FRR commands, words for messages.
 import type { Runtime, Target } from '../../runtime/runtime.ts';
-import { brief } from '../match.ts';
+import { brief } from '../../text/summary.ts';
 
 /** The Runtime contract says raw stdout; tolerate an implementation that already parsed JSON. */
 export async function vtyshText(runtime: Runtime, target: Target, command: string): Promise<string> {
