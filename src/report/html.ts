@@ -7,7 +7,7 @@
 import type { JsonCheck, JsonMultiReport, JsonReport } from './json.ts';
 import type { NodeMark } from './graph.ts';
 import { escapeHtml } from './svg.ts';
-import { formatDuration } from './text.ts';
+import { formatDuration } from '../units/duration.ts';
 
 export interface HtmlRunExtras {
   /** The fabric picture as inline SVG, drawn with nodeMarks(run); absent when there is none. */
