@@ -1,6 +1,6 @@
 // Checks must be able to fail: a scenario with wrong expectations exits 1, names each failing
 // check with its expected and observed value, writes JUnit and JSON that say so, and leaves a
-// failure bundle holding the evidence.
+// failure bundle holding the evidence, and an HTML report that marks where the checks failed.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,13 +17,13 @@ interface Failure {
 
 const OUT = join(ROOT, 'out', 'test', 'negative');
 let run: CliResult;
-let result: { passed: boolean; failures: Failure[]; checks: { name: string; status: string }[]; bundle: string | null };
+let result: { passed: boolean; failures: Failure[]; checks: { name: string; status: string; node?: string; target?: string; at?: number }[]; bundle: string | null };
 
 describe.skipIf(!canRunLabs)(`a wrong scenario fails properly${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   beforeAll(async () => {
     run = await pelab([
       'run', 'test/fixtures/scenarios/wrong-expectations.yaml', '--name', 'neg',
-      '--json', join(OUT, 'result.json'), '--junit', join(OUT, 'junit.xml'), '--bundle-dir', join(OUT, 'bundles'),
+      '--json', join(OUT, 'result.json'), '--junit', join(OUT, 'junit.xml'), '--html', join(OUT, 'report.html'), '--bundle-dir', join(OUT, 'bundles'),
     ]);
     result = readJson(join(OUT, 'result.json'));
   }, 300_000);
@@ -69,6 +69,22 @@ describe.skipIf(!canRunLabs)(`a wrong scenario fails properly${skipReason ? ` (s
     expect(evpn).toContain('[5]:[0]:[32]:[172.30.0.10]');
     expect(evpn).not.toContain('172.30.0.99');
     expect(readFileSync(join(bundle, 'timeline.txt'), 'utf8')).toContain('failed: a prefix nobody announces');
+  });
+
+  it('writes an HTML report whose picture marks the nodes the failed checks ran on, linked to the bundle', () => {
+    const html = readFileSync(join(OUT, 'report.html'), 'utf8');
+    const failedNodes = new Set(result.checks.filter((c) => c.status === 'failed').map((c) => c.node));
+    expect(failedNodes.size).toBeGreaterThan(0);
+    for (const c of result.checks) {
+      expect(c.node, c.name).toBeTruthy();
+      expect(c.at, c.name).toBeGreaterThan(0);
+    }
+    // Graphviz's SVG: <g id="nodeN" class="node check_failed"><title>leafA</title>
+    const marked = [...html.matchAll(/<g id="[^"]+" class="node check_failed">\s*<title>([^<]+)<\/title>/g)].map((m) => m[1]);
+    expect(new Set(marked)).toEqual(failedNodes);
+    const index = /<a href="([^"]+\/index\.md)">/.exec(html)?.[1];
+    expect(index).toBeTruthy();
+    expect(existsSync(join(OUT, decodeURIComponent(index!)))).toBe(true);
   });
 
   it('tears the lab down afterwards', async () => {
