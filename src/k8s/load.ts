@@ -1,8 +1,9 @@
 // Multi-document YAML manifest files -> Manifest[], keeping each document's YAML tree so that
 // later validation can point at the exact line of a field.
 import { documentData, readTextFile } from '../yaml/source.ts';
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { LineCounter, isScalar, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import { lineAtOffset as lineAt, lineOfPath } from '../yaml/position.ts';
 import { InputError, InputErrors } from '../errors.ts';
 import type { Manifest, ObjectMeta } from './manifest.ts';
 
@@ -20,10 +21,6 @@ interface Origin {
 // manifest with a spread, and a WeakMap keeps Manifest itself a plain data type.
 const origins = new WeakMap<object, Origin>();
 
-function lineAt(lines: LineCounter, offset: number | undefined): number | undefined {
-  return offset === undefined ? undefined : lines.linePos(offset).line;
-}
-
 /**
  * The 1-based line of `path` inside the manifest's document. When the path does not exist (a
  * missing required field, or a path of a converted legacy document), the line of the deepest
@@ -34,28 +31,7 @@ export function lineOf(manifest: Pick<Manifest, 'body' | 'source'>, path: string
   const origin = origins.get(manifest.body);
   if (!origin) return manifest.source.line;
   const segments = translate(typeof path === 'string' ? parsePath(path) : path, origin.renames ?? []);
-  let node: unknown = origin.doc.contents;
-  let line = lineAt(origin.lines, (node as Node | null)?.range?.[0]) ?? manifest.source.line;
-  for (const seg of segments) {
-    if (isMap(node)) {
-      const pairs = node.items;
-      const keyText = (k: unknown): string | undefined => (isScalar(k) ? String(k.value) : undefined);
-      const pair =
-        pairs.find((p) => keyText(p.key) === String(seg)) ??
-        pairs.find((p) => keyText(p.key)?.toLowerCase() === String(seg).toLowerCase());
-      if (!pair) break;
-      line = lineAt(origin.lines, (pair.key as Node | null)?.range?.[0]) ?? line;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg];
-      if (!item) break;
-      line = lineAt(origin.lines, (item as Node).range?.[0]) ?? line;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return line;
+  return lineOfPath(origin.doc.contents, origin.lines, segments, manifest.source.line, { foldCase: true, keyLine: true });
 }
 
 function translate(path: readonly PathSegment[], renames: NonNullable<Origin['renames']>): readonly PathSegment[] {

@@ -1,6 +1,7 @@
 // YAML documents that remember where each value came from, so that validation errors can name
 // the line a person has to fix.
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { lineAtOffset, lineOfPath } from './position.ts';
 import { documentData, readTextFile } from './source.ts';
 import { InputError } from '../errors.ts';
 
@@ -17,15 +18,6 @@ export interface LocatedDocument {
   lineOf(path: readonly PathSegment[]): number;
 }
 
-function childOf(node: unknown, seg: PathSegment): Node | undefined {
-  if (isMap(node)) {
-    const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-    return (pair?.value ?? pair?.key) as Node | undefined;
-  }
-  if (isSeq(node) && typeof seg === 'number') return node.items[seg] as Node | undefined;
-  return undefined;
-}
-
 export function parseYamlDocuments(text: string, file: string): LocatedDocument[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false }) as Document[] | { errors: unknown[] };
@@ -34,28 +26,17 @@ export function parseYamlDocuments(text: string, file: string): LocatedDocument[
   docs.forEach((doc, index) => {
     const err = doc.errors[0];
     if (err) {
-      const line = lineCounter.linePos(err.pos[0]).line;
+      const line = lineAtOffset(lineCounter, err.pos[0]);
       throw new InputError(file, '', `valid YAML (${err.code}: ${err.message.split('\n')[0]})`, line);
     }
     if (doc.contents === null) return; // an empty document between separators
-    const lineAt = (n: Node | undefined): number | undefined => (n?.range ? lineCounter.linePos(n.range[0]).line : undefined);
-    const docLine = lineAt(doc.contents as Node) ?? 1;
+    const docLine = lineAtOffset(lineCounter, doc.contents.range?.[0]) ?? 1;
     out.push({
       file,
       index,
       line: docLine,
       data: documentData(doc, file, lineCounter),
-      lineOf(path) {
-        let node: Node | undefined = doc.contents as Node;
-        let line = docLine;
-        for (const seg of path) {
-          node = childOf(node, seg);
-          const l = lineAt(node);
-          if (l === undefined) break;
-          line = l;
-        }
-        return line;
-      },
+      lineOf: (path) => lineOfPath(doc.contents, lineCounter, path, docLine),
     });
   });
   return out;
