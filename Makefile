@@ -39,9 +39,11 @@ demo-metallb: setup
 demo-metallb-passthrough: setup
 	$(PELAB) run scenarios/metallb-passthrough.yaml --demo $(PELAB_RUN_ARGS)
 
-# Medians over BENCH_RUNS runs (default 3) on the netns runtime; JSON goes to out/bench.json.
+# Medians of BENCH_RUNS runs (default 5) with min and max, pelab beside the baseline and the system
+# FRR beside FRR 10, then the scenario BENCH_TAIL_RUNS times in a row (default 20); out/bench.json.
+# Progress goes to stderr, the tables to stdout. Run it under flock /tmp/pelab-e2e.lock on a shared machine.
 bench: setup
-	node bench/run.ts --runs $${BENCH_RUNS:-3} --json out/bench.json
+	node bench/run.ts --runs $${BENCH_RUNS:-5} --tail-runs $${BENCH_TAIL_RUNS:-20} --json out/bench.json
 
 # pelab killed (SIGINT/SIGKILL) at random moments during up, apply, run and down, each followed by
 # a plain down; prints "N interrupted runs, M with leftovers" and fails when M > 0. SOAK_N runs

@@ -1,11 +1,13 @@
 // pelab's benchmark on the netns runtime (issue 7): bring-up, convergence, the full scenario,
 // teardown, memory and CPU, against a baseline of the same commands run directly, and scale.
 //
-//   node bench/run.ts [--runs N] [--json FILE] [--quick] [--only a,b]
+//   node bench/run.ts [--runs N] [--tail-runs N] [--json FILE] [--quick] [--only a,b]
 //                     [--poll-ms MS] [--sizes 2,4,8,16] [--parallel 1,2,4]
 //
-// Sections: bringup (incl. teardown, memory, CPU), baseline, scenario, scale; `tuning` runs only
-// when named in --only. Needs root and FRR, like the netns runtime. Instances are named bench-*.
+// Sections: bringup (incl. teardown, memory, CPU), baseline (also with a second lab up beside
+// it), scenario (on the system FRR and, where it runs, on FRR 10), tail (the scenario N times in
+// a row), scale; `tuning` runs only when named in --only. Needs root and FRR, like the netns
+// runtime. Instances are named bench-*.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -14,23 +16,30 @@ import { loadLab, parseLab } from '../src/lab/load.ts';
 import type { Manifest } from '../src/k8s/manifest.ts';
 import { leftoverInstances, teardownInstance } from '../src/runtime/netns/teardown.ts';
 import { preflight } from '../src/runtime/netns/preflight.ts';
-import { loadScenario } from '../src/scenario/load.ts';
+import { loadScenario, type Scenario } from '../src/scenario/load.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { generateLeafSpineYaml } from './generate-lab.ts';
 import { formatMachine, machineInfo } from './machine.ts';
 import { MemorySampler } from './sampler.ts';
-import { baselineRun, pelabFabricRun, pelabFullRun, parallelRun, scenarioRun, type BenchContext } from './sections.ts';
-import { formatTable, median, summarize, type Metric, type Target } from './stats.ts';
+import { baselineRun, besideAnotherLab, pelabFabricRun, pelabFullRun, parallelRun, scenarioRun, type BenchContext, type ScenarioRun } from './sections.ts';
+import { formatSideBySide, formatTable, median, summarize, type Cell, type Metric, type Target } from './stats.ts';
 import { ProbeWorker } from './probe-worker.ts';
 
 export const SCHEMA = 'pelab-bench';
 export const SCHEMA_VERSION = 1;
-const SECTIONS = ['bringup', 'baseline', 'scenario', 'scale', 'tuning'] as const;
+const SECTIONS = ['bringup', 'baseline', 'scenario', 'tail', 'scale', 'tuning'] as const;
 type Section = (typeof SECTIONS)[number];
-const DEFAULT_SECTIONS: readonly Section[] = ['bringup', 'baseline', 'scenario', 'scale'];
+const DEFAULT_SECTIONS: readonly Section[] = ['bringup', 'baseline', 'scenario', 'tail', 'scale'];
 
+// Issue 17's targets.
 const TARGET_BRINGUP: Target = { op: '<=', value: 10 };
-const TARGET_SCENARIO: Target = { op: '<=', value: 20 };
+const TARGET_UP: Target = { op: '<=', value: 3.5 };
+const TARGET_SCENARIO: Target = { op: '<=', value: 8 };
+const TARGET_TAIL_MAX: Target = { op: '<=', value: 10 };
+const TARGET_NONE: Target = { op: '<=', value: 0 };
+const TARGET_OVER_HOLD: Target = { op: '<=', value: 1 };
+const TARGET_RATIO: Target = { op: '<=', value: 1.05 };
+const TARGET_FOUR_LABS: Target = { op: '<=', value: 12 };
 const TARGET_TEARDOWN: Target = { op: '<=', value: 3 };
 const CONCURRENCY = [1, 2, 4, 8] as const;
 
@@ -44,6 +53,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string' },
+      'tail-runs': { type: 'string' },
       json: { type: 'string' },
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -56,7 +66,7 @@ function options() {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: node bench/run.ts [--runs N] [--json FILE] [--quick] [--only bringup,baseline,scenario,scale,tuning] [--poll-ms 25] [--sample-ms 500] [--sizes 2,4,8,16] [--parallel 1,2,4]\n');
+    process.stdout.write('usage: node bench/run.ts [--runs N] [--tail-runs N] [--json FILE] [--quick] [--only bringup,baseline,scenario,tail,scale,tuning] [--poll-ms 25] [--sample-ms 500] [--sizes 2,4,8,16] [--parallel 1,2,4]\n');
     process.exit(0);
   }
   const quick = values.quick ?? false;
@@ -65,6 +75,7 @@ function options() {
   for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}" (sections: ${SECTIONS.join(', ')})`);
   return {
     runs,
+    tailRuns: values['tail-runs'] !== undefined ? numbers(values['tail-runs'], '--tail-runs')[0]! : quick ? 3 : 20,
     quick,
     json: values.json,
     sections: new Set(only as Section[]),
@@ -101,6 +112,39 @@ class Metrics {
 }
 
 const s = (ms: number): number => ms / 1000;
+
+/** The longest `for:` hold among a scenario's checks (s): the floor of its checks phase. */
+function longestHoldS(scenario: Scenario): number {
+  const holds = scenario.steps.flatMap((st) => (st.kind === 'checks' ? st.checks : st.kind === 'wait' ? [st.check] : [])).filter((c) => c.mode === 'consistently').map((c) => c.durationMs);
+  return Math.max(0, ...holds) / 1000;
+}
+
+/**
+ * Why FRR 10 cannot run here (the netns runtime's own preflight with PELAB_FRR=10), or undefined
+ * when it can: the FRR 10 column is skipped with that reason instead of being left out silently.
+ */
+async function frr10Unavailable(): Promise<string | undefined> {
+  return withFrr10(async () => {
+    try {
+      await preflight();
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e.message.split('\n')[0] : String(e);
+    }
+  });
+}
+
+/** Runs `fn` with PELAB_FRR=10, as `PELAB_FRR=10 pelab run` would, and restores the environment. */
+async function withFrr10<T>(fn: () => Promise<T>): Promise<T> {
+  const before = process.env.PELAB_FRR;
+  process.env.PELAB_FRR = '10';
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.PELAB_FRR;
+    else process.env.PELAB_FRR = before;
+  }
+}
 
 async function main(): Promise<number> {
   const o = options();
@@ -162,8 +206,10 @@ async function main(): Promise<number> {
 
   // Defined up front so the table keeps this order.
   const want = (sec: Section): boolean => o.sections.has(sec);
+  const frr10Skip = want('scenario') ? await frr10Unavailable() : undefined;
+  if (frr10Skip) log(`FRR 10 column skipped: ${frr10Skip}`);
   if (want('bringup')) {
-    metrics.define('bringup.up_s', 'bring-up (singlecluster)', 'pelab up returns', 's', { note: 'NetnsRuntime.up(): namespaces, links, FRR of every router and node, endpoints' });
+    metrics.define('bringup.up_s', 'bring-up (singlecluster)', 'pelab up returns', 's', { target: TARGET_UP, note: 'NetnsRuntime.up(): namespaces, links, FRR of every router and node, endpoints' });
     metrics.define('bringup.fabric_established_s', 'bring-up (singlecluster)', 'up → all fabric sessions Established', 's', { target: TARGET_BRINGUP });
     metrics.define('bringup.full_established_s', 'bring-up (singlecluster)', 'up + apply → all sessions Established', 's', { target: TARGET_BRINGUP, note: 'fabric, PE routers (underlay + VRF host sessions) and speakers; apply issued as soon as up returns' });
     metrics.define('bringup.apply_s', 'after apply (EVPN demo manifests)', 'apply returns', 's');
@@ -181,10 +227,17 @@ async function main(): Promise<number> {
     metrics.define('cpu.up_children_s', 'pelab CPU time', 'up: commands it ran (ip, nsenter, vtysh, ...)', 's', { note: 'cutime+cstime of children reaped during up(): ip, nsenter, mount, sysctl, hostname, vtysh, and each FRR daemon up to the moment it daemonizes (its own start-up work); the holders and HTTP endpoints are still running and not included' });
   }
   if (want('baseline')) {
+    // pelab's side of the comparison, when the bringup section does not define them first.
+    metrics.define('bringup.fabric_established_s', 'bring-up (singlecluster)', 'up → all fabric sessions Established', 's', { target: TARGET_BRINGUP });
+    metrics.define('cpu.up_self_s', 'pelab CPU time', 'up: pelab process (user+sys)', 's');
+    metrics.define('cpu.up_children_s', 'pelab CPU time', 'up: commands it ran (ip, nsenter, vtysh, ...)', 's');
     metrics.define('baseline.fabric_established_s', 'baseline: same fabric, direct commands', 'baseline → all fabric sessions Established', 's', { note: 'FabricPlan batches + fabric routers only, sequential, plain child processes' });
-    metrics.define('baseline.ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline (fabric Established)', 'x', { note: 'per run: pelab fabric_established / baseline fabric_established (runs interleaved)' });
+    metrics.define('baseline.ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline (fabric Established)', 'x', { target: TARGET_RATIO, note: 'per run: pelab fabric_established / baseline fabric_established (runs interleaved)' });
     metrics.define('baseline.same_end_state_s', 'baseline: same fabric, direct commands', 'baseline + node FRR + endpoints → Established', 's', { note: 'also starts what up starts beyond the fabric: PE and speaker FRR of each node, HTTP endpoints' });
-    metrics.define('baseline.same_end_state_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline with the same end state', 'x');
+    metrics.define('baseline.same_end_state_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline with the same end state', 'x', { target: TARGET_RATIO });
+    metrics.define('baseline.side_fabric_established_s', 'baseline: same fabric, direct commands', 'baseline → Established, a second lab up beside it', 's', { note: 'another singlecluster lab (bench-side) is up and idle during the run' });
+    metrics.define('bringup.side_fabric_established_s', 'baseline: same fabric, direct commands', 'pelab up → Established, a second lab up beside it', 's');
+    metrics.define('baseline.side_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline, a second lab up beside it', 'x', { target: TARGET_RATIO, note: 'per run, both measured while bench-side is up' });
     metrics.define('cpu.baseline_self_s', 'pelab CPU time', 'baseline (same end state): its process', 's', { note: 'process.cpuUsage() over the baseline sequence, for comparison with cpu.up_self_s' });
     metrics.define('cpu.baseline_children_s', 'pelab CPU time', 'baseline (same end state): its commands', 's', { note: 'cutime+cstime over the baseline sequence, for comparison with cpu.up_children_s' });
   }
@@ -192,16 +245,33 @@ async function main(): Promise<number> {
     metrics.define('scenario.total_s', 'scenario metallb-evpn (runScenario)', 'up, apply, all checks, down', 's', { target: TARGET_SCENARIO });
     metrics.define('scenario.up_s', 'scenario metallb-evpn (runScenario)', 'phase up', 's');
     metrics.define('scenario.apply_s', 'scenario metallb-evpn (runScenario)', 'phase apply manifests', 's');
-    metrics.define('scenario.checks_s', 'scenario metallb-evpn (runScenario)', 'checks (incl. 4 × 3 s isolation)', 's');
+    metrics.define('scenario.checks_s', 'scenario metallb-evpn (runScenario)', `checks (longest hold ${longestHoldS(scenario)} s)`, 's');
+    metrics.define('scenario.checks_over_hold_s', 'scenario metallb-evpn (runScenario)', 'checks − longest for: hold', 's', { target: TARGET_OVER_HOLD, note: 'the checks phase minus the longest consistently hold it contains' });
     metrics.define('scenario.down_s', 'scenario metallb-evpn (runScenario)', 'phase down', 's', { target: TARGET_TEARDOWN });
     metrics.define('scenario.pss_mib', 'scenario metallb-evpn (runScenario)', 'peak PSS of the lab', 'MiB');
     metrics.define('cpu.scenario_self_s', 'pelab CPU time', 'scenario: pelab process (user+sys)', 's', { note: 'process.cpuUsage() over runScenario: up, apply, every check, down' });
     metrics.define('cpu.scenario_commands_s', 'pelab CPU time', 'scenario: commands it ran (ip, vtysh, curl, ...)', 's', { note: 'cutime+cstime over runScenario minus the CPU of the holders and HTTP endpoints, which are reaped children too' });
     metrics.define('cpu.scenario_lab_s', 'pelab CPU time', 'scenario: the lab itself (FRR, endpoints)', 's', { note: 'not pelab: utime+stime of the lab processes as last sampled' });
   }
+  if (want('scenario') && !frr10Skip) {
+    const sec10 = 'scenario metallb-evpn on FRR 10 (PELAB_FRR=10)';
+    metrics.define('scenario10.total_s', sec10, 'up, apply, all checks, down', 's', { target: TARGET_SCENARIO });
+    metrics.define('scenario10.up_s', sec10, 'phase up', 's');
+    metrics.define('scenario10.apply_s', sec10, 'phase apply manifests', 's');
+    metrics.define('scenario10.checks_s', sec10, `checks (longest hold ${longestHoldS(scenario)} s)`, 's');
+    metrics.define('scenario10.checks_over_hold_s', sec10, 'checks − longest for: hold', 's', { target: TARGET_OVER_HOLD });
+    metrics.define('scenario10.down_s', sec10, 'phase down', 's', { target: TARGET_TEARDOWN });
+  }
+  if (want('tail')) {
+    const sec = `tail: metallb-evpn ${o.tailRuns} times in a row`;
+    metrics.define('tail.total_s', sec, 'up, apply, all checks, down', 's', { note: 'every run; max is the tail' });
+    metrics.define('tail.max_s', sec, 'slowest run', 's', { target: TARGET_TAIL_MAX });
+    metrics.define('tail.over10_count', sec, 'runs over 10 s', 'count', { target: TARGET_NONE });
+    metrics.define('tail.checks_over_hold_s', sec, 'checks − longest for: hold', 's', { target: TARGET_OVER_HOLD });
+  }
   if (want('scale')) {
     for (const n of o.parallel) {
-      metrics.define(`scale.parallel${n}_s`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''} → all Established`, 's');
+      metrics.define(`scale.parallel${n}_s`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''} → all Established`, 's', n === 4 ? { target: TARGET_FOUR_LABS } : {});
       metrics.define(`scale.parallel${n}_pss_mib`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''}: peak PSS`, 'MiB');
       metrics.define(`scale.parallel${n}_teardown_s`, 'scale: singlecluster labs in parallel', `${n} lab${n > 1 ? 's' : ''}: teardown`, 's');
     }
@@ -255,14 +325,15 @@ async function main(): Promise<number> {
         const f = await attempt('pelab up (fabric)', ['bringup.up_s', 'bringup.fabric_established_s', 'teardown.fabric_s', 'baseline.ratio'], () => pelabFabricRun(ctx, singlecluster, 'bench-up'));
         if (f) {
           record('pelabFabric', f);
+          // Defined by bringup, and by baseline for its side-by-side table.
+          metrics.add('bringup.fabric_established_s', s(f.establishedMs));
+          if (f.cpu) {
+            metrics.add('cpu.up_self_s', f.cpu.self);
+            metrics.add('cpu.up_children_s', f.cpu.children);
+          }
           if (want('bringup')) {
             metrics.add('bringup.up_s', s(f.upMs));
-            metrics.add('bringup.fabric_established_s', s(f.establishedMs));
             metrics.add('teardown.fabric_s', s(f.teardownMs));
-            if (f.cpu) {
-              metrics.add('cpu.up_self_s', f.cpu.self);
-              metrics.add('cpu.up_children_s', f.cpu.children);
-            }
           }
           if (want('baseline') && base) metrics.add('baseline.ratio', f.establishedMs / base);
           if (want('baseline') && baseSame) metrics.add('baseline.same_end_state_ratio', f.establishedMs / baseSame);
@@ -286,29 +357,76 @@ async function main(): Promise<number> {
           metrics.add('memory.full_rss_mib', r.memory.peakRssMiB);
         }
       }
+      if (want('baseline')) {
+        const ids = ['baseline.side_fabric_established_s', 'bringup.side_fabric_established_s', 'baseline.side_ratio'];
+        await attempt('pelab and baseline beside a second lab', ids, () =>
+          besideAnotherLab(ctx, singlecluster, async () => {
+            const b = await baselineRun(ctx, singlecluster, 'bench-base', false);
+            const f = await pelabFabricRun(ctx, singlecluster, 'bench-up');
+            record('besideAnotherLab', { baseline: b, pelab: f });
+            metrics.add('baseline.side_fabric_established_s', s(b.establishedMs));
+            metrics.add('bringup.side_fabric_established_s', s(f.establishedMs));
+            metrics.add('baseline.side_ratio', f.establishedMs / b.establishedMs);
+          }),
+        );
+      }
     }
 
+    const bundles = resolve(REPO_ROOT, 'out', 'bench-bundles');
+    /** One scenario run; undefined (and recorded as a failure of `ids`) when it did not pass. */
+    const scenarioOnce = async (what: string, key: string, ids: readonly string[]): Promise<ScenarioRun | undefined> => {
+      const r = await attempt(what, ids, () => scenarioRun(ctx, scenario, 'bench-scn', bundles));
+      if (!r) return undefined;
+      record(key, r);
+      if (r.exitCode === 0) return r;
+      metrics.fail(ids, `exit ${r.exitCode}: ${r.failed.join(', ')}`);
+      errors.push(`${what} exited ${r.exitCode} (failed: ${r.failed.join(', ') || 'lab error'})`);
+      return undefined;
+    };
+    const holdS = longestHoldS(scenario);
     if (want('scenario')) {
       for (let run = 1; run <= o.runs && !interrupted; run++) {
         log(`scenario run ${run}/${o.runs}`);
-        const ids = ['scenario.total_s'];
-        const r = await attempt('scenario metallb-evpn', ids, () => scenarioRun(ctx, scenario, 'bench-scn', resolve(REPO_ROOT, 'out', 'bench-bundles')));
-        if (!r) continue;
-        record('scenario', r);
-        if (r.exitCode !== 0) {
-          metrics.fail(ids, `exit ${r.exitCode}: ${r.failed.join(', ')}`);
-          errors.push(`scenario metallb-evpn exited ${r.exitCode} (failed: ${r.failed.join(', ') || 'lab error'})`);
-          continue;
+        if (!frr10Skip) {
+          // Interleaved with the system FRR's runs, so drift on a shared machine hits both.
+          const r10 = await withFrr10(() => scenarioOnce('scenario metallb-evpn on FRR 10', 'scenarioFrr10', ['scenario10.total_s']));
+          if (r10) {
+            metrics.add('scenario10.total_s', s(r10.resultMs));
+            metrics.add('scenario10.up_s', s(r10.phases['up'] ?? 0));
+            metrics.add('scenario10.apply_s', s(r10.phases['apply manifests'] ?? 0));
+            metrics.add('scenario10.checks_s', s(r10.checksMs));
+            metrics.add('scenario10.checks_over_hold_s', s(r10.checksMs) - holdS);
+            metrics.add('scenario10.down_s', s(r10.phases['down'] ?? 0));
+          }
         }
+        const r = await scenarioOnce('scenario metallb-evpn', 'scenario', ['scenario.total_s']);
+        if (!r) continue;
         metrics.add('scenario.total_s', s(r.resultMs));
         metrics.add('scenario.up_s', s(r.phases['up'] ?? 0));
         metrics.add('scenario.apply_s', s(r.phases['apply manifests'] ?? 0));
         metrics.add('scenario.checks_s', s(r.checksMs));
+        metrics.add('scenario.checks_over_hold_s', s(r.checksMs) - holdS);
         metrics.add('scenario.down_s', s(r.phases['down'] ?? 0));
         metrics.add('scenario.pss_mib', r.memory.peakPssMiB);
         metrics.add('cpu.scenario_self_s', r.cpu.self);
         metrics.add('cpu.scenario_commands_s', r.cpu.childCommands);
         metrics.add('cpu.scenario_lab_s', Object.values(r.memory.labCpuSeconds).reduce((a, b) => a + b, 0));
+      }
+    }
+
+    if (want('tail')) {
+      const totals: number[] = [];
+      for (let run = 1; run <= o.tailRuns && !interrupted; run++) {
+        log(`tail run ${run}/${o.tailRuns}`);
+        const r = await scenarioOnce('tail: scenario metallb-evpn', 'tail', ['tail.total_s', 'tail.max_s', 'tail.over10_count']);
+        if (!r) continue;
+        totals.push(s(r.resultMs));
+        metrics.add('tail.total_s', s(r.resultMs));
+        metrics.add('tail.checks_over_hold_s', s(r.checksMs) - holdS);
+      }
+      if (totals.length > 0) {
+        metrics.add('tail.max_s', Math.max(...totals));
+        metrics.add('tail.over10_count', totals.filter((t) => t > 10).length);
       }
     }
 
@@ -385,7 +503,30 @@ async function main(): Promise<number> {
   const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 
   const table = formatTable(metrics.list);
-  process.stdout.write(`\n${table}\n\n${formatMachine(machine, loadAtEnd)}\n`);
+  const m = (id: string): Metric | undefined => metrics.list.find((x) => x.id === id);
+  const sideBySide: string[] = [];
+  if (want('baseline')) {
+    sideBySide.push(formatSideBySide('pelab beside the baseline (median (min–max); runs interleaved)', ['pelab', 'baseline', 'pelab ÷ baseline'], [
+      { label: 'up → fabric Established', cells: [m('bringup.fabric_established_s'), m('baseline.fabric_established_s'), m('baseline.ratio')] },
+      { label: 'same end state → Established', cells: [m('bringup.fabric_established_s'), m('baseline.same_end_state_s'), m('baseline.same_end_state_ratio')] },
+      { label: 'a second lab up beside it', cells: [m('bringup.side_fabric_established_s'), m('baseline.side_fabric_established_s'), m('baseline.side_ratio')] },
+      { label: 'CPU: own process', cells: [m('cpu.up_self_s'), m('cpu.baseline_self_s'), undefined] },
+      { label: 'CPU: commands it ran', cells: [m('cpu.up_children_s'), m('cpu.baseline_children_s'), undefined] },
+    ]));
+  }
+  if (want('scenario')) {
+    const skip: Cell = frr10Skip ? { skipped: '' } : undefined;
+    const row = (label: string, id: string) => ({ label, cells: [m(`scenario.${id}`), skip ?? m(`scenario10.${id}`)] });
+    sideBySide.push(formatSideBySide('metallb-evpn on each FRR (median (min–max); runs interleaved)', [`FRR ${machine.frr.split(' ')[0]} (system)`, 'FRR 10 (PELAB_FRR=10)'], [
+      row('up, apply, checks, down', 'total_s'),
+      row('phase up', 'up_s'),
+      row('phase apply', 'apply_s'),
+      row('checks', 'checks_s'),
+      row('checks − longest hold', 'checks_over_hold_s'),
+      row('phase down', 'down_s'),
+    ]) + (frr10Skip ? `\nFRR 10 skipped: ${frr10Skip}` : ''));
+  }
+  process.stdout.write(`\n${table}\n\n${sideBySide.map((t) => `${t}\n\n`).join('')}${formatMachine(machine, loadAtEnd)}\n`);
   if (errors.length > 0) process.stdout.write(`\nfailures:\n${errors.map((e) => `  - ${e}`).join('\n')}\n`);
 
   if (o.json) {
@@ -396,7 +537,7 @@ async function main(): Promise<number> {
       schemaVersion: SCHEMA_VERSION,
       timestamp: started.toISOString(),
       durationS: Math.round((Date.now() - started.getTime()) / 100) / 10,
-      options: { runs: o.runs, quick: o.quick, sections: [...o.sections], pollMs: o.pollMs, sampleMs: o.sampleMs, sizes: o.sizes, parallel: o.parallel },
+      options: { runs: o.runs, tailRuns: o.tailRuns, quick: o.quick, sections: [...o.sections], pollMs: o.pollMs, sampleMs: o.sampleMs, sizes: o.sizes, parallel: o.parallel },
       machine: { ...machine, loadAverageAtEnd: loadAtEnd },
       metrics: metrics.list.map((m) => ({ ...m, ...summarize(m) })),
       medians: Object.fromEntries(metrics.list.map((m) => [m.id, median(m.samples) ?? null])),

@@ -10,6 +10,7 @@ import { NetnsRuntime } from '../src/runtime/netns/runtime.ts';
 import { teardownInstance } from '../src/runtime/netns/teardown.ts';
 import type { Scenario } from '../src/scenario/load.ts';
 import { runScenario } from '../src/scenario/run.ts';
+import type { RunResult } from '../src/report/result.ts';
 import { baselineUp } from './baseline.ts';
 import { cpuSince, cpuSnapshot, type CpuSpent } from './cpu.ts';
 import type { MemResult } from './mem-sampler.ts';
@@ -277,6 +278,8 @@ export interface ScenarioRun {
   readonly stepMs: Record<string, number>;
   readonly cpu: CpuSpent & { readonly childCommands: number; readonly labChildren: number };
   readonly memory: MemSummary;
+  /** The run's own timeline (as in its JSON report): where a slow run spent its time. */
+  readonly timeline: RunResult['timeline'];
 }
 
 const silent = { write: () => true };
@@ -309,6 +312,7 @@ export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instanc
       stepMs: outcome.result.checks.reduce<Record<string, number>>((m, c) => ({ ...m, [String(c.step)]: Math.max(m[String(c.step)] ?? 0, c.ms) }), {}),
       cpu: { ...cpu, labChildren, childCommands: Math.max(0, cpu.children - labChildren) },
       memory: memSummary(mem),
+      timeline: outcome.result.timeline,
     };
   });
 }
@@ -320,6 +324,17 @@ export interface ParallelRun {
   readonly established: Omit<EstablishedResult, 'ms'>;
   readonly memory: MemSummary;
   readonly teardownMs: number;
+}
+
+/**
+ * A second lab brought up and left running while `fn` measures: the comparison of pelab with the
+ * baseline should not change when another lab shares the machine.
+ */
+export async function besideAnotherLab<T>(ctx: BenchContext, lab: Lab, fn: () => Promise<T>): Promise<T> {
+  return withLab(ctx, ['bench-side'], async () => {
+    await new NetnsRuntime(lab, { instance: 'bench-side' }).up();
+    return fn();
+  });
 }
 
 /** N instances of one lab brought up at once; done when every session of every lab is Established. */

@@ -98,3 +98,27 @@ export function formatTable(metrics: readonly Metric[]): string {
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** One cell of a side-by-side table: a metric's median (min–max), or why there is no value. */
+export type Cell = Metric | { readonly skipped: string } | undefined;
+
+function cellText(c: Cell): string {
+  if (c === undefined) return '-';
+  if ('skipped' in c) return c.skipped ? `skipped: ${c.skipped}` : 'skipped';
+  const s = summarize(c);
+  if (s.median === undefined) return c.failures.length > 0 ? `failed (${c.failures.length})` : '-';
+  const range = s.min !== s.max ? ` (${formatValue(s.min, c.unit)}–${formatValue(s.max, c.unit)})` : '';
+  return `${formatValue(s.median, c.unit)}${range.replace(/ s–/, '–')}`;
+}
+
+/**
+ * The same measurements side by side (pelab next to the baseline, FRR 8.4 next to FRR 10):
+ * median (min–max) per column, so a reader compares along a row instead of across sections.
+ */
+export function formatSideBySide(title: string, columns: readonly string[], rows: readonly { readonly label: string; readonly cells: readonly Cell[] }[]): string {
+  const header = ['', ...columns];
+  const body = rows.map((r) => [r.label, ...columns.map((_, i) => cellText(r.cells[i]))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => [...(b[i] ?? '')].length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ').trimEnd();
+  return [title, line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBgpSummary, type BgpSession } from '../../src/checks/parse/bgp.ts';
 import { kindOf, ownerOf, parseRollup, parseStat } from '../../bench/mem-sampler.ts';
 import { establishedPeers, expectedDynamicPeers, probeDone, type RouterProbe } from '../../bench/probes.ts';
-import { formatTable, groupBySection, median, summarize, type Metric } from '../../bench/stats.ts';
+import { formatSideBySide, formatTable, groupBySection, median, summarize, type Metric } from '../../bench/stats.ts';
 import { categoryOf } from '../../bench/trace.ts';
 
 const fixture = (name: string): string => readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'frr', name), 'utf8');
@@ -34,6 +34,18 @@ describe('statistics', () => {
     expect(lines[0]).toMatch(/^metric\s+target\s+median\s+min\s+max\s+n\s+verdict$/);
     expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['[one]', 'a', 'c', '[two]', 'b']);
     expect(lines.find((l) => l.trim().startsWith('c'))).toMatch(/3\.00 s/);
+  });
+
+  it('puts measurements side by side: median (min–max), a skip with its reason, a failed run', () => {
+    const m = (samples: number[], unit: Metric['unit'] = 's', failures: string[] = []): Metric => ({ id: 'x', section: 's', label: 'x', unit, samples, failures });
+    const text = formatSideBySide('pelab beside the baseline', ['pelab', 'baseline', 'ratio'], [
+      { label: 'fabric Established', cells: [m([3.1, 2.9, 3.5]), m([3, 3, 3]), m([1.03, 0.97, 1.1], 'x')] },
+      { label: 'on FRR 10', cells: [{ skipped: 'no FRR 10 root' }, undefined, m([], 's', ['timeout'])] },
+    ]).split('\n');
+    expect(text[0]).toBe('pelab beside the baseline');
+    expect(text[1]).toMatch(/^\s+pelab\s+baseline\s+ratio$/);
+    expect(text[3]).toMatch(/^fabric Established\s+3\.10 s \(2\.90–3\.50 s\)\s+3\.00 s\s+1\.03x \(0\.97x–1\.10x\)$/);
+    expect(text[4]).toMatch(/^on FRR 10\s+skipped: no FRR 10 root\s+-\s+failed \(1\)$/);
   });
 });
 
