@@ -101,13 +101,41 @@ export interface ServiceState {
   readonly pool?: string;
 }
 
+/**
+ * Progress of one long bring-up step (an image pull or load, creating the cluster, a chart
+ * install), for the CLI to show while it runs. Each such step sends `start`, any number of
+ * `progress`, then `end` (also when it fails: then `failed` is set).
+ */
+export interface ProgressEvent {
+  readonly phase: string;
+  /** The step's description, e.g. "pull quay.io/frrouting/frr:10.6.0 (linux/amd64)". */
+  readonly step: string;
+  readonly state: 'start' | 'progress' | 'end';
+  /** Bytes done and expected so far, when the step knows them (image pulls and saves). */
+  readonly current?: number;
+  readonly total?: number;
+  /** What the step does right now, one line (e.g. "3/7 layers; Downloading"). */
+  readonly detail?: string;
+  /** Since the step started. */
+  readonly ms: number;
+  readonly failed?: boolean;
+}
+
+export interface UpOptions {
+  readonly signal?: AbortSignal;
+  /** Called when a phase of the bring-up ends, with its duration. */
+  readonly onPhase?: (name: string, ms: number) => void;
+  /** Long steps' progress (runtimes without long steps send none). */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
 export interface Runtime {
   readonly kind: RuntimeKind;
   readonly lab: Lab;
   /** The lab's instance name: prefixes every object the runtime creates. */
   readonly instance: string;
 
-  up(options?: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void }): Promise<void>;
+  up(options?: UpOptions): Promise<void>;
   down(): Promise<void>;
   status(): Promise<LabStatus>;
   /** True when a complete instance is already running, so `pelab run` reuses it. Absent: never reused. */

@@ -1,28 +1,27 @@
-// The runtime's Docker client: real dockerode against an engine stand-in on a unix socket that
-// answers GET /containers/{name}/logs with the engine's multiplexed stream format (8-byte frame
+// The runtime's Docker client: real dockerode against the engine stand-in on a unix socket
+// (docker-engine.ts): logs and exec in the engine's multiplexed stream format (8-byte frame
 // headers, stream 1 stdout / 2 stderr; Docker Engine API reference, "Attach to a container":
-// "Stream format"). No Docker engine runs here.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+// "Stream format"), pulls answered with recorded progress streams, image archives. No Docker
+// engine runs here.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demuxDockerStream, dockerodeClient, PrintingDocker } from '../../src/runtime/kind/docker.ts';
-import type { Socket } from 'node:net';
-
-const frame = (stream: 1 | 2, text: string): Buffer => {
-  const payload = Buffer.from(text, 'utf8');
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-};
+import { demuxDockerStream, dockerodeClient, PrintingDocker, PullTally, type PullMessage, type TransferProgress } from '../../src/runtime/kind/docker.ts';
+import { engineState, frame, startEngine, type EngineState } from './docker-engine.ts';
+import { fixtureText } from './helpers.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+async function engine(state: EngineState): Promise<Docker> {
+  const { docker, stop } = await startEngine(state);
+  cleanups.push(stop);
+  return docker;
+}
 
 describe('docker logs through dockerode', () => {
   it('splits the multiplexed stream into stdout and stderr, in order', () => {
@@ -33,24 +32,10 @@ describe('docker logs through dockerode', () => {
   });
 
   it('asks the engine for stdout, stderr and timestamps of the named container', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pelab-dlogs-'));
-    const socketPath = join(dir, 'docker.sock');
-    const seen: string[] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.url ?? '');
-      if (/\/containers\/clab-pe-kind-spine\/logs/.test(req.url ?? '')) {
-        res.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
-        res.end(Buffer.concat([frame(1, 'T1 watchfrr started\n'), frame(2, 'T2 bgpd warning\n')]));
-        return;
-      }
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'No such container: x' }));
-    });
-    await new Promise<void>((done) => server.listen(socketPath, done));
-    cleanups.push(() => new Promise<void>((done) => server.close(() => done())), () => rmSync(dir, { recursive: true, force: true }));
-    const client = dockerodeClient(new Docker({ socketPath }));
+    const state = engineState({ running: new Set(['clab-pe-kind-spine']) });
+    const client = dockerodeClient(await engine(state));
     expect(await client.logs('clab-pe-kind-spine')).toEqual({ stdout: 'T1 watchfrr started\n', stderr: 'T2 bgpd warning\n' });
-    const q = new URL(seen[0]!, 'http://d').searchParams;
+    const q = state.queries.get('GET /containers/clab-pe-kind-spine/logs')!;
     expect([q.get('stdout'), q.get('stderr'), q.get('timestamps')]).toEqual(['true', 'true', 'true']);
     await expect(client.logs('clab-pe-kind-gone')).rejects.toThrow(/No such container/);
     await expect(client.logs('--all')).rejects.toThrow(/container name/);
@@ -64,62 +49,15 @@ describe('docker logs through dockerode', () => {
 });
 
 /**
- * An engine stand-in for exec: POST /containers/{name}/exec creates an exec, POST /exec/{id}/start
- * answers with the multiplexed stream (with stdin attached: upgrades the connection, reads stdin to
- * its end first, as the engine's hijacked stream does), GET /exec/{id}/json reports ExitCode.
  * The command "runs" as: echo its argv to stdout, the stdin it got to stderr, exit with argv.length.
+ * clab-pe-kind-gone is not a container the engine has.
  */
-async function execEngine(): Promise<{ docker: Docker; created: unknown[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pelab-dexec-'));
-  const socketPath = join(dir, 'docker.sock');
-  const created: unknown[] = [];
-  const execs = new Map<string, { Cmd: string[]; AttachStdin: boolean }>();
-  const output = (id: string, stdin: string) => Buffer.concat([frame(1, `${execs.get(id)!.Cmd.join(' ')}\n`), ...(stdin ? [frame(2, stdin)] : [])]);
-  const server = createServer((req, res) => {
-    const body: Buffer[] = [];
-    req.on('data', (c: Buffer) => body.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0]!;
-      const create = /\/containers\/([^/]+)\/exec$/.exec(path);
-      if (create) {
-        if (create[1] === 'clab-pe-kind-gone') {
-          res.writeHead(404, { 'Content-Type': 'application/json' });
-          return res.end(JSON.stringify({ message: 'No such container: clab-pe-kind-gone' }));
-        }
-        const spec = JSON.parse(Buffer.concat(body).toString()) as { Cmd: string[]; AttachStdin: boolean };
-        created.push({ container: create[1], ...spec });
-        const id = `exec${execs.size}`;
-        execs.set(id, spec);
-        res.writeHead(201, { 'Content-Type': 'application/json' });
-        return res.end(JSON.stringify({ Id: id }));
-      }
-      const start = /\/exec\/([^/]+)\/start$/.exec(path);
-      if (start) {
-        res.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
-        return res.end(output(start[1]!, ''));
-      }
-      const inspect = /\/exec\/([^/]+)\/json$/.exec(path);
-      if (inspect) {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        return res.end(JSON.stringify({ ID: inspect[1], Running: false, ExitCode: execs.get(inspect[1]!)!.Cmd.length }));
-      }
-      res.writeHead(404);
-      res.end();
-    });
+async function execEngine(): Promise<{ docker: Docker; created: EngineState['created'] }> {
+  const state = engineState({
+    running: new Set(['clab-pe-kind-spine', 'clab-pe-kind-hostA_red']),
+    exec: (_c, argv, stdin) => ({ exitCode: argv.length, stdout: `${argv.join(' ')}\n`, ...(stdin ? { stderr: stdin } : {}) }),
   });
-  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
-    const id = /\/exec\/([^/]+)\/start/.exec(req.url ?? '')![1]!;
-    socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
-    // The start options (Content-Length bytes of JSON) come first, then raw stdin until the client
-    // half-closes the connection.
-    const input: Buffer[] = [head];
-    const optionsLength = Number(req.headers['content-length'] ?? 0);
-    socket.on('data', (c: Buffer) => input.push(c));
-    socket.on('end', () => socket.end(output(id, Buffer.concat(input).subarray(optionsLength).toString())));
-  });
-  await new Promise<void>((done) => server.listen(socketPath, done));
-  cleanups.push(() => new Promise<void>((done) => server.close(() => done())), () => rmSync(dir, { recursive: true, force: true }));
-  return { docker: new Docker({ socketPath }), created };
+  return { docker: await engine(state), created: state.created };
 }
 
 describe('docker exec through dockerode', () => {
@@ -147,5 +85,63 @@ describe('docker exec through dockerode', () => {
     const notes: string[] = [];
     await new PrintingDocker((t) => notes.push(t)).exec('clab-pe-kind-hostA_red', ['cat'], { input: 'x', description: 'run on host hostA_red' });
     expect(notes).toEqual(['# run on host hostA_red\n  $ docker exec -i clab-pe-kind-hostA_red cat\n']);
+  });
+});
+
+const messages = (file: string): PullMessage[] => fixtureText(file).trim().split('\n').map((l) => JSON.parse(l) as PullMessage);
+
+describe('image pulls and archives through dockerode', () => {
+  it('sums a pull\'s layer messages into bytes and layers done (recorded streams)', () => {
+    const tally = new PullTally();
+    const seen = messages('docker/pull-hello-world-progress.jsonl').map((m) => tally.add(m));
+    expect(seen[0]).toEqual({ detail: '0/0 layers; latest: Pulling from library/hello-world' });
+    expect(seen[2]).toEqual({ current: 719, total: 2457, detail: '0/1 layers; 719385e32844: Downloading' });
+    expect(seen[5]).toEqual({ current: 2457, total: 2457, detail: '1/1 layers; 719385e32844: Download complete' });
+    expect(seen.at(-1)).toEqual({ current: 2457, total: 2457, detail: '1/1 layers; Status: Downloaded newer image for hello-world:latest' });
+  });
+
+  it('pulls one platform of the image (the query dockerode sends) and reports the engine\'s progress', async () => {
+    const state = engineState({ pullStream: () => 'docker/pull-hello-world-progress.jsonl' });
+    const client = dockerodeClient(await engine(state));
+    const progress: TransferProgress[] = [];
+    await client.pull('quay.io/frrouting/frr:10.6.0', 'linux/amd64', (p) => progress.push(p));
+    const q = state.queries.get('POST /images/create')!;
+    expect(Object.fromEntries(q)).toEqual({ fromImage: 'quay.io/frrouting/frr', tag: '10.6.0', platform: 'linux/amd64' });
+    expect(progress).toHaveLength(messages('docker/pull-hello-world-progress.jsonl').length);
+    expect(progress.at(-1)).toMatchObject({ current: 2457, total: 2457 });
+    await client.pull('quay.io/openperouter/router@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'linux/arm64');
+    expect(state.queries.get('POST /images/create')!.get('tag')).toBe('sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef');
+  });
+
+  it('fails a pull with the registry\'s words: before the stream (404) and in it (an error message)', async () => {
+    const state = engineState({ missing: new Set(['quay.io/openperouter/router:no-such-tag']) });
+    const client = dockerodeClient(await engine(state));
+    await expect(client.pull('quay.io/openperouter/router:no-such-tag', 'linux/amd64')).rejects.toThrow(/manifest for quay.io\/openperouter\/router:no-such-tag not found/);
+    // A stream that ends in moby's {"error": ...} message (jsonmessage): no space left while extracting.
+    const broken = engineState({ pullStream: () => 'docker/pull-error.jsonl' });
+    await expect(dockerodeClient(await engine(broken)).pull('quay.io/frrouting/frr:10.6.0', 'linux/amd64')).rejects.toThrow(/no space left on device/);
+  });
+
+  it('writes the archive of one platform of a pulled image, and refuses an image the engine lacks', async () => {
+    const state = engineState({ local: new Set(['quay.io/frrouting/frr:10.6.0']) });
+    const client = dockerodeClient(await engine(state));
+    const dir = mkdtempSync(join(tmpdir(), 'pelab-dsave-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'images', 'fabric.image.tar');
+    const progress: TransferProgress[] = [];
+    await client.save('quay.io/frrouting/frr:10.6.0', 'linux/amd64', path, (p) => progress.push(p));
+    expect(readFileSync(path)).toEqual(state.archive('quay.io/frrouting/frr:10.6.0'));
+    expect(JSON.parse(state.queries.get('GET /images/quay.io/frrouting/frr:10.6.0/get')!.get('platform')!)).toEqual({ os: 'linux', architecture: 'amd64' });
+    const size = readFileSync(path).length;
+    expect(progress.at(-1)).toMatchObject({ current: size, total: size });
+    await expect(client.save('quay.io/metallb/speaker:v0.15.3', 'linux/amd64', join(dir, 'x.tar'))).rejects.toThrow(/No such image/);
+  });
+
+  it('answers the engine version, and fails when no engine answers', async () => {
+    expect(await dockerodeClient(await engine(engineState())).version()).toBe('29.0.1');
+    const dir = mkdtempSync(join(tmpdir(), 'pelab-nodocker-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { default: Dockerode } = await import('dockerode');
+    await expect(dockerodeClient(new Dockerode({ socketPath: join(dir, 'none.sock') })).version()).rejects.toThrow(/ENOENT/);
   });
 });

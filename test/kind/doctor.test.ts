@@ -1,9 +1,9 @@
 // pelab doctor. No Docker engine, kind, containerlab, kubectl or helm runs here, so the engine is
-// a small HTTP server on a unix socket answering the Docker Engine API paths doctor uses with
-// recorded responses (test/fixtures/kind/docker/, see the README there), and the real dockerode
-// client talks to it; tool outputs are recorded too (tool-versions.json). Port probes are real.
+// the shared stand-in on a unix socket (docker-engine.ts) answering the Docker Engine API paths
+// doctor uses with recorded responses (test/fixtures/kind/docker/, see the README there), and the
+// real dockerode client talks to it; tool outputs are recorded too (tool-versions.json). Port
+// probes are real.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   compareVersions, dockerodeProbe, formatDoctor, hostPortsOf, parseToolVersion, portFreeOnLoopback, runDoctor, VERSION_COMMANDS, type DoctorProbes,
 } from '../../src/runtime/kind/doctor.ts';
 import { repoLab } from '../lab/helpers.ts';
+import { engineState, startEngine, type EngineState } from './docker-engine.ts';
 import { fixture } from './helpers.ts';
 
 const TOOLS = fixture('tool-versions.json') as Record<string, string>;
@@ -23,40 +24,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Engine {
-  info: string;
-  /** Image references the registry does not have. */
-  missing: Set<string>;
-  containers: string[];
-  requests: string[];
-}
+type Engine = EngineState;
 
-/** A Docker engine stand-in on a unix socket: /version, /info, /distribution/{ref}/json, /containers/json. */
+/** The shared engine stand-in (docker-engine.ts): /version, /info, /distribution/{ref}/json, /containers/json. */
 async function fakeEngine(engine: Engine): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'pelab-docker-'));
-  const socketPath = join(dir, 'docker.sock');
-  const server: Server = createHttpServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://docker');
-    const path = url.pathname.replace(/^\/v[\d.]+/, '');
-    engine.requests.push(`${req.method} ${path}`);
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (path === '/version') return send(200, fixture('docker/version.json'));
-    if (path === '/info') return send(200, fixture(engine.info));
-    if (path === '/containers/json') return send(200, engine.containers.map((n, i) => ({ Id: `${i}`, Names: [`/${n}`] })));
-    const m = /^\/distribution\/(.+)\/json$/.exec(path);
-    if (m && req.method === 'GET') {
-      const ref = decodeURIComponent(m[1]!);
-      // The engine's answer for an image its registry does not have (status and message shape of moby's errdefs).
-      if (engine.missing.has(ref)) return send(404, { message: `manifest unknown: manifest unknown` });
-      return send(200, fixture('docker/distribution.json'));
-    }
-    send(404, { message: `page not found: ${path}` });
-  });
-  await new Promise<void>((done) => server.listen(socketPath, done));
-  cleanups.push(() => new Promise<void>((done) => server.close(() => done())), () => rmSync(dir, { recursive: true, force: true }));
+  const { socketPath, stop } = await startEngine(engine);
+  cleanups.push(stop);
   return socketPath;
 }
 
@@ -80,7 +53,7 @@ function recordedCommands(overrides: Record<string, RunResult> = {}): { command:
 }
 
 async function probes(engine: Partial<Engine> = {}, commands = recordedCommands()) {
-  const e: Engine = { info: 'docker/info-containerd.json', missing: new Set(), containers: [], requests: [], ...engine };
+  const e: Engine = engineState(engine);
   const socketPath = await fakeEngine(e);
   const p: DoctorProbes = { command: commands.command, docker: dockerodeProbe(new Docker({ socketPath })), portFree: portFreeOnLoopback, fileExists: () => false };
   return { p, engine: e, commands };

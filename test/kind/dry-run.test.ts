@@ -50,7 +50,11 @@ describe('dry-run up', () => {
     expect(text).toContain(`  unless \`ip link show dev leafkind1-sw\` succeeds:\n  $ ip link add name leafkind1-sw type bridge`);
     expect(text).toContain(`  $ containerlab deploy --reconfigure -t ${dir}/topology.clab.yaml`);
     expect(text).toContain(`  $ kind get kubeconfig --name pe-kind > ${dir}/kubeconfig`);
-    expect(text).toContain('  $ docker exec pe-kind-worker ip address replace 192.168.11.4/24 dev toswitch1');
+    // The plan's own Docker steps: the CLI line to paste, and the Engine API request pelab sends instead.
+    expect(text).toContain('  $ docker exec pe-kind-worker ip address replace 192.168.11.4/24 dev toswitch1  # Docker API: POST /containers/pe-kind-worker/exec, POST /exec/{id}/start, GET /exec/{id}/json');
+    expect(text).toContain("  $ docker version --format '{{.Server.Version}}'  # Docker API: GET /version");
+    expect(text).toMatch(/ {2}\$ docker image pull --platform linux\/\w+ quay\.io\/frrouting\/frr:[\w.]+ {2}# Docker API: POST \/images\/create\?fromImage=quay\.io%2Ffrrouting%2Ffrr&tag=[\w.]+&platform=linux%2F\w+\n/);
+    expect(text).toMatch(/ {2}\$ docker image save --platform linux\/\w+ --output \S+\.image\.tar \S+ {2}# Docker API: GET \/images\/\S+\/get\?platform=%7B%22os%22%3A%22linux%22/);
     expect(text).toContain(
       `  $ helm upgrade --install metallb metallb --repo https://metallb.github.io/metallb --version 0.15.3 --namespace metallb-system --create-namespace --kubeconfig ${dir}/kubeconfig --wait --timeout 10m --set controller.image.repository=quay.io/metallb/controller --set controller.image.tag=v0.15.3 --set speaker.image.repository=quay.io/metallb/speaker --set speaker.image.tag=v0.15.3 --set frrk8s.enabled=false --set frrk8s.external=true --set frrk8s.namespace=frr-k8s-system --set speaker.frr.enabled=false --set speaker.ignoreExcludeLB=true`,
     );

@@ -9,6 +9,7 @@ import type { Clock } from '../../src/proc/clock.ts';
 import { RealExecutor, type Executor, type StepOutcome, type WaitUntilOptions } from '../../src/runtime/kind/executor.ts';
 import type { ClusterApi } from '../../src/runtime/kind/kube.ts';
 import { dockerExecArgv, type DockerClient, type DockerExecOptions } from '../../src/runtime/kind/docker.ts';
+import { dockerCliArgv } from '../../src/runtime/kind/docker-call.ts';
 import type { Step } from '../../src/runtime/kind/plan.ts';
 import { repoRoot } from '../lab/helpers.ts';
 
@@ -92,6 +93,19 @@ export class RecordingDocker implements DockerClient {
 
   async logs(): Promise<{ stdout: string; stderr: string }> {
     return { stdout: '', stderr: '' };
+  }
+
+  async version(): Promise<string> {
+    await this.executor.command('docker version', dockerCliArgv({ op: 'version' }));
+    return '29.0.1';
+  }
+
+  async pull(ref: string, platform: string): Promise<void> {
+    await this.executor.command('docker pull', dockerCliArgv({ op: 'pull', ref, platform }));
+  }
+
+  async save(ref: string, platform: string, path: string): Promise<void> {
+    await this.executor.command('docker save', dockerCliArgv({ op: 'save', ref, platform, path }));
   }
 }
 

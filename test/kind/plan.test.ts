@@ -7,13 +7,17 @@ import { parseArtifactOverrides, PINNED, withOverrides } from '../../src/runtime
 import {
   CHART_CRDS, helmInstall, KIND_FABRIC_OPTIONS, NODE_INDEX_ANNOTATION, planDown, planUp, type Step,
 } from '../../src/runtime/kind/plan.ts';
+import { dockerCliArgv } from '../../src/runtime/kind/docker-call.ts';
 import { LAB_NAMES, repoLab } from '../lab/helpers.ts';
 
 const WORK = '/srv/pelab/.pelab/kind/test';
 const KC = `${WORK}/kubeconfig`;
-const TOOLS = new Set(['docker', 'containerlab', 'kind', 'kubectl', 'helm', 'git', 'ip', 'rm']);
+// CLI tools the plan runs as processes; the Docker engine is called through its API (step.docker).
+const TOOLS = new Set(['containerlab', 'kind', 'kubectl', 'helm', 'git', 'ip', 'rm']);
 
-const argvs = (steps: readonly Step[]) => steps.flatMap((s) => (s.argv ? [s.argv] : []));
+/** A step's command: its argv, or for a Docker API call the docker CLI line doing the same. */
+const cmd = (s: Step): readonly string[] | undefined => s.argv ?? (s.docker ? dockerCliArgv(s.docker) : undefined);
+const argvs = (steps: readonly Step[]) => steps.flatMap((s) => { const c = cmd(s); return c ? [c] : []; });
 const indexOf = (steps: readonly Step[], pred: (s: Step) => boolean, what: string): number => {
   const i = steps.findIndex(pred);
   if (i < 0) throw new Error(`no step ${what}`);
@@ -28,14 +32,17 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
     return { lab, steps: planUp(lab, { workDir: WORK }) };
   };
 
-  it('runs only known tools, as argv lists of plain strings', async () => {
+  it('runs only known tools, as argv lists of plain strings, and calls the Docker engine through its API', async () => {
     const { steps } = await load();
-    for (const argv of argvs(steps)) {
-      expect(TOOLS.has(argv[0]!), argv.join(' ')).toBe(true);
-      for (const a of argv) expect(typeof a).toBe('string');
-    }
     for (const s of steps) {
-      expect(s.argv !== undefined || (s.writes?.length ?? 0) > 0, s.description).toBe(true);
+      if (!s.argv) continue;
+      expect(TOOLS.has(s.argv[0]!), s.argv.join(' ')).toBe(true);
+      for (const a of s.argv) expect(typeof a).toBe('string');
+    }
+    expect(steps.filter((s) => s.docker).map((s) => s.docker!.op).sort()).toEqual(expect.arrayContaining(['exec', 'version']));
+    for (const s of steps) {
+      expect(s.argv === undefined || s.docker === undefined, s.description).toBe(true);
+      expect(s.argv !== undefined || s.docker !== undefined || (s.writes?.length ?? 0) > 0, s.description).toBe(true);
       expect(s.description.length).toBeGreaterThan(0);
     }
   });
@@ -66,14 +73,14 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
 
   it('creates every switch bridge before deploying, idempotently', async () => {
     const { lab, steps } = await load();
-    const deploy = indexOf(steps, (s) => startsWith(s.argv, 'containerlab', 'deploy'), 'deploy');
+    const deploy = indexOf(steps, (s) => startsWith(cmd(s), 'containerlab', 'deploy'), 'deploy');
     expect(steps[deploy]!.argv).toEqual(['containerlab', 'deploy', '--reconfigure', '-t', `${WORK}/topology.clab.yaml`]);
     expect(lab.switches.length).toBeGreaterThan(0);
     for (const s of lab.switches) {
-      const add = indexOf(steps, (x) => startsWith(x.argv, 'ip', 'link', 'add', 'name', s.name), `bridge ${s.name}`);
+      const add = indexOf(steps, (x) => startsWith(cmd(x), 'ip', 'link', 'add', 'name', s.name), `bridge ${s.name}`);
       expect(steps[add]!.argv).toEqual(['ip', 'link', 'add', 'name', s.name, 'type', 'bridge']);
       expect(steps[add]!.unless).toEqual(['ip', 'link', 'show', 'dev', s.name]);
-      const up = indexOf(steps, (x) => startsWith(x.argv, 'ip', 'link', 'set', 'dev', s.name, 'up'), `bridge up ${s.name}`);
+      const up = indexOf(steps, (x) => startsWith(cmd(x), 'ip', 'link', 'set', 'dev', s.name, 'up'), `bridge up ${s.name}`);
       expect(add).toBeLessThan(up);
       expect(up).toBeLessThan(deploy);
     }
@@ -84,28 +91,28 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
 
   it('gets the kubeconfig after the deploy and before anything talks to the cluster', async () => {
     const { lab, steps } = await load();
-    const deploy = indexOf(steps, (s) => startsWith(s.argv, 'containerlab', 'deploy'), 'deploy');
-    const kubeconfig = indexOf(steps, (s) => startsWith(s.argv, 'kind', 'get', 'kubeconfig'), 'kubeconfig');
+    const deploy = indexOf(steps, (s) => startsWith(cmd(s), 'containerlab', 'deploy'), 'deploy');
+    const kubeconfig = indexOf(steps, (s) => startsWith(cmd(s), 'kind', 'get', 'kubeconfig'), 'kubeconfig');
     expect(steps[kubeconfig]!.argv).toEqual(['kind', 'get', 'kubeconfig', '--name', lab.cluster!.name]);
     expect(steps[kubeconfig]!.stdoutTo).toBe(KC);
     expect(deploy).toBeLessThan(kubeconfig);
-    const firstClusterUse = indexOf(steps, (s) => s.phase !== 'preflight' && (startsWith(s.argv, 'kubectl') || startsWith(s.argv, 'helm')), 'cluster use');
+    const firstClusterUse = indexOf(steps, (s) => s.phase !== 'preflight' && (startsWith(cmd(s), 'kubectl') || startsWith(cmd(s), 'helm')), 'cluster use');
     expect(kubeconfig).toBeLessThan(firstClusterUse);
     for (const argv of argvs(steps.filter((s) => s.phase !== 'preflight')).filter((a) => a[0] === 'kubectl' || a[0] === 'helm')) expect(argv).toContain(KC);
   });
 
   it('puts every cluster attachment address on its kind node (by node name)', async () => {
     const { lab, steps } = await load();
-    const deploy = indexOf(steps, (s) => startsWith(s.argv, 'containerlab', 'deploy'), 'deploy');
+    const deploy = indexOf(steps, (s) => startsWith(cmd(s), 'containerlab', 'deploy'), 'deploy');
     for (const n of lab.cluster!.nodes) {
       for (const a of n.attachments) {
         const i = indexOf(
           steps,
-          (s) => startsWith(s.argv, 'docker', 'exec', n.name, 'ip', 'address', 'replace', `${a.address.ip}/${a.address.prefixLength}`, 'dev', a.interface),
+          (s) => startsWith(cmd(s), 'docker', 'exec', n.name, 'ip', 'address', 'replace', `${a.address.ip}/${a.address.prefixLength}`, 'dev', a.interface),
           `address of ${n.name}`,
         );
         expect(i).toBeGreaterThan(deploy);
-        const up = indexOf(steps, (s) => startsWith(s.argv, 'docker', 'exec', n.name, 'ip', 'link', 'set', 'dev', a.interface, 'up'), `link up ${n.name}`);
+        const up = indexOf(steps, (s) => startsWith(cmd(s), 'docker', 'exec', n.name, 'ip', 'link', 'set', 'dev', a.interface, 'up'), `link up ${n.name}`);
         expect(up).toBeLessThan(i);
       }
     }
@@ -129,25 +136,28 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
 
   it('loads the images, then installs frr-k8s, MetalLB and OpenPERouter pinned, each waited for', async () => {
     const { steps } = await load();
-    const helm = steps.filter((s) => startsWith(s.argv, 'helm', 'upgrade'));
+    const helm = steps.filter((s) => startsWith(cmd(s), 'helm', 'upgrade'));
     expect(helm.map((s) => s.argv![3])).toEqual(['frr-k8s', 'metallb', 'openperouter']);
-    const ns = indexOf(steps, (s) => startsWith(s.argv, 'kubectl', '--kubeconfig', KC, 'apply', '--server-side'), 'namespaces');
-    const firstHelm = indexOf(steps, (s) => startsWith(s.argv, 'helm', 'upgrade'), 'helm');
+    const ns = indexOf(steps, (s) => startsWith(cmd(s), 'kubectl', '--kubeconfig', KC, 'apply', '--server-side'), 'namespaces');
+    const firstHelm = indexOf(steps, (s) => startsWith(cmd(s), 'helm', 'upgrade'), 'helm');
     expect(ns).toBeLessThan(firstHelm);
     const preloaded = Object.values(PINNED.images).filter((i) => i.preload);
     expect(preloaded.map((i) => i.ref)).toContain(PINNED.images.router.ref);
     for (const { ref } of preloaded) {
-      const pull = indexOf(steps, (s) => startsWith(s.argv, 'docker', 'image', 'pull') && s.argv!.at(-1) === ref, `pull ${ref}`);
-      const save = indexOf(steps, (s) => startsWith(s.argv, 'docker', 'image', 'save') && s.argv!.at(-1) === ref, `save ${ref}`);
-      const archive = steps[save]!.argv![steps[save]!.argv!.indexOf('--output') + 1]!;
-      const load = indexOf(steps, (s) => startsWith(s.argv, 'kind', 'load', 'image-archive', archive), `load ${ref}`);
-      expect(steps[pull]!.argv).toContain('--platform');
+      const pull = indexOf(steps, (s) => startsWith(cmd(s), 'docker', 'image', 'pull') && cmd(s)!.at(-1) === ref, `pull ${ref}`);
+      const save = indexOf(steps, (s) => startsWith(cmd(s), 'docker', 'image', 'save') && cmd(s)!.at(-1) === ref, `save ${ref}`);
+      const saveCall = steps[save]!.docker!;
+      if (saveCall.op !== 'save') throw new Error('not a save');
+      const archive = saveCall.path;
+      const load = indexOf(steps, (s) => startsWith(cmd(s), 'kind', 'load', 'image-archive', archive), `load ${ref}`);
+      expect(steps[pull]!.docker).toEqual({ op: 'pull', ref, platform: expect.stringMatching(/^linux\//) });
+      expect(saveCall.platform).toBe((steps[pull]!.docker as { platform: string }).platform);
       expect(pull).toBeLessThan(save);
       expect(save).toBeLessThan(load);
       expect(load).toBeLessThan(firstHelm);
     }
     for (const [chart, release] of [['frrk8s', 'frr-k8s'], ['metallb', 'metallb']] as const) {
-      const i = indexOf(steps, (s) => startsWith(s.argv, 'helm', 'upgrade', '--install', release), release);
+      const i = indexOf(steps, (s) => startsWith(cmd(s), 'helm', 'upgrade', '--install', release), release);
       const argv = steps[i]!.argv!;
       const pin = PINNED.charts[chart];
       if (pin.source.type !== 'repo') throw new Error(`${chart} is pinned to a release`);
@@ -165,7 +175,7 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
   it('passes the documented MetalLB-with-external-frr-k8s values and every image from the table', async () => {
     const { steps } = await load();
     const sets = (release: string) => {
-      const argv = steps.find((s) => startsWith(s.argv, 'helm', 'upgrade', '--install', release))!.argv!;
+      const argv = steps.find((s) => startsWith(cmd(s), 'helm', 'upgrade', '--install', release))!.argv!;
       return argv.flatMap((a, i) => (argv[i - 1] === '--set' ? [a] : []));
     };
     expect(sets('metallb')).toEqual([
@@ -195,11 +205,11 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
     const src = PINNED.charts.openperouter.source;
     if (src.type !== 'git') throw new Error('openperouter is pinned to a commit');
     const dir = `${WORK}/charts/openperouter`;
-    const fetch = indexOf(steps, (s) => startsWith(s.argv, 'git', '-C', dir, 'fetch'), 'fetch');
+    const fetch = indexOf(steps, (s) => startsWith(cmd(s), 'git', '-C', dir, 'fetch'), 'fetch');
     expect(steps[fetch]!.argv!.slice(-2)).toEqual([src.url, src.commit]);
     expect(steps[fetch]!.unless).toEqual(['git', '-C', dir, 'cat-file', '-e', `${src.commit}^{commit}`]);
-    const checkout = indexOf(steps, (s) => startsWith(s.argv, 'git', '-C', dir) && s.argv!.includes('checkout'), 'checkout');
-    const helm = indexOf(steps, (s) => startsWith(s.argv, 'helm', 'upgrade', '--install', 'openperouter'), 'helm');
+    const checkout = indexOf(steps, (s) => startsWith(cmd(s), 'git', '-C', dir) && s.argv!.includes('checkout'), 'checkout');
+    const helm = indexOf(steps, (s) => startsWith(cmd(s), 'helm', 'upgrade', '--install', 'openperouter'), 'helm');
     expect(steps[helm]!.argv![4]).toBe(`${dir}/charts/openperouter`);
     expect(steps[helm]!.argv).not.toContain('--repo');
     expect(fetch).toBeLessThan(checkout);
@@ -208,9 +218,9 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
 
   it('D4: annotates every node with its lab index before OpenPERouter is installed', async () => {
     const { lab, steps } = await load();
-    const helm = indexOf(steps, (s) => startsWith(s.argv, 'helm', 'upgrade', '--install', 'openperouter'), 'helm');
+    const helm = indexOf(steps, (s) => startsWith(cmd(s), 'helm', 'upgrade', '--install', 'openperouter'), 'helm');
     for (const n of lab.cluster!.nodes) {
-      const i = indexOf(steps, (s) => startsWith(s.argv, 'kubectl', '--kubeconfig', KC, 'annotate', '--overwrite', 'node', n.name), `annotate ${n.name}`);
+      const i = indexOf(steps, (s) => startsWith(cmd(s), 'kubectl', '--kubeconfig', KC, 'annotate', '--overwrite', 'node', n.name), `annotate ${n.name}`);
       expect(steps[i]!.argv!.at(-1)).toBe(`${NODE_INDEX_ANNOTATION}=${n.index}`);
       expect(i).toBeLessThan(helm);
     }
@@ -218,10 +228,10 @@ describe.each(LAB_NAMES)('planUp: %s', (name) => {
 
   it('D13: kind (also inside containerlab) writes its context to the lab\'s kubeconfig, not the user\'s', async () => {
     const { lab, steps } = await load();
-    const kindUsers = steps.filter((s) => startsWith(s.argv, 'containerlab', 'deploy'));
+    const kindUsers = steps.filter((s) => startsWith(cmd(s), 'containerlab', 'deploy'));
     expect(kindUsers).toHaveLength(1);
     for (const s of kindUsers) expect(s.env).toEqual({ KUBECONFIG: KC });
-    for (const s of planDown(lab, { workDir: WORK }).filter((x) => startsWith(x.argv, 'containerlab', 'destroy') || startsWith(x.argv, 'kind', 'delete'))) {
+    for (const s of planDown(lab, { workDir: WORK }).filter((x) => startsWith(cmd(x), 'containerlab', 'destroy') || startsWith(cmd(x), 'kind', 'delete'))) {
       expect(s.env, s.description).toEqual({ KUBECONFIG: KC });
     }
   });
@@ -286,7 +296,7 @@ describe.each(LAB_NAMES)('planDown: %s', (name) => {
     const seq = argvs(steps);
     expect(seq[0]).toEqual(['containerlab', 'destroy', '--cleanup', '-t', `${WORK}/topology.clab.yaml`]);
     expect(seq[1]).toEqual(['kind', 'delete', 'cluster', '--name', lab.cluster!.name]);
-    const bridges = steps.filter((s) => startsWith(s.argv, 'ip', 'link', 'del'));
+    const bridges = steps.filter((s) => startsWith(cmd(s), 'ip', 'link', 'del'));
     expect(bridges.map((s) => s.argv![4])).toEqual(lab.switches.map((s) => s.name));
     // D10: a bridge another lab still has ports on is left alone.
     for (const b of bridges) expect(b.onlyIfSilent).toEqual(['ip', 'link', 'show', 'master', b.argv![4]]);

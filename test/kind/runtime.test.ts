@@ -392,7 +392,9 @@ describe('up, down and bundles', () => {
     expect(files).toContain('cluster/logs/frr-k8s-system/frr-k8s-lp2vc.log');
     expect(files).toContain('cluster/kind-export-logs.txt');
     const asked: string[] = [];
-    const withDocker = new KindRuntime(rt.lab, { workDir, executor, docker: { exec: async () => ok(), logs: async (c) => (asked.push(c), { stdout: 'T1 up\n', stderr: 'T2 warn\n' }) } });
+    const docker = new RecordingDocker(executor);
+    docker.logs = async (c?: string) => (asked.push(c!), { stdout: 'T1 up\n', stderr: 'T2 warn\n' });
+    const withDocker = new KindRuntime(rt.lab, { workDir, executor, docker });
     const log = (await withDocker.dumpExtras()).find((e) => e.file === 'spine/container.log')!;
     expect(await log.collect(new AbortController().signal)).toBe('T1 up\n--- stderr ---\nT2 warn\n');
     expect(asked).toEqual(['clab-pe-kind-spine']);

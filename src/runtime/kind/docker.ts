@@ -1,11 +1,24 @@
 // What the kind runtime asks the Docker engine directly, through dockerode rather than by running
-// and parsing the docker CLI: commands in the fabric's containers (exec, output demultiplexed,
-// exit code from the exec's inspect) and a container's logs. The dry run prints the calls instead.
-import { PassThrough, type Duplex } from 'node:stream';
+// and parsing the docker CLI: the engine's version, commands in containers (exec, output
+// demultiplexed, exit code from the exec's inspect), a container's logs, and the plan's image
+// pulls (with the engine's progress stream) and image archives. The dry run prints the calls.
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PassThrough, Transform, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import Docker from 'dockerode';
 import type { ExecResult } from '../runtime.ts';
-import { formatApiCall, formatCommand } from './dry-run.ts';
+import { ociPlatform, type DockerCall } from './docker-call.ts';
+import { formatApiCall, formatCommand, formatDockerCall } from './dry-run.ts';
 import { assertContainer } from './names.ts';
+
+/** How far a pull or save is: bytes when the engine says, and a line saying what it does now. */
+export interface TransferProgress {
+  readonly current?: number;
+  readonly total?: number;
+  readonly detail: string;
+}
 
 export interface DockerExecOptions {
   /** Fed to the command's stdin, which is then closed. */
@@ -20,7 +33,57 @@ export interface DockerClient {
   exec(container: string, argv: readonly string[], options?: DockerExecOptions): Promise<ExecResult>;
   /** stdout and stderr of a container so far, each line prefixed with its timestamp. */
   logs(container: string): Promise<{ stdout: string; stderr: string }>;
+  /** The engine's version (GET /version); throws when no engine answers. */
+  version(): Promise<string>;
+  /** Pulls one platform of an image; throws with the engine's or registry's words when it cannot. */
+  pull(ref: string, platform: string, onProgress?: (p: TransferProgress) => void): Promise<void>;
+  /** Writes one platform of a local image as a tar archive at `path`. */
+  save(ref: string, platform: string, path: string, onProgress?: (p: TransferProgress) => void): Promise<void>;
 }
+
+/** One message of the engine's pull stream (moby's jsonmessage). */
+export interface PullMessage {
+  readonly status?: string;
+  readonly id?: string;
+  readonly progressDetail?: { readonly current?: number; readonly total?: number };
+  readonly error?: string;
+}
+
+/**
+ * Sums a pull's per-layer messages into one progress: bytes downloaded of the layers whose size
+ * is known so far, and how many layers are done. Pure; fed one message at a time.
+ */
+export class PullTally {
+  private readonly layers = new Map<string, { current: number; total?: number; done: boolean }>();
+
+  add(m: PullMessage): TransferProgress {
+    const id = m.id;
+    // Layer ids are 12 hex digits; other ids (the tag in "Pulling from ...") are no layer.
+    if (id !== undefined && /^[0-9a-f]{12}$/.test(id)) {
+      const layer = this.layers.get(id) ?? { current: 0, done: false };
+      const d = m.progressDetail ?? {};
+      if (m.status === 'Downloading' && typeof d.current === 'number') {
+        layer.current = d.current;
+        if (typeof d.total === 'number' && d.total > 0) layer.total = d.total;
+      }
+      if (m.status === 'Download complete' || m.status === 'Pull complete' || m.status === 'Already exists') {
+        layer.done = true;
+        if (layer.total !== undefined) layer.current = layer.total;
+      }
+      this.layers.set(id, layer);
+    }
+    const all = [...this.layers.values()];
+    const sized = all.filter((l) => l.total !== undefined);
+    const done = all.filter((l) => l.done).length;
+    const what = `${done}/${all.length} layers${m.status ? `; ${m.id && !m.status.startsWith(m.id) ? `${m.id}: ` : ''}${m.status}` : ''}`;
+    return sized.length === 0
+      ? { detail: what }
+      : { current: sized.reduce((n, l) => n + l.current, 0), total: sized.reduce((n, l) => n + (l.total ?? 0), 0), detail: what };
+  }
+}
+
+/** How often a save reports the bytes written (a 100 MB image: about six reports). */
+const SAVE_REPORT_BYTES = 16 * 1024 * 1024;
 
 /** The `docker exec` command line equivalent to an exec call, for what the dry run prints. */
 export function dockerExecArgv(container: string, argv: readonly string[], stdin: boolean): string[] {
@@ -99,6 +162,60 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
       const data = await docker.getContainer(assertContainer(container)).logs({ stdout: true, stderr: true, timestamps: true, follow: false });
       return demuxDockerStream(Buffer.isBuffer(data) ? data : Buffer.from(String(data)));
     },
+
+    async version() {
+      const v = await docker.version();
+      return v.Version ?? '';
+    },
+
+    async pull(ref, platform, onProgress) {
+      const stream = (await docker.pull(ref, { platform })) as NodeJS.ReadableStream;
+      const tally = new PullTally();
+      // A pull that fails midway still ends its stream normally: the failure is a message with
+      // `error` (moby's jsonmessage), which followProgress passes on like any other.
+      let failed: string | undefined;
+      await new Promise<void>((done, fail) => {
+        docker.modem.followProgress(
+          stream,
+          (err: Error | null) => (err ? fail(err) : failed !== undefined ? fail(new Error(failed)) : done()),
+          (m: PullMessage) => {
+            if (m.error !== undefined) failed ??= m.error;
+            else onProgress?.(tally.add(m));
+          },
+        );
+      });
+    },
+
+    async save(ref, platform, path, onProgress) {
+      // dockerode's image.get() takes no query: the same request with the platform (Engine API >= 1.48).
+      const stream = await new Promise<NodeJS.ReadableStream>((done, fail) => {
+        docker.modem.dial(
+          {
+            path: `/images/${ref}/get?`,
+            method: 'GET',
+            options: { platform: ociPlatform(platform) },
+            isStream: true,
+            statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+          },
+          (err: unknown, data: unknown) => (err ? fail(err) : done(data as NodeJS.ReadableStream)),
+        );
+      });
+      await mkdir(dirname(path), { recursive: true });
+      let written = 0;
+      let reported = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _enc, next) {
+          written += chunk.length;
+          if (written - reported >= SAVE_REPORT_BYTES) {
+            reported = written;
+            onProgress?.({ current: written, detail: `${written} bytes written` });
+          }
+          next(null, chunk);
+        },
+      });
+      await pipeline(stream, count, createWriteStream(path));
+      onProgress?.({ current: written, total: written, detail: `${written} bytes written to ${path}` });
+    },
   };
 }
 
@@ -117,5 +234,36 @@ export class PrintingDocker implements DockerClient {
   async logs(container: string): Promise<{ stdout: string; stderr: string }> {
     this.note(formatApiCall(`docker logs of ${assertContainer(container)}`, [`GET /containers/${container}/logs?stdout=1&stderr=1&timestamps=1`]));
     return { stdout: '', stderr: '' };
+  }
+
+  async version(): Promise<string> {
+    this.note(formatDockerCall('ask the Docker engine its version', { op: 'version' }));
+    return '';
+  }
+
+  async pull(ref: string, platform: string): Promise<void> {
+    this.note(formatDockerCall(`pull ${ref}`, { op: 'pull', ref, platform }));
+  }
+
+  async save(ref: string, platform: string, path: string): Promise<void> {
+    this.note(formatDockerCall(`save ${ref}`, { op: 'save', ref, platform, path }));
+  }
+}
+
+/** Runs one plan step's Docker call; a command that exits non-zero is an error here. */
+export async function runDockerCall(docker: DockerClient, call: DockerCall, options: { timeoutMs?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<void> {
+  switch (call.op) {
+    case 'version':
+      await docker.version();
+      return;
+    case 'exec': {
+      const r = await docker.exec(call.container, call.argv, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+      if (r.exitCode !== 0) throw new Error(`exited with ${r.exitCode}\n${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-20).join('\n')}`);
+      return;
+    }
+    case 'pull':
+      return docker.pull(call.ref, call.platform, options.onProgress);
+    case 'save':
+      return docker.save(call.ref, call.platform, call.path, options.onProgress);
   }
 }

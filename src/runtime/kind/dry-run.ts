@@ -1,6 +1,7 @@
 // What `--dry-run` prints: per step its phase and description, then the exact argv, shell-quoted
 // only so a person can read (and paste) it. pelab itself never runs a shell string.
 import { shellJoin } from '../../render/host-setup.ts';
+import { dockerApiRequest, dockerCliArgv, type DockerCall } from './docker-call.ts';
 import type { Step } from './plan.ts';
 
 export function quoteArgv(argv: readonly string[]): string {
@@ -16,6 +17,8 @@ export function formatStep(step: Step, index?: number): string {
   if (step.unless) lines.push(`  unless \`${quoteArgv(step.unless)}\` succeeds:`);
   for (const [k, v] of Object.entries(step.env ?? {})) lines.push(`  with ${k}=${quoteArgv([v])}`);
   if (step.argv) lines.push(`  $ ${quoteArgv(step.argv)}${step.stdoutTo ? ` > ${quoteArgv([step.stdoutTo])}` : ''}`);
+  // The CLI line a person can paste; pelab sends the request after the # itself (dockerode).
+  if (step.docker) lines.push(dockerCallLine(step.docker));
   return lines.join('\n');
 }
 
@@ -36,4 +39,13 @@ export function formatApiCall(description: string, detail: readonly string[] = [
 /** A wait the runtime would poll for. */
 export function formatWait(what: string, timeoutMs: number, intervalMs: number): string {
   return `# then poll every ${intervalMs} ms for ${what} (up to ${timeoutMs} ms)\n`;
+}
+
+/** A Docker call: the docker CLI line a person can paste, then (after #) the Engine API request pelab sends itself. */
+export function dockerCallLine(call: DockerCall): string {
+  return `  $ ${quoteArgv(dockerCliArgv(call))}  # Docker API: ${dockerApiRequest(call)}`;
+}
+
+export function formatDockerCall(description: string, call: DockerCall): string {
+  return `# ${description}\n${dockerCallLine(call)}\n`;
 }

@@ -1,5 +1,6 @@
 // The only place the kind runtime runs commands and waits. The real executor runs argv through
-// proc/run.ts, writes files and polls through the one wait primitive (proc/wait.ts) on its clock;
+// proc/run.ts, a step's Docker call through the Docker client (dockerode), writes files, reports
+// long steps' progress, and polls through the one wait primitive (proc/wait.ts) on its clock;
 // the dry-run executor prints what it would do and reports success, so the same code path drives
 // both and the runtime never asks which one it has.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,6 +9,9 @@ import { LabBuildError } from '../../errors.ts';
 import { realClock, type Clock } from '../../proc/clock.ts';
 import { run, type RunOptions, type RunResult } from '../../proc/run.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
+import type { ProgressEvent } from '../runtime.ts';
+import { dockerCliArgv } from './docker-call.ts';
+import { dockerodeClient, runDockerCall, type DockerClient, type TransferProgress } from './docker.ts';
 import { formatCommand, formatStep, formatWait, quoteArgv } from './dry-run.ts';
 import type { Step } from './plan.ts';
 
@@ -28,8 +32,8 @@ export interface WaitUntilOptions {
 export interface Executor {
   /** True for the executor that only prints; the runtime reports it (Runtime.dryRun), it does not branch on it. */
   readonly dryRun: boolean;
-  /** Runs one plan step; throws LabBuildError when it fails. */
-  step(step: Step, signal?: AbortSignal): Promise<StepOutcome>;
+  /** Runs one plan step; throws LabBuildError when it fails. A long step reports its progress. */
+  step(step: Step, signal?: AbortSignal, onProgress?: (event: ProgressEvent) => void): Promise<StepOutcome>;
   /** Runs one command and returns its result whatever the exit code. */
   command(description: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Tells the user what the runtime is about to do (only the dry run prints it). */
@@ -45,7 +49,9 @@ const EMPTY: RunResult = { exitCode: 0, stdout: '', stderr: '', ms: 0 };
 
 export interface RealExecutorOptions {
   readonly runner?: CommandRunner;
-  /** Time for waitUntil; tests inject test/proc/fake-clock.ts. */
+  /** For steps that call the Docker engine; dockerode on the default socket (DOCKER_HOST honoured) when absent. */
+  readonly docker?: () => DockerClient;
+  /** Time for waitUntil and for progress timestamps; tests inject test/proc/fake-clock.ts. */
   readonly clock?: Clock;
 }
 
@@ -53,13 +59,37 @@ export class RealExecutor implements Executor {
   readonly dryRun = false;
   private readonly runner: CommandRunner;
   private readonly clock: Clock;
+  private readonly dockerOf: () => DockerClient;
+  private dockerClient: DockerClient | undefined;
 
   constructor(options: RealExecutorOptions = {}) {
     this.runner = options.runner ?? run;
     this.clock = options.clock ?? realClock;
+    this.dockerOf = options.docker ?? (() => dockerodeClient());
   }
 
-  async step(step: Step, signal?: AbortSignal): Promise<StepOutcome> {
+  private docker(): DockerClient {
+    this.dockerClient ??= this.dockerOf();
+    return this.dockerClient;
+  }
+
+  async step(step: Step, signal?: AbortSignal, onProgress?: (event: ProgressEvent) => void): Promise<StepOutcome> {
+    if (!step.long || !onProgress) return this.runStep(step, signal);
+    const started = this.clock.now();
+    const report = (state: ProgressEvent['state'], extra: Partial<ProgressEvent> = {}) =>
+      onProgress({ phase: step.phase, step: step.description, state, ms: Math.round(this.clock.now() - started), ...extra });
+    report('start');
+    try {
+      const outcome = await this.runStep(step, signal, (p) => report('progress', p));
+      report('end');
+      return outcome;
+    } catch (e) {
+      report('end', { failed: true });
+      throw e;
+    }
+  }
+
+  private async runStep(step: Step, signal: AbortSignal | undefined, onTransfer?: (p: TransferProgress) => void): Promise<StepOutcome> {
     const base: RunOptions = { allowFailure: true, timeoutMs: step.timeoutMs ?? 120_000, ...(signal ? { signal } : {}) };
     for (const w of step.writes ?? []) {
       await mkdir(dirname(w.path), { recursive: true });
@@ -70,6 +100,15 @@ export class RealExecutor implements Executor {
     if (step.onlyIfSilent) {
       const probe = await this.runner(step.onlyIfSilent, { ...base, timeoutMs: 30_000 });
       if (probe.exitCode !== 0 || probe.stdout.trim() !== '') return { step, skipped: true };
+    }
+    if (step.docker) {
+      try {
+        await runDockerCall(this.docker(), step.docker, { ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}), ...(onTransfer ? { onProgress: onTransfer } : {}) });
+      } catch (e) {
+        const why = (e instanceof Error ? e.message : String(e)).trim();
+        throw new LabBuildError(`${step.description}: \`${quoteArgv(dockerCliArgv(step.docker))}\` (through the Docker API) failed: ${why}`, step.hint);
+      }
+      return { step, skipped: false };
     }
     if (!step.argv) return { step, skipped: false };
     const result = await this.runner(step.argv, step.env ? { ...base, env: step.env } : base);

@@ -11,6 +11,7 @@ import { hostSetupCommands } from '../../render/host-setup.ts';
 import { renderKindConfig, type KindConfigOptions } from '../../render/kind-config.ts';
 import type { Lab } from '../../lab/model.ts';
 import { PINNED, splitImage, type Artifacts, type ChartName, type ChartSource } from './artifacts.ts';
+import type { DockerCall } from './docker-call.ts';
 import { assertIfName, assertK8sName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
 
 export type { ChartName } from './artifacts.ts';
@@ -40,8 +41,12 @@ export interface FileWrite {
 export interface Step {
   readonly phase: Phase;
   readonly description: string;
-  /** The command; absent for a step that only writes files. */
+  /** The command (a CLI tool: kind, containerlab, helm, kubectl, git, ip); absent for a Docker call or a step that only writes files. */
   readonly argv?: readonly string[];
+  /** A call to the Docker engine (through dockerode), instead of argv. */
+  readonly docker?: DockerCall;
+  /** A long step (pulls, loads, cluster creation, chart installs): its progress is reported (UpOptions.onProgress). */
+  readonly long?: boolean;
   /** Written (parent directories created) before argv runs. */
   readonly writes?: readonly FileWrite[];
   /** Skip the step when this probe exits 0: what it creates is there already. */
@@ -263,9 +268,9 @@ function imageLoadSteps(artifacts: Artifacts, workDir: string, cluster: string, 
     if (!image.preload) continue;
     const archive = `${workDir}/${name}.image.tar`;
     steps.push(
-      { phase: 'images', description: `pull ${image.ref} (${platform})`, argv: ['docker', 'image', 'pull', '--platform', platform, image.ref], timeoutMs: 10 * MINUTE },
-      { phase: 'images', description: `save ${image.ref} to ${archive}`, argv: ['docker', 'image', 'save', '--platform', platform, '--output', archive, image.ref], timeoutMs: 10 * MINUTE },
-      { phase: 'images', description: `load ${image.ref} into the kind nodes`, argv: ['kind', 'load', 'image-archive', archive, '--name', cluster], timeoutMs: 10 * MINUTE },
+      { phase: 'images', description: `pull ${image.ref} (${platform})`, docker: { op: 'pull', ref: image.ref, platform }, timeoutMs: 10 * MINUTE, long: true },
+      { phase: 'images', description: `save ${image.ref} to ${archive}`, docker: { op: 'save', ref: image.ref, platform, path: archive }, timeoutMs: 10 * MINUTE, long: true },
+      { phase: 'images', description: `load ${image.ref} into the kind nodes`, argv: ['kind', 'load', 'image-archive', archive, '--name', cluster], timeoutMs: 10 * MINUTE, long: true },
     );
   }
   return steps;
@@ -285,7 +290,6 @@ function nodeIndexSteps(lab: Lab, kubeconfig: string): Step[] {
 }
 
 const TOOLS: readonly (readonly [string, readonly string[], string])[] = [
-  ['docker', ['docker', 'version', '--format', '{{.Server.Version}}'], 'install Docker and start its daemon (the kind runtime needs a Docker engine)'],
   ['containerlab', ['containerlab', 'version'], 'install containerlab: https://containerlab.dev/install/'],
   ['kind', ['kind', 'version'], 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation'],
   ['kubectl', ['kubectl', 'version', '--client'], 'install kubectl'],
@@ -301,8 +305,15 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   const artifacts = options.artifacts ?? PINNED;
   const steps: Step[] = [];
 
+  steps.push({
+    phase: 'preflight',
+    description: 'check that docker is available (its engine answers)',
+    docker: { op: 'version' },
+    hint: 'install Docker and start its daemon (the kind runtime needs a Docker engine; DOCKER_HOST is honoured)',
+    timeoutMs: 30_000,
+  });
   for (const [tool, argv, hint] of TOOLS) {
-    if (!cluster && tool !== 'docker' && tool !== 'containerlab') continue;
+    if (!cluster && tool !== 'containerlab') continue;
     if (tool === 'git' && !Object.values(artifacts.charts).some((c) => c.source.type === 'git')) continue;
     steps.push({ phase: 'preflight', description: `check that ${tool} is available`, argv, hint, timeoutMs: 30_000 });
   }
@@ -329,6 +340,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
     argv: ['containerlab', 'deploy', '--reconfigure', '-t', files.topology],
     env: kindKubeconfigEnv(files.kubeconfig),
     timeoutMs: 20 * MINUTE,
+    long: true,
     hint: 'containerlab needs root; `containerlab deploy` output above says which node failed',
   });
 
@@ -351,11 +363,11 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
         steps.push({
           phase: 'fabric',
           description: `bring ${n.name}:${a.interface} up`,
-          argv: ['docker', 'exec', container, 'ip', 'link', 'set', 'dev', assertIfName(a.interface), 'up'],
+          docker: { op: 'exec', container, argv: ['ip', 'link', 'set', 'dev', assertIfName(a.interface), 'up'] },
         });
       }
       for (const cmd of clusterNodeSetupCommands(lab, n.name)) {
-        steps.push({ phase: 'fabric', description: `fabric address on ${n.name}`, argv: ['docker', 'exec', container, ...idempotent(cmd)] });
+        steps.push({ phase: 'fabric', description: `fabric address on ${n.name}`, docker: { op: 'exec', container, argv: idempotent(cmd) } });
       }
     }
   }
@@ -363,7 +375,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   for (const h of lab.hosts) {
     const container = clabContainer(lab, h.name);
     for (const cmd of hostSetupCommands(lab, h.name, { deleteExistingDefault: true })) {
-      steps.push({ phase: 'hosts', description: `host setup of ${h.name}`, argv: ['docker', 'exec', container, ...idempotent(cmd)] });
+      steps.push({ phase: 'hosts', description: `host setup of ${h.name}`, docker: { op: 'exec', container, argv: idempotent(cmd) } });
     }
   }
 
@@ -384,7 +396,7 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
     const c = artifacts.charts[name];
     const src = c.source;
     const where = src.type === 'repo' ? `${src.chart} ${src.version} from ${src.repo}` : src.type === 'git' ? `${src.path} of ${src.url} at ${src.commit.slice(0, 12)}` : `${src.path} (local chart)`;
-    steps.push({ phase, description: `install ${what}: helm chart ${where}`, argv: helmInstall(name, kc, options), timeoutMs: 15 * MINUTE });
+    steps.push({ phase, description: `install ${what}: helm chart ${where}`, argv: helmInstall(name, kc, options), timeoutMs: 15 * MINUTE, long: true });
     steps.push({
       phase,
       description: `wait for the ${what} CRDs to be established`,

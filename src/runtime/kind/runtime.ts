@@ -20,7 +20,7 @@ import type { Lab } from '../../lab/model.ts';
 import { realClock, type Clock } from '../../proc/clock.ts';
 import { eventually } from '../../proc/wait.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, UpOptions, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { fileAppliedStore, memoryAppliedStore, type AppliedState, type AppliedStore } from './applied-store.ts';
 import { formatPlan } from './dry-run.ts';
@@ -121,7 +121,7 @@ export class KindRuntime implements Runtime {
       this.dockerClient = options.docker ?? new PrintingDocker(note);
       this.applied = memoryAppliedStore();
     } else {
-      this.executor = options.executor ?? new RealExecutor({ clock: this.clock });
+      this.executor = options.executor ?? new RealExecutor({ clock: this.clock, docker: () => this.docker() });
       this.api = options.cluster;
       this.dockerClient = options.docker;
       this.applied = fileAppliedStore(this.files.applied);
@@ -144,7 +144,7 @@ export class KindRuntime implements Runtime {
   // -------------------------------------------------------------------------------------------
   // Lifecycle
 
-  async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
+  async up(options: UpOptions = {}): Promise<void> {
     const steps = this.upPlan();
     this.executor.note(`# pelab up: lab ${this.lab.name} (${this.lab.source}), instance ${this.instance}, runtime kind (dry run)`);
     let phase: string | undefined;
@@ -160,7 +160,7 @@ export class KindRuntime implements Runtime {
         started = performance.now();
       }
       try {
-        await this.executor.step(step, options.signal);
+        await this.executor.step(step, options.signal, options.onProgress);
       } catch (e) {
         if (e instanceof LabBuildError) {
           // e.message already carries the step's own hint; this one says what to do with the rest.
