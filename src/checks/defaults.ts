@@ -12,16 +12,7 @@ export interface CheckDefaults {
   readonly attemptTimeoutMs: number;
   /** http: an attempt whose TCP connect is not answered within this ends early. */
   readonly connectTimeoutMs?: number;
-  /**
-   * consistently: how long one attempt watches the condition (an isolation attempt waits its
-   * connect timeout for an answer that must not come). The last attempt starts that long before
-   * the hold ends, so its watch ends with the hold instead of overshooting it.
-   */
-  readonly observesMs?: number;
 }
-
-/** An isolation attempt ends this long after an unanswered SYN (and so watches that long). */
-const ISOLATION_CONNECT_MS = 300;
 
 export const CHECK_DEFAULTS = {
   // eBGP with default timers comes up in ~1-4 s here; upstream waits up to 5 min on real clusters.
@@ -40,9 +31,11 @@ export const CHECK_DEFAULTS = {
   http: { timeoutMs: 20_000, durationMs: 5_000, intervalMs: 500, attemptTimeoutMs: 3_000, connectTimeoutMs: 500 },
   // Isolation: held 3 s. Only the TCP connect has to fail, and a lab answers a SYN within a
   // millisecond, so an attempt ends 0.3 s after an unanswered SYN; a connection made and then
-  // slow is not isolation (parse/curl.ts). The last attempt starts one connect timeout before the
-  // hold ends, so its unanswered SYN covers the hold's last 0.3 s and the check ends with the hold.
-  'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 500, attemptTimeoutMs: 2_000, connectTimeoutMs: ISOLATION_CONNECT_MS, observesMs: ISOLATION_CONNECT_MS },
+  // slow is not isolation (parse/curl.ts). The last attempt sends its SYN at the end of the hold
+  // (an attempt samples the path when its SYN goes out, not over its wait), so the check ends
+  // about one connect timeout after the hold. A shorter wait would risk a reachable service
+  // counted as isolated when curl is scheduled late on a loaded machine.
+  'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 500, attemptTimeoutMs: 2_000, connectTimeoutMs: 300 },
   // frr-k8s refreshes BGPSessionState every 2 min by default (frrStatus.pollInterval).
   // On netns a poll reads the speakers over their vty sockets; on kind it is one API read.
   'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 250, attemptTimeoutMs: 10_000 },

@@ -37,8 +37,6 @@ export interface ValidatedCheck {
   readonly durationMs: number;
   readonly intervalMs: number;
   readonly attemptTimeoutMs: number;
-  /** consistently: how long one attempt watches (CheckDefaults.observesMs); 0 for an instant probe. */
-  readonly observesMs: number;
   /**
    * It asserts an absence (isolation, a withdrawn route): that only means something once what its
    * step expects to exist does, so it starts after the step's other checks have passed.
@@ -83,7 +81,6 @@ export function validateCheck(spec: CheckSpec): { ok: true; check: ValidatedChec
       durationMs: spec.forMs ?? row.durationMs,
       intervalMs: spec.everyMs ?? row.intervalMs,
       attemptTimeoutMs: row.attemptTimeoutMs,
-      observesMs: row.observesMs ?? 0,
       negative: kind.negative?.(params) ?? false,
       step: spec.step ?? 0,
       description,
@@ -207,7 +204,7 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
   const r =
     check.mode === 'eventually'
       ? await eventually(probe, evaluate, { ...common, timeoutMs: check.timeoutMs })
-      : await consistently(probe, evaluate, { ...common, durationMs: check.durationMs, observesMs: check.observesMs });
+      : await consistently(probe, evaluate, { ...common, durationMs: check.durationMs });
   const last = r.last;
   const expected = last?.verdict?.expected ?? r.lastObserved?.verdict?.expected ?? check.description;
   const observed = observedOf(last, r.lastObserved);

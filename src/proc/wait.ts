@@ -221,22 +221,16 @@ export async function eventually<O, V extends Verdict>(
 
 /**
  * Probes every `intervalMs` for `durationMs`; every attempt must hold, and the first that does not
- * ends it (broken). The window is sampled at both ends: one more attempt starts at its end. An
- * attempt that watches for a while (`observesMs`: an isolation attempt waits that long for an
- * answer that must not come) covers the time until it returns, so one that starts `observesMs`
- * before the end and returns at or after it covers the end, and the hold ends with the window
- * instead of one watch later. One that returns early (refused at once) is followed by more.
+ * ends it (broken). The window is sampled at both ends: one more attempt starts at its end.
  */
 export async function consistently<O, V extends Verdict>(
   probe: Probe<O>,
   evaluate: (observed: O) => V,
-  options: PollOptions<O, V> & { readonly durationMs: number; readonly observesMs?: number },
+  options: PollOptions<O, V> & { readonly durationMs: number },
 ): Promise<PollResult<O, V>> {
   const poll = new Poll(probe, evaluate, options);
   const { clock } = poll;
   const end = poll.start + options.durationMs;
-  const watches = (options.observesMs ?? 0) > 0;
-  const lastWatchStart = end - (options.observesMs ?? 0);
   const budget = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   for (;;) {
     if (poll.aborted()) return poll.result(false, 'aborted');
@@ -245,13 +239,7 @@ export async function consistently<O, V extends Verdict>(
     if (poll.aborted()) return poll.result(false, 'aborted');
     if (!last.ok) return poll.result(false, 'broken');
     if (now >= end - TIMER_SLACK_MS) return poll.result(true, 'held');
-    if (watches && clock.now() >= end - TIMER_SLACK_MS) return poll.result(true, 'held');
-    // A watching poll keeps its interval but counts it back from the last watch, so that one
-    // starts on time instead of right after the attempt before it (and ends past the window).
-    const next = watches && now < lastWatchStart - TIMER_SLACK_MS
-      ? lastWatchStart - Math.floor((lastWatchStart - now - 1) / options.intervalMs) * options.intervalMs
-      : Math.min(now + options.intervalMs, end);
-    await pause(clock, next - clock.now(), options.signal);
+    await pause(clock, Math.min(now + options.intervalMs, end) - clock.now(), options.signal);
   }
 }
 

@@ -151,29 +151,6 @@ describe('consistently', () => {
     expect(seen).toEqual([0, 50, 100, 150, 200]);
   });
 
-  it('starts the last attempt `observesMs` before the end when an attempt watches that long, and ends with the window', async () => {
-    const clock = new FakeClock();
-    const seen: number[] = [];
-    // Each attempt watches 30 ms (a connect wait that must see no answer): the one started at
-    // 170 ms covers the window up to its end at 200 ms, where the check ends.
-    const watch = async () => {
-      await clock.sleep(30);
-      return 1;
-    };
-    const r = await clock.run(consistently(watch, () => ({ ok: true }), { durationMs: 200, intervalMs: 60, observesMs: 30, onAttempt: (a) => seen.push(a.atMs), clock }));
-    // The interval is counted back from the last watch: 170, 110, 50 (and the first at 0).
-    expect(seen).toEqual([0, 50, 110, 170]);
-    expect(r).toMatchObject({ ok: true, reason: 'held', attempts: 4, ms: 200 });
-  });
-
-  it('follows a watching attempt that returned early (refused at once) with more, up to the end', async () => {
-    const clock = new FakeClock();
-    const seen: number[] = [];
-    const r = await clock.run(consistently(async () => 1, () => ({ ok: true }), { durationMs: 200, intervalMs: 60, observesMs: 30, onAttempt: (a) => seen.push(a.atMs), clock }));
-    expect(seen).toEqual([0, 50, 110, 170, 200]);
-    expect(r).toMatchObject({ ok: true, reason: 'held', attempts: 5, ms: 200 });
-  });
-
   it('breaks at the first failing attempt, with that attempt as the last observed', async () => {
     const clock = new FakeClock();
     const r = await clock.run(consistently(counter(clock), (n: number): V => ({ ok: n < 3, value: n }), { durationMs: 5000, intervalMs: 10, clock }));
