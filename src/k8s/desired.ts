@@ -7,7 +7,7 @@ import { speakerPlanFor } from './desired-speaker.ts';
 import type { ServiceForAdvertisement } from './desired-speaker.ts';
 import type { Manifest } from './manifest.ts';
 import { allocateServiceIPs, serviceKey } from './metallb-allocate.ts';
-import type { DesiredState, NodePlan, ServiceAnnouncement, ServiceBackendPlan, ServicePlan, ServicePortPlan } from './plan.ts';
+import type { DesiredState, LabelChanges, NodePlan, ServiceAnnouncement, ServiceBackendPlan, ServicePlan, ServicePortPlan } from './plan.ts';
 import { collectObjects } from './schemas/index.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { ServiceSpec } from './schemas/core.ts';
@@ -37,6 +37,23 @@ export interface DesiredStateOptions extends ValidateOptions {
   readonly previousAllocations?: Readonly<Record<string, readonly string[]>>;
   /** Pod addresses held before (`namespace/name` -> IP), kept while the pod exists (see pods.ts). */
   readonly previousPodIPs?: Readonly<Record<string, string>>;
+  /** Labels changed on running nodes (node -> key -> value, null = removed), on top of nodeLabels. */
+  readonly labelChanges?: Readonly<Record<string, LabelChanges>>;
+}
+
+/** Labels after `changes`; later changes of a key win (the caller merges them in order). */
+export function withLabelChanges(labels: Readonly<Record<string, string>>, changes: LabelChanges | undefined): Record<string, string> {
+  const out: Record<string, string> = { ...labels };
+  for (const [k, v] of Object.entries(changes ?? {})) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Two sets of changes in order, as one (a later value or removal of a key replaces an earlier one). */
+export function mergeLabelChanges(earlier: LabelChanges | undefined, later: LabelChanges): LabelChanges {
+  return { ...(earlier ?? {}), ...later };
 }
 
 export const DEFAULT_TUNING = { connectTimeSeconds: 1, coalesceTimeMs: 50, routeMapDelay0: true } as const;
@@ -131,7 +148,7 @@ export function computeDesiredState(manifests: readonly Manifest[], cluster: Clu
   const nodes: NodePlan[] = [...cluster.nodes]
     .sort((a, b) => a.index - b.index)
     .map((node) => {
-      const labels = nodeLabels(node);
+      const labels = withLabelChanges(nodeLabels(node), options.labelChanges?.[node.name]);
       const pe = pePlanFor(node, labels, o, { connectTimeSeconds: tuning.connectTimeSeconds, ...coalesce }, errors);
       const speaker = speakerPlanFor(node.name, labels, o, forAdvertisement, { connectTimeSeconds: tuning.connectTimeSeconds, routeMapDelay0: tuning.routeMapDelay0, ...coalesce }, announcements, errors);
       return { node: node.name, index: node.index, labels, ...(pe ? { pe } : {}), ...(speaker ? { speaker } : {}) };

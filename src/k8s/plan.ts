@@ -153,6 +153,9 @@ export interface SpeakerPlan {
   readonly sources: readonly string[];
 }
 
+/** A change to a node's labels, as `kubectl label` makes it: a value sets the key, null removes it. */
+export type LabelChanges = Readonly<Record<string, string | null>>;
+
 export interface NodePlan {
   readonly node: string;
   readonly index: number;

@@ -2,7 +2,7 @@
 // they never know whether FRR runs in a namespace or in a container.
 import type { Lab } from '../lab/model.ts';
 import type { Manifest } from '../k8s/manifest.ts';
-import type { DesiredState } from '../k8s/plan.ts';
+import type { DesiredState, LabelChanges } from '../k8s/plan.ts';
 
 /** The runtimes pelab has (src/runtime/registry.ts maps each to its provider). */
 export type RuntimeKind = 'netns' | 'kind';
@@ -157,6 +157,11 @@ export interface Runtime {
   apply(manifests: readonly Manifest[]): Promise<ApplyResult>;
   delete(manifests: readonly Manifest[]): Promise<ApplyResult>;
   fault(fault: Fault): Promise<void>;
+  /**
+   * Changes a cluster node's labels as `kubectl label node` does; MetalLB, frr-k8s and
+   * OpenPERouter then start or stop what their node selectors pick on that node.
+   */
+  relabelNode(node: string, changes: LabelChanges): Promise<ApplyResult>;
   /** The Kubernetes objects applied now (their bodies), for `pelab dump`. */
   appliedManifests(): readonly Record<string, unknown>[];
 

@@ -5,8 +5,8 @@
 import { formatDuration } from '../units/duration.ts';
 import { brief } from '../text/summary.ts';
 import type { ValidatedCheck } from '../checks/run-check.ts';
-import { computeDesiredState } from '../k8s/desired.ts';
-import type { DesiredState } from '../k8s/plan.ts';
+import { computeDesiredState, mergeLabelChanges } from '../k8s/desired.ts';
+import type { DesiredState, LabelChanges } from '../k8s/plan.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { providerOf } from '../runtime/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -53,6 +53,7 @@ class DrySteps {
   private readonly resolver: LabResolver;
   /** Only for a runtime that cannot dry-run: the model's prediction stands in for its answer. */
   private readonly applied = new Map<string, Manifest>();
+  private readonly labelChanges: Record<string, LabelChanges> = {};
   described = 0;
   readonly handlers: StepHandlers;
 
@@ -74,6 +75,13 @@ class DrySteps {
         say(`# fault ${JSON.stringify(step.fault)}`);
         if (live) await rt.fault(step.fault);
       },
+      relabel: async (step, label) => {
+        header(step.index, label);
+        say(`# relabel node ${step.node}: ${JSON.stringify(step.labels)}`);
+        this.labelChanges[step.node] = mergeLabelChanges(this.labelChanges[step.node], step.labels);
+        if (live) this.follow((await rt.relabelNode(step.node, step.labels)).desired);
+        else this.follow(this.predicted());
+      },
       wait: async (step, label) => (header(step.index, label), this.describe(step.check, 'wait until: ')),
       checks: async (step, label) => {
         header(step.index, label);
@@ -85,14 +93,22 @@ class DrySteps {
   private async change(files: readonly string[], mode: 'apply' | 'delete'): Promise<void> {
     const manifests = files.flatMap((f) => [...(this.scenario.manifestsByFile.get(f) ?? [])]);
     this.say(`# ${mode} ${files.join(', ')}`);
-    let desired: DesiredState | undefined;
     if (this.live) {
-      desired = (await (mode === 'apply' ? this.rt.apply(manifests) : this.rt.delete(manifests))).desired;
-    } else {
-      for (const m of manifests) this.say(`#   ${mode} ${manifestKey(m)} from ${m.source.file}:${m.source.line}`);
-      for (const m of manifests) mode === 'apply' ? this.applied.set(manifestKey(m), m) : this.applied.delete(manifestKey(m));
-      if (this.scenario.lab.cluster) desired = computeDesiredState([...this.applied.values()], this.scenario.lab.cluster);
+      this.follow((await (mode === 'apply' ? this.rt.apply(manifests) : this.rt.delete(manifests))).desired);
+      return;
     }
+    for (const m of manifests) this.say(`#   ${mode} ${manifestKey(m)} from ${m.source.file}:${m.source.line}`);
+    for (const m of manifests) mode === 'apply' ? this.applied.set(manifestKey(m), m) : this.applied.delete(manifestKey(m));
+    this.follow(this.predicted());
+  }
+
+  /** The model's plan for what the scenario applied so far, for a runtime that cannot dry-run. */
+  private predicted(): DesiredState | undefined {
+    if (!this.scenario.lab.cluster) return undefined;
+    return computeDesiredState([...this.applied.values()], this.scenario.lab.cluster, { labelChanges: this.labelChanges });
+  }
+
+  private follow(desired: DesiredState | undefined): void {
     if (!desired) return;
     this.resolver.desired = desired;
     this.resolver.setServices(desired.services.map((s) => ({ namespace: s.namespace, name: s.name, externalIPs: s.ips })));

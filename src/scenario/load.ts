@@ -11,12 +11,13 @@ import type { Lab } from '../lab/model.ts';
 import { LookupError } from '../lab/query.ts';
 import { loadManifestFiles } from '../k8s/load.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
+import type { LabelChanges } from '../k8s/plan.ts';
 import { validateManifests } from '../k8s/validate.ts';
 import type { Fault } from '../runtime/runtime.ts';
 import { nodeTarget } from '../runtime/roles.ts';
 import { readSingleYamlDocument, type LocatedDocument, type PathSegment } from '../yaml/located.ts';
 import { inputErrorAt, parseWith } from '../yaml/validate.ts';
-import { scenarioHeaderSchema, STEP_KEYS, STEP_SCHEMAS, type FaultEntry, type StepEntry } from './schema.ts';
+import { scenarioHeaderSchema, STEP_KEYS, STEP_SCHEMAS, type FaultEntry, type RelabelEntry, type StepEntry } from './schema.ts';
 import { LabResolver } from './resolver.ts';
 import { danglingReferences, knownNames } from './references.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -32,6 +33,7 @@ export type Step =
   | (StepBase & { readonly kind: 'apply'; readonly files: readonly string[] })
   | (StepBase & { readonly kind: 'delete'; readonly files: readonly string[] })
   | (StepBase & { readonly kind: 'fault'; readonly fault: Fault })
+  | (StepBase & { readonly kind: 'relabel'; readonly node: string; readonly labels: LabelChanges })
   | (StepBase & { readonly kind: 'wait'; readonly check: ValidatedCheck });
 
 export interface Scenario {
@@ -207,9 +209,32 @@ function resolveSteps(
         if (fault) steps.push({ ...base, kind: 'fault', fault });
         break;
       }
+      case 'relabel': {
+        const ok = problems.collect(() => checkRelabel(doc, index, entry.relabel, resolver.lab));
+        if (ok) steps.push({ ...base, kind: 'relabel', node: entry.relabel.node, labels: entry.relabel.labels });
+        break;
+      }
     }
   }
   return steps;
+}
+
+/**
+ * Labels the kubelet keeps setting from the machine itself (kubelet_node_status.go
+ * updateDefaultLabels): a change would be undone, and no real cluster can be relabelled that way.
+ */
+const KUBELET_LABELS = ['kubernetes.io/hostname', 'kubernetes.io/os', 'kubernetes.io/arch', 'beta.kubernetes.io/os', 'beta.kubernetes.io/arch'];
+
+function checkRelabel(doc: LocatedDocument, index: number, r: RelabelEntry, lab: Lab): true {
+  const at = ['spec', 'steps', index, 'relabel'];
+  const nodes = lab.cluster?.nodes ?? [];
+  if (!nodes.some((n) => n.name === r.node)) {
+    throw inputErrorAt(doc, [...at, 'node'], `a cluster node of lab ${lab.name} (${r.node} is not; nodes: ${nodes.map((n) => n.name).join(', ') || 'none'})`);
+  }
+  for (const key of Object.keys(r.labels)) {
+    if (KUBELET_LABELS.includes(key)) throw inputErrorAt(doc, [...at, 'labels', key], `a label the kubelet does not own (it sets ${key} from the machine and would undo the change)`);
+  }
+  return true;
 }
 
 /** Services and VRFs the checks name must be defined by the lab or some manifest of the scenario. */

@@ -9,7 +9,7 @@ import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { writeBundle } from '../diagnostics/bundle.ts';
 import type { CheckResult, RunResult } from '../report/result.ts';
 import { createRuntime } from '../runtime/registry.ts';
-import type { Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
+import type { ApplyResult, Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
 import { runInDependencyOrder } from './check-order.ts';
 import type { Scenario } from './load.ts';
 import { LabResolver } from './resolver.ts';
@@ -97,6 +97,7 @@ class LiveSteps {
       apply: (step, label) => phase(label, () => this.change(step.files, 'apply')),
       delete: (step, label) => phase(label, () => this.change(step.files, 'delete')),
       fault: (step, label) => phase(label, () => rt.fault(step.fault)),
+      relabel: (step, label) => phase(label, async () => this.followChange(await rt.relabelNode(step.node, step.labels))),
       wait: async (step, label) => {
         const r = await phase(label, () => this.runCheck({ ...step.check, name: `wait: ${step.check.name}` }));
         if (r.status === 'failed') {
@@ -124,6 +125,10 @@ class LiveSteps {
     const manifests = files.flatMap((f) => [...(this.scenario.manifestsByFile.get(f) ?? [])]);
     const r = mode === 'apply' ? await this.rt.apply(manifests) : await this.rt.delete(manifests);
     for (const m of manifests) mode === 'apply' ? this.appliedByKey.set(manifestKey(m), m) : this.appliedByKey.delete(manifestKey(m));
+    await this.followChange(r);
+  }
+
+  private async followChange(r: ApplyResult): Promise<void> {
     for (const w of r.warnings) this.record.warn(w);
     // The runtime's own plan (with its sticky service allocations), not a second computation.
     if (r.desired) this.resolver.desired = r.desired;

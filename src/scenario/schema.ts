@@ -1,10 +1,11 @@
 // The scenario file format. A scenario names its lab and mode, the manifests to apply, and an
-// ordered list of steps: apply, delete, fault, wait, check (or a group of checks run together).
+// ordered list of steps: apply, delete, fault, relabel, wait, check (or a group of checks run together).
 // STEP_SCHEMAS is the one source of the step model: the loader parses each step with the branch
 // its action key selects (precise messages), and schemas/scenario.schema.json is generated from
 // the same branches (src/scenario/json-schema.ts).
 import { z } from 'zod';
 import { checkEntrySchema, checkSpecOf, type CheckSpec } from '../checks/run-check.ts';
+import { labelKey, labelValue } from '../k8s/schemas/common.ts';
 
 const relativeFile = z.string().min(1).regex(/\.ya?ml$/, 'a .yaml file (relative to the scenario file)');
 const files = z.union([relativeFile, z.array(relativeFile).min(1)]).transform((f) => (Array.isArray(f) ? f : [f]));
@@ -27,6 +28,22 @@ export const faultSchema = z.union([
 ]);
 export type FaultEntry = z.infer<typeof faultSchema>;
 
+/** `kubectl label node`: a value sets a key, null removes it. */
+const relabelSchema = z.strictObject({
+  node: nodeName,
+  labels: z
+    .record(z.string(), labelValue.nullable())
+    .refine((l) => Object.keys(l).length > 0, 'at least one label to set (key: value) or remove (key: null)')
+    // Keys checked here rather than by the record: zod would only say "Invalid key in record".
+    .superRefine((l, ctx) => {
+      for (const k of Object.keys(l)) {
+        const r = labelKey.safeParse(k);
+        if (!r.success) ctx.addIssue({ code: 'custom', path: [k], message: `${r.error.issues[0]?.message ?? 'a label key'} ("${k}" is not)` });
+      }
+    }),
+});
+export type RelabelEntry = z.infer<typeof relabelSchema>;
+
 const name = z.string().min(1).optional();
 
 /**
@@ -37,6 +54,7 @@ export type StepEntry =
   | { readonly kind: 'checks'; readonly name?: string; readonly checks: readonly CheckSpec[]; readonly grouped: boolean }
   | { readonly kind: 'apply' | 'delete'; readonly name?: string; readonly files: readonly string[] }
   | { readonly kind: 'fault'; readonly name?: string; readonly fault: FaultEntry }
+  | { readonly kind: 'relabel'; readonly name?: string; readonly relabel: RelabelEntry }
   | { readonly kind: 'wait'; readonly name?: string; readonly check: CheckSpec };
 
 const withName = <T extends object>(n: string | undefined, rest: T) => ({ ...(n !== undefined ? { name: n } : {}), ...rest });
@@ -50,6 +68,8 @@ export const STEP_SCHEMAS = {
   apply: z.strictObject({ name, apply: files }).transform((s): StepEntry => withName(s.name, { kind: 'apply', files: s.apply })),
   delete: z.strictObject({ name, delete: files }).transform((s): StepEntry => withName(s.name, { kind: 'delete', files: s.delete })),
   fault: z.strictObject({ name, fault: faultSchema }).transform((s): StepEntry => withName(s.name, { kind: 'fault', fault: s.fault })),
+  // A cluster node's labels change while the lab runs; node selectors follow.
+  relabel: z.strictObject({ name, relabel: relabelSchema }).transform((s): StepEntry => withName(s.name, { kind: 'relabel', relabel: s.relabel })),
   // A gate: waits until the check holds, but is reported as a phase, not as an assertion.
   wait: z.strictObject({ name, wait: checkEntrySchema }).transform((s): StepEntry => withName(s.name, { kind: 'wait', check: checkSpecOf(s.wait) })),
 } as const;
@@ -73,7 +93,7 @@ function scenarioSchema<S extends z.ZodType>(step: S) {
       runtimes: z.array(z.enum(['netns', 'kind'])).min(1).default(['netns', 'kind']),
       /** Applied, in order, before the first step. */
       manifests: z.array(relativeFile).default([]),
-      steps: z.array(step).min(1).describe('Ordered steps: check, checks (run together), apply, delete, fault, wait.'),
+      steps: z.array(step).min(1).describe('Ordered steps: check, checks (run together), apply, delete, fault, relabel, wait.'),
     }),
   });
 }

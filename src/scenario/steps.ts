@@ -23,6 +23,8 @@ function describeStep(step: Step): string {
       return `fault ${JSON.stringify(step.fault)}`;
     case 'wait':
       return `wait for ${step.check.name}`;
+    case 'relabel':
+      return `relabel ${step.node}: ${Object.entries(step.labels).map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`)).join(' ')}`;
     case 'checks':
       return `checks of step ${step.index + 1}`;
   }
@@ -51,6 +53,9 @@ export async function walkSteps(scenario: Scenario, handlers: StepHandlers, sign
         break;
       case 'wait':
         await handlers.wait(step, label);
+        break;
+      case 'relabel':
+        await handlers.relabel(step, label);
         break;
       case 'checks':
         await handlers.checks(step, label);

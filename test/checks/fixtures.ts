@@ -156,6 +156,7 @@ export function fixtureRuntime(options: {
     readFile: async () => notHere('readFile'),
     apply: async () => notHere('apply'),
     delete: async () => notHere('delete'),
+    relabelNode: async () => notHere('relabelNode'),
     fault: async () => notHere('fault'),
     dumpTargets: () => [],
   };

@@ -100,6 +100,10 @@ export class FakeRuntime implements Runtime {
   async delete(): Promise<never> {
     throw new Error('fake runtime: delete is not used by reports');
   }
+
+  async relabelNode(): Promise<never> {
+    throw new Error('fake runtime: relabelNode is not used by reports');
+  }
   async fault(): Promise<void> {}
   appliedManifests(): readonly Record<string, unknown>[] {
     return [];

@@ -9,7 +9,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function recorder(seen: string[]): StepHandlers {
   const note = (kind: string) => async (step: { index: number }, label: string) => void seen.push(`${kind}@${step.index}: ${label}`);
-  return { apply: note('apply'), delete: note('delete'), fault: note('fault'), wait: note('wait'), checks: note('checks') };
+  return { apply: note('apply'), delete: note('delete'), fault: note('fault'), relabel: note('relabel'), wait: note('wait'), checks: note('checks') };
 }
 
 describe('walkSteps', () => {

@@ -187,3 +187,11 @@ export const interfaceName = z
   .min(1)
   .max(15, 'an interface name of at most 15 characters')
   .regex(/^[a-zA-Z][a-zA-Z0-9._-]*$/, 'an interface name: a letter, then letters, digits, ., _ or -');
+
+/** A Kubernetes label key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
+export const labelKey = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'a label key, e.g. node-role.kubernetes.io/network');
+
+/** A Kubernetes label value: empty, or at most 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric. */
+export const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'a label value (at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit)');

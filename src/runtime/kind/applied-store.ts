@@ -4,10 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { LabelChanges } from '../../k8s/plan.ts';
 import type { ManifestSource } from '../../k8s/manifest.ts';
 
 export interface AppliedState {
   readonly manifests: readonly { readonly key: string; readonly body: Record<string, unknown>; readonly source: ManifestSource }[];
+  /** Labels a scenario changed on running nodes (node -> key -> value, null = removed), for the model's plan. */
+  readonly labelChanges?: Readonly<Record<string, LabelChanges>>;
 }
 
 export interface AppliedStore {

@@ -27,6 +27,7 @@ export type Phase =
   | 'images'
   | 'charts'
   | 'namespaces'
+  | 'node-labels'
   | 'node-index'
   | 'frr-k8s'
   | 'metallb'
@@ -277,6 +278,26 @@ function imageLoadSteps(artifacts: Artifacts, workDir: string, cluster: string, 
 }
 
 /**
+ * `kubectl label node`: a value sets a key, null removes it. kind's own config cannot carry the
+ * lab's labels: kubelet refuses `--node-labels` under kubernetes.io (node-role.kubernetes.io/...),
+ * so they go on through the API once the nodes exist, before MetalLB and frr-k8s start.
+ */
+export function kubectlLabelArgv(kubeconfig: string, node: string, changes: Readonly<Record<string, string | null>>): string[] {
+  const args = Object.entries(changes).map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`));
+  return kubectl(kubeconfig, 'label', '--overwrite', 'node', assertK8sName(node), ...args);
+}
+
+function nodeLabelSteps(lab: Lab, kubeconfig: string): Step[] {
+  return (lab.cluster?.nodes ?? [])
+    .filter((n) => Object.keys(n.labels ?? {}).length > 0)
+    .map((n) => ({
+      phase: 'node-labels' as const,
+      description: `label ${n.name} as the lab says (${Object.keys(n.labels ?? {}).join(', ')})`,
+      argv: kubectlLabelArgv(kubeconfig, n.name, n.labels ?? {}),
+    }));
+}
+
+/**
  * Pins OpenPERouter's node indices to the lab's order before the nodemarker runs: it keeps every
  * valid, unique annotation (nodes_allocation.go) and would otherwise number nodes in its cache's
  * order. The runtime reads them back after the install (nodeIndexMismatches).
@@ -391,6 +412,8 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
     description: 'create the frr-k8s, MetalLB and OpenPERouter namespaces (privileged pod security)',
     argv: kubectl(kc, 'apply', '--server-side', '-f', files.namespaces),
   });
+
+  steps.push(...nodeLabelSteps(lab, kc));
 
   const install = (name: ChartName, phase: Phase, what: string) => {
     const c = artifacts.charts[name];

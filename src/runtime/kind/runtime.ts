@@ -13,8 +13,8 @@ import { InputError, InputErrors, LabBuildError } from '../../errors.ts';
 import { manifestFromBody } from '../../k8s/load.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
-import { computeDesiredState } from '../../k8s/desired.ts';
-import type { DesiredState } from '../../k8s/plan.ts';
+import { computeDesiredState, mergeLabelChanges } from '../../k8s/desired.ts';
+import type { DesiredState, LabelChanges } from '../../k8s/plan.ts';
 import { clabLabName } from '../../render/clab.ts';
 import type { Lab } from '../../lab/model.ts';
 import { realClock, type Clock } from '../../proc/clock.ts';
@@ -36,7 +36,7 @@ import {
 import {
   clabState, nodeIndexMismatches, parseBgpSessionStates, parseBridges, parseClabInspect, parseKindNodes, parseNodeIndices, parseNodeReadiness, parsePods, parseServices, parseWorkloadPods, podOnNode, type PodRef,
 } from './parse.ts';
-import { kubectl, NODE_INDEX_ANNOTATION, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
+import { kubectl, kubectlLabelArgv, NODE_INDEX_ANNOTATION, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
 
 export interface KindTiming {
   /** How long an apply keeps retrying while webhooks and CRDs come up. */
@@ -388,7 +388,7 @@ export class KindRuntime implements Runtime {
     const toSend = orderForApply(all.filter((m) => incoming.has(manifestKey(m))));
 
     for (const m of toSend) await this.applyOne(m);
-    await this.applied.write({ manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
+    await this.applied.write({ ...this.readApplied(), manifests: all.map((m) => ({ key: manifestKey(m), body: m.body, source: m.source })) });
     const lbs = toSend.filter((m) => m.kind === 'Service' && (m.spec as { type?: unknown } | undefined)?.type === 'LoadBalancer');
     return { warnings, serviceIPs: await this.serviceIPsAfter(lbs), ...this.desiredOf(all) };
   }
@@ -445,9 +445,20 @@ export class KindRuntime implements Runtime {
     }
     const gone = new Set(converted.map((m) => manifestKey(m)));
     const kept = this.readApplied().manifests.filter((m) => !gone.has(m.key));
-    await this.applied.write({ manifests: kept });
+    await this.applied.write({ ...this.readApplied(), manifests: kept });
     const desired = this.desiredOf(kept.map((m) => manifestFromBody(m.body, m.source)));
     return { warnings, serviceIPs: await this.serviceIPsAfter([]), ...desired };
+  }
+
+  async relabelNode(node: string, changes: LabelChanges): Promise<ApplyResult> {
+    if (!this.lab.cluster?.nodes.some((n) => n.name === node)) throw new LabBuildError(`lab ${this.lab.name} has no cluster node "${node}"`);
+    const r = await this.executor.command(`label node ${node}`, kubectlLabelArgv(this.files.kubeconfig, node, changes));
+    if (r.exitCode !== 0) throw new LabBuildError(`kubectl label node ${node} failed: ${(r.stderr || r.stdout).trim()}`);
+    const state = this.readApplied();
+    const labelChanges = { ...(state.labelChanges ?? {}), [node]: mergeLabelChanges(state.labelChanges?.[node], changes) };
+    await this.applied.write({ ...state, labelChanges });
+    // The controllers react on their own; the model's plan follows for the checks' names.
+    return { warnings: [], serviceIPs: await this.serviceIPsAfter([]), ...this.desiredOf(state.manifests.map((m) => manifestFromBody(m.body, m.source))) };
   }
 
   /**
@@ -458,7 +469,8 @@ export class KindRuntime implements Runtime {
   private desiredOf(applied: readonly Manifest[]): { desired?: DesiredState } {
     if (!this.lab.cluster) return {};
     try {
-      return { desired: computeDesiredState(applied, this.lab.cluster) };
+      const labelChanges = this.readApplied().labelChanges;
+      return { desired: computeDesiredState(applied, this.lab.cluster, labelChanges ? { labelChanges } : {}) };
     } catch (e) {
       if (e instanceof InputError || e instanceof InputErrors) return {};
       throw e;

@@ -10,8 +10,8 @@ import { notEmulated } from './emulated.ts';
 import { parseBfdPeers } from '../bfd-peers.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
-import { computeDesiredState } from '../../k8s/desired.ts';
-import type { DesiredState, NodePlan, PeL3VniPlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
+import { computeDesiredState, mergeLabelChanges } from '../../k8s/desired.ts';
+import type { DesiredState, LabelChanges, NodePlan, PeL3VniPlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
 import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
@@ -166,6 +166,19 @@ export class ClusterEmulator {
     return this.reconcile(kept, warnings);
   }
 
+  /**
+   * `kubectl label node`: the controllers re-render every node's configuration with the new
+   * labels (a peer or advertisement whose node selector now matches starts, one that no longer
+   * does stops), which is a reconcile of the applied manifests.
+   */
+  async relabel(node: string, changes: LabelChanges): Promise<ApplyResult> {
+    this.nodePlan(node);
+    this.ledger.update((d) => {
+      d.labelChanges = { ...(d.labelChanges ?? {}), [node]: { ...mergeLabelChanges(d.labelChanges?.[node], changes) } };
+    });
+    return this.reconcile(this.appliedManifests(), []);
+  }
+
   private async reconcile(all: Manifest[], warnings: readonly string[]): Promise<ApplyResult> {
     const cluster = this.rt.lab.cluster;
     if (!cluster) throw new LabBuildError(`lab ${this.rt.lab.name} has no cluster to apply manifests to`);
@@ -174,7 +187,11 @@ export class ClusterEmulator {
     const refused = notEmulated(valid);
     if (refused.length > 0) throw new InputErrors(refused);
     const previousPodIPs = Object.fromEntries(Object.values(this.ledger.data.cluster ?? {}).flatMap((r) => ((r as RealisedNode).pods ?? []).map((p) => [p.key, p.ip])));
-    const desired = computeDesiredState(valid, cluster, { previousAllocations: this.ledger.data.serviceIPs, previousPodIPs });
+    const desired = computeDesiredState(valid, cluster, {
+      previousAllocations: this.ledger.data.serviceIPs,
+      previousPodIPs,
+      ...(this.ledger.data.labelChanges ? { labelChanges: this.ledger.data.labelChanges } : {}),
+    });
     // Nodes are independent: reconcile them at once (the ledger writes are synchronous).
     await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)));
     const pods = desired.pods.flatMap((p) => listenerFor(p, podNs(this.rt.names, p)) ?? []);

@@ -33,6 +33,8 @@ export interface LedgerData {
   cluster?: Record<string, unknown>;
   /** Sticky service IP allocations (namespace/name -> IPs), as MetalLB keeps them. */
   serviceIPs: Record<string, string[]>;
+  /** Labels changed on the running nodes (node -> key -> value, null = removed), on top of the lab's. */
+  labelChanges?: Record<string, Record<string, string | null>>;
   notes: string[];
 }
 

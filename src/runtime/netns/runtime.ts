@@ -11,6 +11,7 @@ import type { Lab } from '../../lab/model.ts';
 import { renderFabricRouter } from '../../render/frr-fabric.ts';
 import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
+import type { LabelChanges } from '../../k8s/plan.ts';
 import type {
   ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
@@ -284,6 +285,10 @@ export class NetnsRuntime implements Runtime {
 
   async delete(manifests: readonly Manifest[]): Promise<ApplyResult> {
     return this.cluster.delete(manifests);
+  }
+
+  async relabelNode(node: string, changes: LabelChanges): Promise<ApplyResult> {
+    return this.cluster.relabel(node, changes);
   }
 
   async fault(fault: Fault): Promise<void> {
