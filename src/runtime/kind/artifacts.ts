@@ -13,7 +13,7 @@ export type ChartSource =
   | { readonly type: 'git'; readonly url: string; readonly commit: string; readonly path: string }
   | { readonly type: 'local'; readonly path: string };
 
-export interface ChartArtifact {
+interface ChartArtifact {
   readonly release: string;
   readonly namespace: string;
   readonly source: ChartSource;
@@ -23,7 +23,7 @@ export interface ChartArtifact {
 
 export type ImageName = 'router' | 'frrk8s' | 'frrk8sFrr' | 'metallbController' | 'metallbSpeaker' | 'fabric' | 'host' | 'node' | 'workload';
 
-export interface ImageArtifact {
+interface ImageArtifact {
   readonly ref: string;
   readonly why: string;
   /** Pulled on the host and loaded into every kind node (docker save + kind load image-archive). */
@@ -32,7 +32,7 @@ export interface ImageArtifact {
 
 export type ToolName = 'docker' | 'kind' | 'containerlab' | 'kubectl' | 'helm' | 'git';
 
-export interface ToolArtifact {
+interface ToolArtifact {
   readonly minimum: string;
   readonly why: string;
 }
@@ -44,7 +44,7 @@ export interface Artifacts {
 }
 
 /** OpenPERouter commit whose chart serves network.openperouter.io (the API group pelab applies). */
-export const OPENPEROUTER_COMMIT = '1d5dcdfd8b9e538d46ecee90df4249a00d33e948';
+const OPENPEROUTER_COMMIT = '1d5dcdfd8b9e538d46ecee90df4249a00d33e948';
 
 export const PINNED: Artifacts = {
   charts: {
@@ -101,7 +101,7 @@ export function withOverrides(base: Artifacts, overrides: ArtifactOverrides): Ar
   return { ...base, charts, images };
 }
 
-export interface ArtifactOverrides {
+interface ArtifactOverrides {
   readonly charts?: Partial<Record<ChartName, ChartSource>>;
   readonly images?: Partial<Record<ImageName, string>>;
 }
@@ -112,7 +112,7 @@ const VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 // An image reference: [registry/]path[:tag][@sha256:digest], no spaces or shell characters.
 const IMAGE = /^[a-z0-9][a-z0-9._/:-]*(@sha256:[0-9a-f]{64})?$/;
 
-export const ARTIFACT_KEYS: readonly string[] = [
+const ARTIFACT_KEYS: readonly string[] = [
   ...(Object.keys(PINNED.charts) as ChartName[]).map((c) => `chart.${c}`),
   ...(Object.keys(PINNED.images) as ImageName[]).map((i) => `image.${i}`),
 ];
@@ -158,15 +158,4 @@ export function splitImage(ref: string): { repository: string; tag: string } {
   const colon = ref.lastIndexOf(':');
   if (colon <= ref.lastIndexOf('/')) return { repository: ref, tag: 'latest' };
   return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
-}
-
-/** One line per artifact, for `pelab doctor` and the README table. */
-export function describeArtifacts(a: Artifacts): string[] {
-  const chart = (s: ChartSource) =>
-    s.type === 'repo' ? `${s.chart} ${s.version} from ${s.repo}` : s.type === 'git' ? `${s.url} @ ${s.commit} (${s.path})` : `local chart ${s.path}`;
-  return [
-    ...(Object.entries(a.charts) as [ChartName, ChartArtifact][]).map(([n, c]) => `chart.${n}: ${chart(c.source)}`),
-    ...(Object.entries(a.images) as [ImageName, ImageArtifact][]).map(([n, i]) => `image.${n}: ${i.ref}`),
-    ...(Object.entries(a.tools) as [ToolName, ToolArtifact][]).map(([n, t]) => `tool ${n} >= ${t.minimum}`),
-  ];
 }

@@ -24,7 +24,7 @@ export function ociPlatform(platform: string): string {
  * fromImage and tag of POST /images/create for a reference, split as dockerode's pull does
  * (util.parseRepositoryTag): a digest becomes the tag `sha256:<hex>`, no tag means latest.
  */
-export function pullQuery(ref: string): { fromImage: string; tag: string } {
+function pullQuery(ref: string): { fromImage: string; tag: string } {
   const at = ref.indexOf('@');
   if (at >= 0) return { fromImage: ref.slice(0, at), tag: ref.slice(at + 1) };
   const colon = ref.lastIndexOf(':');

@@ -13,9 +13,9 @@ import { clabLabName } from '../../render/clab.ts';
 import { renderKindConfig, type KindCluster } from '../../render/kind-config.ts';
 import type { Artifacts, ChartName, ImageName, ToolName } from './artifacts.ts';
 
-export type DoctorStatus = 'ok' | 'warn' | 'fail';
+type DoctorStatus = 'ok' | 'warn' | 'fail';
 
-export interface DoctorCheck {
+interface DoctorCheck {
   readonly area: 'tools' | 'docker' | 'images' | 'charts' | 'names' | 'ports';
   readonly name: string;
   readonly status: DoctorStatus;
@@ -23,7 +23,7 @@ export interface DoctorCheck {
 }
 
 /** What doctor asks the Docker engine (dockerode in production, a recorded engine in tests). */
-export interface DockerProbe {
+interface DockerProbe {
   version(): Promise<{ readonly Version?: string }>;
   info(): Promise<{ readonly Driver?: string; readonly DriverStatus?: readonly (readonly string[])[]; readonly Architecture?: string }>;
   /** The registry's manifest of an image, via the engine (GET /distribution/{name}/json): no pull. */
@@ -113,7 +113,7 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function toolCheck(tool: ToolName, minimum: string, result: RunResult | undefined, hint: string): DoctorCheck {
+function toolCheck(tool: ToolName, minimum: string, result: RunResult | undefined, hint: string): DoctorCheck {
   if (!result || result.exitCode !== 0) {
     const why = result ? (result.stderr.trim() || result.stdout.trim() || `not on PATH, or exit ${result.exitCode} without output`).split('\n')[0] : 'not run';
     return { area: 'tools', name: tool, status: 'fail', detail: `not usable (${why}); ${hint}` };
@@ -135,7 +135,7 @@ const INSTALL_HINTS: Readonly<Record<ToolName, string>> = {
 };
 
 /** The image store from GET /info: containerd's snapshotters report driver-type io.containerd.snapshotter.v1. */
-export function imageStoreCheck(info: { Driver?: string; DriverStatus?: readonly (readonly string[])[] }): DoctorCheck {
+function imageStoreCheck(info: { Driver?: string; DriverStatus?: readonly (readonly string[])[] }): DoctorCheck {
   const containerd = (info.DriverStatus ?? []).some(([k, v]) => k === 'driver-type' && v === 'io.containerd.snapshotter.v1');
   return {
     area: 'docker',
@@ -151,7 +151,7 @@ function dockerArch(nodeArch: string): string {
   return nodeArch === 'x64' ? 'amd64' : nodeArch;
 }
 
-export function imageCheck(name: ImageName, ref: string, answer: Awaited<ReturnType<DockerProbe['distribution']>> | Error, arch: string): DoctorCheck {
+function imageCheck(name: ImageName, ref: string, answer: Awaited<ReturnType<DockerProbe['distribution']>> | Error, arch: string): DoctorCheck {
   if (answer instanceof Error) return { area: 'images', name, status: 'fail', detail: `${ref}: not found or not accessible at its registry (${answer.message.split('\n')[0]})` };
   const platforms = answer.Platforms ?? [];
   const digest = answer.Descriptor?.digest ?? 'no digest';
@@ -176,7 +176,7 @@ async function attempt<T>(fn: () => Promise<T>): Promise<T | Error> {
   }
 }
 
-export interface DoctorOptions {
+interface DoctorOptions {
   readonly artifacts: Artifacts;
   readonly lab?: Lab;
   /** Node's process.arch of the host. */

@@ -42,7 +42,7 @@ export function formatWait(what: string, timeoutMs: number, intervalMs: number):
 }
 
 /** A Docker call: the docker CLI line a person can paste, then (after #) the Engine API request pelab sends itself. */
-export function dockerCallLine(call: DockerCall): string {
+function dockerCallLine(call: DockerCall): string {
   return `  $ ${quoteArgv(dockerCliArgv(call))}  # Docker API: ${dockerApiRequest(call)}`;
 }
 

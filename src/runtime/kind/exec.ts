@@ -30,7 +30,7 @@ export interface PodExecContext {
   readonly pod: string;
 }
 
-export interface ExecArgvOptions {
+interface ExecArgvOptions {
   readonly vrf?: string;
   /** stdin is fed to the command (docker/kubectl need -i for that). */
   readonly stdin?: boolean;
@@ -64,7 +64,7 @@ export class PodVrfRefused extends Error {
  * `ip link|address|route|neigh show`; any other command with a VRF is refused with the reason.
  * A `table X` on a route listing is replaced: the VRF names its table.
  */
-export function podVrfArgv(argv: readonly string[], vrf: string): string[] {
+function podVrfArgv(argv: readonly string[], vrf: string): string[] {
   const name = assertVrf(vrf);
   const refuse = (): never => {
     throw new PodVrfRefused(
@@ -91,7 +91,7 @@ export function podVrfArgv(argv: readonly string[], vrf: string): string[] {
   return [...head, 'show', 'vrf', name, ...out];
 }
 
-export function containerExecArgv(container: string, argv: readonly string[], options: ExecArgvOptions = {}): string[] {
+function containerExecArgv(container: string, argv: readonly string[], options: ExecArgvOptions = {}): string[] {
   if (argv.length === 0) throw new Error('exec: empty command');
   return ['docker', 'exec', ...(options.stdin ? ['-i'] : []), assertContainer(container), ...vrfPrefix(options.vrf), ...argv];
 }

@@ -15,7 +15,7 @@ import { dockerodeClient, runDockerCall, type DockerClient, type TransferProgres
 import { formatCommand, formatStep, formatWait, quoteArgv } from './dry-run.ts';
 import type { Step } from './plan.ts';
 
-export type CommandRunner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
+type CommandRunner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
 export interface StepOutcome {
   readonly step: Step;
@@ -47,7 +47,7 @@ export interface Executor {
 
 const EMPTY: RunResult = { exitCode: 0, stdout: '', stderr: '', ms: 0 };
 
-export interface RealExecutorOptions {
+interface RealExecutorOptions {
   readonly runner?: CommandRunner;
   /** For steps that call the Docker engine; dockerode on the default socket (DOCKER_HOST honoured) when absent. */
   readonly docker?: () => DockerClient;

@@ -104,7 +104,7 @@ const serviceSchema = z.object({
     .nullish(),
 });
 
-export const POOL_ANNOTATIONS = ['metallb.io/ip-allocated-from-pool', 'metallb.universe.tf/ip-allocated-from-pool'] as const;
+const POOL_ANNOTATIONS = ['metallb.io/ip-allocated-from-pool', 'metallb.universe.tf/ip-allocated-from-pool'] as const;
 
 /** LoadBalancer Services with the IPs MetalLB gave them (none while pending) and the pool. */
 export function parseServices(input: unknown): ServiceState[] {
@@ -135,7 +135,7 @@ const clabContainerSchema = z.object({
   ipv4_address: z.string().nullish(),
 });
 
-export interface ClabNodeState {
+interface ClabNodeState {
   /** The topology node name (container name without `clab-<lab>-`). */
   readonly node: string;
   readonly container: string;

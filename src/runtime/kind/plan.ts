@@ -34,7 +34,7 @@ export type Phase =
   | 'openperouter'
   | 'teardown';
 
-export interface FileWrite {
+interface FileWrite {
   readonly path: string;
   readonly content: string;
 }
@@ -100,23 +100,23 @@ export interface PlanOptions {
   readonly waitTimeout?: string;
 }
 
-export const DEFAULT_SESSION_STATE_POLL = '5s';
-export const DEFAULT_WAIT_TIMEOUT = '300s';
+const DEFAULT_SESSION_STATE_POLL = '5s';
+const DEFAULT_WAIT_TIMEOUT = '300s';
 
 const MINUTE = 60_000;
 
 /** The host's platform as docker names it. */
-export function hostPlatform(arch: string = process.arch): string {
+function hostPlatform(arch: string = process.arch): string {
   return `linux/${arch === 'x64' ? 'amd64' : arch}`;
 }
 
 /** Where a chart from git is checked out inside the work directory. */
-export function chartCheckoutDir(workDir: string, name: ChartName): string {
+function chartCheckoutDir(workDir: string, name: ChartName): string {
   return `${workDir}/charts/${name}`;
 }
 
 /** The `helm upgrade --install` chart argument and its source flags. */
-export function chartArgs(name: ChartName, source: ChartSource, workDir: string): string[] {
+function chartArgs(name: ChartName, source: ChartSource, workDir: string): string[] {
   switch (source.type) {
     case 'repo':
       return [source.chart, '--repo', source.repo, '--version', source.version];
@@ -163,7 +163,7 @@ export function chartValues(name: ChartName, options: Pick<PlanOptions, 'session
 }
 
 /** The namespaces the charts run in, labelled privileged as upstream's scripts do. */
-export function namespacesManifest(): string {
+function namespacesManifest(): string {
   const docs = [FRRK8S.namespace, METALLB.namespace, OPENPEROUTER.namespace].map((name) => ({
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -180,7 +180,7 @@ export function namespacesManifest(): string {
 }
 
 /** Images the fabric topology and the kind config use, from the artifact table. */
-export function renderImages(artifacts: Artifacts = PINNED): { clab: ClabOptions; kind: KindConfigOptions } {
+function renderImages(artifacts: Artifacts = PINNED): { clab: ClabOptions; kind: KindConfigOptions } {
   return {
     clab: { routerImage: artifacts.images.fabric.ref, hostImage: artifacts.images.host.ref },
     kind: { nodeImage: artifacts.images.node.ref },
@@ -220,7 +220,7 @@ function idempotent(argv: readonly string[]): string[] {
  * kind (also inside containerlab's k8s-kind node) adds and removes its cluster's context in the
  * kubeconfig $KUBECONFIG names, else the user's ~/.kube/config: point it at the lab's own file.
  */
-export function kindKubeconfigEnv(kubeconfig: string): Record<string, string> {
+function kindKubeconfigEnv(kubeconfig: string): Record<string, string> {
   return { KUBECONFIG: kubeconfig };
 }
 

@@ -8,7 +8,7 @@ import { formatApiCall } from './dry-run.ts';
 import type { ClusterApi } from './kube.ts';
 import { FIELD_MANAGER, placeholderPodName } from './names.ts';
 
-export interface PrintedNode {
+interface PrintedNode {
   readonly name: string;
   readonly index: number;
 }

@@ -23,7 +23,7 @@ function isInstanceName(name: string): boolean {
 }
 
 /** kind instances with a work directory under `.pelab/kind/` of `cwd`. */
-export function kindInstances(cwd: string = process.cwd()): string[] {
+function kindInstances(cwd: string = process.cwd()): string[] {
   try {
     return readdirSync(resolve(cwd, '.pelab', 'kind'), { withFileTypes: true })
       .filter((e) => e.isDirectory() && isInstanceName(e.name))

@@ -38,7 +38,7 @@ import {
 } from './parse.ts';
 import { kubectl, kubectlLabelArgv, NODE_INDEX_ANNOTATION, planDown, planUp, type PlanOptions, type Step } from './plan.ts';
 
-export interface KindTiming {
+interface KindTiming {
   /** How long an apply keeps retrying while webhooks and CRDs come up. */
   readonly applyRetryMs: number;
   readonly applyIntervalMs: number;
@@ -62,7 +62,7 @@ export const DEFAULT_TIMING: KindTiming = {
   execTimeoutMs: 30_000,
 };
 
-export interface KindRuntimeOptions {
+interface KindRuntimeOptions {
   readonly instance?: string;
   /** Print every command and API call instead of running it. */
   readonly dryRun?: boolean;
