@@ -1,5 +1,5 @@
 // One measured run of each kind. Every run tears its lab down in `finally`, whatever happened.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Manifest } from '../src/k8s/manifest.ts';
 import { computeDesiredState } from '../src/k8s/desired.ts';
@@ -11,6 +11,7 @@ import { teardownInstance } from '../src/runtime/netns/teardown.ts';
 import type { Scenario } from '../src/scenario/load.ts';
 import { runScenario } from '../src/scenario/run.ts';
 import type { RunResult } from '../src/report/result.ts';
+import { REPO_ROOT } from '../src/paths.ts';
 import { baselineUp } from './baseline.ts';
 import { cpuSince, cpuSnapshot, type CpuSpent } from './cpu.ts';
 import type { MemResult } from './mem-sampler.ts';
@@ -337,7 +338,22 @@ export async function besideAnotherLab<T>(ctx: BenchContext, lab: Lab, fn: () =>
   });
 }
 
-/** N instances of one lab brought up at once; done when every session of every lab is Established. */
+/** `pelab up` as a user runs it, in its own process; resolves when it exits 0. */
+function pelabUpProcess(labFile: string, instance: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'up', '--lab', labFile, '--name', instance], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`pelab up --name ${instance} exited ${code}: ${err.trim().slice(-500)}`))));
+  });
+}
+
+/**
+ * N instances of one lab brought up at once, each by its own `pelab up` process as N users or CI
+ * jobs would (in one process, the N runtimes' process spawns would queue on one main thread);
+ * done when every session of every lab is Established.
+ */
 export async function parallelRun(ctx: BenchContext, lab: Lab, n: number): Promise<ParallelRun> {
   const instances = Array.from({ length: n }, (_, i) => `bench-par${i + 1}`);
   return withLab(ctx, instances, async () => {
@@ -345,14 +361,14 @@ export async function parallelRun(ctx: BenchContext, lab: Lab, n: number): Promi
     const probes = rts.flatMap((rt) => fabricProbes(lab, rt.plan));
     await ctx.sampler.start(instances, ctx.sampleMs);
     const t0 = performance.now();
-    await Promise.all(rts.map((rt) => rt.up()));
+    await Promise.all(instances.map((instance) => pelabUpProcess(lab.source, instance)));
     const upEnd = performance.now();
     const upAllMs = Math.round(upEnd - t0);
     const { ms, ...established } = await ctx.probes.established(probes, { t0: abs(t0), intervalMs: ctx.pollMs, timeoutMs: ctx.timeoutMs }).done;
     await settle(upEnd);
     const memory = memSummary(await ctx.sampler.stop());
     const td = performance.now();
-    await Promise.all(rts.map((rt) => rt.down()));
+    await Promise.all(instances.map((instance) => teardownInstance(instance)));
     return { labs: n, upAllMs, establishedMs: ms, established, memory, teardownMs: Math.round(performance.now() - td) };
   });
 }
