@@ -5,7 +5,7 @@
 // the constructor: the executor (commands, plan steps, waits), the cluster client, the Docker
 // client and the applied-state store. `dryRun` picks their printing versions (executor.ts,
 // printing-cluster.ts, docker.ts, applied-store.ts); nothing below asks which ones it has.
-import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
+import { tcDropArgvs, tcRestoreArgvs } from '../silent-drop.ts';
 import { assertInLab, assertRunsFrr, describeTarget, labTargets } from '../roles.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -493,14 +493,28 @@ export class KindRuntime implements Runtime {
     }
   }
 
-  /** nftables in the router's or host's container (src/runtime/silent-drop.ts); nodes not yet. */
+  /**
+   * tc in the container that has the interface (src/runtime/silent-drop.ts): a fabric router's or
+   * host's own; for a cluster node the kind node's, in its own namespace until an Underlay claims
+   * the interface, then in the router's named netns (the kind node is privileged and has nsenter;
+   * the router pod's container may lack the capability).
+   */
   private async silentDrop(target: Target, iface: string, drop: boolean): Promise<void> {
-    if (target.kind !== 'router' && target.kind !== 'host') {
-      throw new LabBuildError(`drop-traffic on ${describeTarget(target)}: the kind runtime drops traffic on fabric routers and hosts only`);
+    const what = `${drop ? 'drop' : 'restore'}-traffic ${describeTarget(target)}:${iface}`;
+    const argvs = drop ? tcDropArgvs(iface) : tcRestoreArgvs(iface);
+    const check = (r: ExecResult) => {
+      if (r.exitCode !== 0) throw new LabBuildError(`${what} failed: ${(r.stderr || r.stdout).trim()}`);
+    };
+    if (target.kind === 'router' || target.kind === 'host') {
+      for (const argv of argvs) check(await this.exec(target, argv));
+      return;
     }
-    for (const argv of drop ? silentDropArgvs(iface) : restoreTrafficArgvs(iface)) {
-      const r = await this.exec(target, argv);
-      if (r.exitCode !== 0) throw new LabBuildError(`${drop ? 'drop' : 'restore'}-traffic ${target.name}:${iface} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (target.kind === 'pod') throw new LabBuildError(`${what}: pelab drops traffic on fabric routers, hosts and cluster nodes, not in pods`);
+    const container = kindNodeContainer(target.node);
+    const onNode = await this.docker().exec(container, ['ip', 'link', 'show', 'dev', iface], { description: `is ${iface} still in ${target.node}'s own namespace?` });
+    const inPe = onNode.exitCode !== 0;
+    for (const argv of argvs) {
+      check(await this.docker().exec(container, inPe ? ['nsenter', `--net=${OPENPEROUTER.netnsPath}`, ...argv] : argv, { description: what }));
     }
   }
 
