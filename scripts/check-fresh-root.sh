@@ -31,9 +31,10 @@ if [ -d /usr/local/share/ca-certificates ]; then
 fi
 mv "$run/clone" "$root/pelab"
 
-# A clean environment, except how this network reaches the internet (proxy, extra TLS roots).
+# A clean environment, except how this network reaches the internet (proxy, extra TLS roots) and
+# which FRR the user asked for (PELAB_FRR=10: setup builds the private FRR 10 root, the demo runs it).
 passthrough=()
-for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS; do
+for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS PELAB_FRR; do
   [ -z "${!v:-}" ] || passthrough+=("$v=${!v}")
 done
 cd "$root"
@@ -63,7 +64,7 @@ case "$demo" in
 esac
 echo "check-fresh: [2/2] requirements: setup --test, then each path's owner and the preflight" >&2
 in_root bash /pelab/scripts/setup.sh --test
-in_root bash -c 'cd /pelab && exec .tools/node/bin/node node_modules/vitest/vitest.mjs run test/runtime/requirements.test.ts test/runtime/preflight.test.ts'
+in_root bash -c 'cd /pelab && exec .tools/node/bin/node node_modules/vitest/vitest.mjs run test/runtime/requirements.test.ts test/runtime/preflight.test.ts test/runtime/frr10-root.test.ts'
 # Everything setup installed on this release, for the requirement test's per-release check.
 cp -a /var/lib/dpkg/. /mnt/dpkg-out/
 exit "$demo"

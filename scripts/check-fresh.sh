@@ -16,6 +16,8 @@
 #   CHECK_FRESH_EXTRA="nodejs npm" ...            Debian packages the "fresh" machine already has
 #   CHECK_FRESH_KEEP=1                            keep the run's root for a look afterwards
 #   CHECK_FRESH_SUITE=trixie make check-fresh     the same on a fresh Debian 13 (its FRR is 10.3)
+#   PELAB_FRR=10 make check-fresh                 as a user asking for FRR 10: on Debian 12 setup builds
+#                                                 the private FRR 10 root inside the fresh root, the demo runs it
 # After the requirement step passes, the root's dpkg database (everything setup installed) is kept in
 # .cache/check-fresh/<suite>-dpkg: test/runtime/requirements.test.ts checks the list's
 # per-release packages against it.
@@ -73,9 +75,9 @@ set -e
 # The requirement step passed (even where the demo did not): keep what setup installed there.
 if [ -f "$run/dpkg/status" ]; then rm -rf "$cache/$suite-dpkg" && mv "$run/dpkg" "$cache/$suite-dpkg"; fi
 if [ "$status" -eq 0 ]; then
-  say "PASS: a fresh $debian root ran the README's commands at $(git -C "$here" rev-parse --short "$commit") ($((SECONDS - started)) s)"
+  say "PASS: a fresh $debian root${PELAB_FRR:+ with PELAB_FRR=$PELAB_FRR} ran the README's commands at $(git -C "$here" rev-parse --short "$commit") ($((SECONDS - started)) s)"
 else
-  say "FAIL (exit $status) on $debian at $(git -C "$here" rev-parse --short "$commit") ($((SECONDS - started)) s)"
+  say "FAIL (exit $status) on $debian${PELAB_FRR:+ with PELAB_FRR=$PELAB_FRR} at $(git -C "$here" rev-parse --short "$commit") ($((SECONDS - started)) s)"
   status=1   # a failed check, whatever failed inside
 fi
 exit "$status"
