@@ -30,60 +30,70 @@ function splitEndpoint(endpoint: string): { node: string; interface: string } {
   return { node, interface: iface };
 }
 
-/** Throws a plain Error for conditions validate.ts reports first with file context. */
-export function allocate(file: LabFile, source: string): Allocation {
-  const labName = file.metadata.name;
-  const spec = file.spec;
-  const origins: AddressOrigin[] = [];
-  const interfaces = new Map<string, Interface[]>();
-  const addInterface = (node: string, iface: Interface): void => {
-    const list = interfaces.get(node) ?? [];
-    list.push(iface);
-    interfaces.set(node, list);
-  };
+type Spec = LabFile['spec'];
 
-  const links: Link[] = spec.links.map((link, i) => {
+/**
+ * What the allocation steps share: every address handed out (with where it came from, for
+ * duplicate-address errors) and the interfaces gathered per node, for the routers to collect.
+ */
+class Allocator {
+  readonly origins: AddressOrigin[] = [];
+  private readonly interfaces = new Map<string, Interface[]>();
+  readonly labName: string;
+  constructor(labName: string) {
+    this.labName = labName;
+  }
+
+  claim(ip: string, owner: string, path: readonly PathSegment[]): string {
+    this.origins.push({ ip, owner, path });
+    return ip;
+  }
+
+  /** An addressed interface on `node` with its stable MAC. */
+  addInterface(node: string, iface: Omit<Interface, 'mac' | 'address'> & Required<Pick<Interface, 'address'>>): Interface {
+    // Key order as the model prints it: name, address, mac, then the rest.
+    const { name, address, ...rest } = iface;
+    const full: Interface = { name, address, mac: stableMac(this.labName, node, name), ...rest };
+    this.interfaces.set(node, [...(this.interfaces.get(node) ?? []), full]);
+    return full;
+  }
+
+  interfacesOf(node: string): Interface[] {
+    return this.interfaces.get(node) ?? [];
+  }
+}
+
+/** A /31 per link, from the link's own subnet or the fabricLinks pool in link order; side a gets the even address. */
+function allocateLinks(spec: Spec, at: Allocator): Link[] {
+  return spec.links.map((link, i) => {
     const a = splitEndpoint(link.a);
     const b = splitEndpoint(link.b);
-    const subnet = link.subnet
-      ? ipv4Network(link.subnet, true)
-      : subnetAt(ipv4Network(spec.pools.fabricLinks ?? '', true), 31, i);
-    const aIp = hostAt(subnet, 0);
-    const bIp = hostAt(subnet, 1);
-    origins.push({ ip: aIp, owner: `${a.node}:${a.interface}`, path: ['spec', 'links', i, 'a'] });
-    origins.push({ ip: bIp, owner: `${b.node}:${b.interface}`, path: ['spec', 'links', i, 'b'] });
-    addInterface(a.node, {
-      name: a.interface,
-      address: { ip: aIp, prefixLength: subnet.prefixLength },
-      mac: stableMac(labName, a.node, a.interface),
-      peer: { kind: 'node', name: b.node, interface: b.interface },
-    });
-    addInterface(b.node, {
-      name: b.interface,
-      address: { ip: bIp, prefixLength: subnet.prefixLength },
-      mac: stableMac(labName, b.node, b.interface),
-      peer: { kind: 'node', name: a.node, interface: a.interface },
-    });
+    const subnet = link.subnet ? ipv4Network(link.subnet, true) : subnetAt(ipv4Network(spec.pools.fabricLinks ?? '', true), 31, i);
+    const aIp = at.claim(hostAt(subnet, 0), `${a.node}:${a.interface}`, ['spec', 'links', i, 'a']);
+    const bIp = at.claim(hostAt(subnet, 1), `${b.node}:${b.interface}`, ['spec', 'links', i, 'b']);
+    at.addInterface(a.node, { name: a.interface, address: { ip: aIp, prefixLength: subnet.prefixLength }, peer: { kind: 'node', name: b.node, interface: b.interface } });
+    at.addInterface(b.node, { name: b.interface, address: { ip: bIp, prefixLength: subnet.prefixLength }, peer: { kind: 'node', name: a.node, interface: a.interface } });
     return { a, b, subnet: formatCIDR(subnet) };
   });
+}
 
-  const hosts: Host[] = spec.hosts.map((h, i) => {
+/** Each host on its leaf's subnet: gateway (the leaf) .1, host .2, unless the file says otherwise. */
+function allocateHosts(spec: Spec, at: Allocator): Host[] {
+  return spec.hosts.map((h, i) => {
     const subnet = ipv4Network(h.subnet);
-    const gateway = h.gateway ?? hostAt(subnet, 1);
-    const ip = h.address ?? hostAt(subnet, 2);
-    origins.push({ ip: gateway, owner: `${h.leaf}:${h.leafInterface}`, path: ['spec', 'hosts', i, h.gateway ? 'gateway' : 'subnet'] });
-    origins.push({ ip, owner: `${h.name}:eth1`, path: ['spec', 'hosts', i, h.address ? 'address' : 'subnet'] });
-    addInterface(h.leaf, {
+    const gateway = at.claim(h.gateway ?? hostAt(subnet, 1), `${h.leaf}:${h.leafInterface}`, ['spec', 'hosts', i, h.gateway ? 'gateway' : 'subnet']);
+    const ip = at.claim(h.address ?? hostAt(subnet, 2), `${h.name}:eth1`, ['spec', 'hosts', i, h.address ? 'address' : 'subnet']);
+    at.addInterface(h.leaf, {
       name: h.leafInterface,
       address: { ip: gateway, prefixLength: subnet.prefixLength },
-      mac: stableMac(labName, h.leaf, h.leafInterface),
       ...(h.vrf ? { vrf: h.vrf } : {}),
       peer: { kind: 'node', name: h.name, interface: 'eth1' },
     });
+    // A host's own interface is not a fabric router's: it is kept on the host, not collected.
     const iface: Interface = {
       name: 'eth1',
       address: { ip, prefixLength: subnet.prefixLength },
-      mac: stableMac(labName, h.name, 'eth1'),
+      mac: stableMac(at.labName, h.name, 'eth1'),
       peer: { kind: 'node', name: h.leaf, interface: h.leafInterface },
     };
     return {
@@ -97,77 +107,82 @@ export function allocate(file: LabFile, source: string): Allocation {
       interface: iface,
     };
   });
+}
 
-  const switches: Switch[] = spec.switches.map((s, i) => {
+/** The ToR's address on each switch (.1 unless given). */
+function allocateSwitches(spec: Spec, at: Allocator): Switch[] {
+  return spec.switches.map((s, i) => {
     const subnet = ipv4Network(s.subnet);
-    const torAddress = s.torAddress ?? hostAt(subnet, 1);
-    origins.push({ ip: torAddress, owner: `${s.tor}:${s.torInterface}`, path: ['spec', 'switches', i, s.torAddress ? 'torAddress' : 'subnet'] });
-    addInterface(s.tor, {
-      name: s.torInterface,
-      address: { ip: torAddress, prefixLength: subnet.prefixLength },
-      mac: stableMac(labName, s.tor, s.torInterface),
-      peer: { kind: 'switch', name: s.name },
-    });
+    const torAddress = at.claim(s.torAddress ?? hostAt(subnet, 1), `${s.tor}:${s.torInterface}`, ['spec', 'switches', i, s.torAddress ? 'torAddress' : 'subnet']);
+    at.addInterface(s.tor, { name: s.torInterface, address: { ip: torAddress, prefixLength: subnet.prefixLength }, peer: { kind: 'switch', name: s.name } });
     return { name: s.name, tor: s.tor, torInterface: s.torInterface, subnet: formatCIDR(subnet), torAddress, nodeInterface: s.nodeInterface };
   });
+}
 
+/**
+ * Routers collect the interfaces the other steps gave them. Leaf N (in file order) gets VTEP
+ * host N of the pool; the router ID is explicit, else the VTEP, else the lowest own address.
+ */
+function allocateRouters(spec: Spec, at: Allocator): Router[] {
   const vtepPool = spec.pools.vteps ? ipv4Network(spec.pools.vteps) : undefined;
   let leafOrdinal = 0;
-  const routers: Router[] = spec.routers.map((r, i) => {
-    const own = interfaces.get(r.name) ?? [];
+  return spec.routers.map((r, i) => {
+    const own = at.interfacesOf(r.name);
     let vtep: string | undefined;
     if (r.role === 'leaf') {
       leafOrdinal += 1;
       vtep = r.vtep ?? (vtepPool ? hostAt(vtepPool, leafOrdinal) : undefined);
-      if (vtep) origins.push({ ip: vtep, owner: `${r.name}:lo`, path: ['spec', 'routers', i, r.vtep ? 'vtep' : 'role'] });
+      if (vtep) at.claim(vtep, `${r.name}:lo`, ['spec', 'routers', i, r.vtep ? 'vtep' : 'role']);
     }
     const lowest = own
       .map((x) => x.address?.ip)
       .filter((x): x is string => x !== undefined)
       .sort(compareAddressText)[0];
-    const routerId = r.routerId ?? vtep ?? lowest ?? '0.0.0.0';
-    const vrfs = spec.vrfs.map((v) => v.name).filter((v) => own.some((x) => x.vrf === v));
     return {
       name: r.name,
       role: r.role,
       asn: r.asn,
-      routerId,
-      ...(vtep ? { vtep, routerMac: stableMac(labName, r.name, 'router-mac') } : {}),
+      routerId: r.routerId ?? vtep ?? lowest ?? '0.0.0.0',
+      ...(vtep ? { vtep, routerMac: stableMac(at.labName, r.name, 'router-mac') } : {}),
       ...(r.timers ? { timers: r.timers } : {}),
       ...(r.clusterPeering && spec.cluster ? { clusterPeering: { ...r.clusterPeering, asn: r.clusterPeering.asn ?? spec.cluster.nodeASN } } : {}),
       interfaces: own,
-      vrfs,
+      vrfs: spec.vrfs.map((v) => v.name).filter((v) => own.some((x) => x.vrf === v)),
     };
   });
+}
 
-  let cluster: Cluster | undefined;
-  if (spec.cluster) {
-    const c = spec.cluster;
-    cluster = {
-      name: c.name,
-      nodeASN: c.nodeASN,
-      nodes: c.nodes.map((n, index) => ({
-        name: n.name,
-        role: n.role,
-        index,
-        labels: n.labels ?? {},
-        attachments: switches.map((s, si) => {
-          const ip = hostAt(ipv4Network(s.subnet), c.firstNodeHost + index);
-          origins.push({ ip, owner: `${n.name}:${s.nodeInterface}`, path: ['spec', 'cluster', 'nodes', index] });
-          void si;
-          return {
-            switch: s.name,
-            interface: s.nodeInterface,
-            address: { ip, prefixLength: ipv4Network(s.subnet).prefixLength },
-            mac: stableMac(labName, n.name, s.nodeInterface),
-          };
-        }),
-      })),
-    };
-  }
+/** Cluster node i gets host firstNodeHost+i on every switch. */
+function allocateCluster(c: NonNullable<Spec['cluster']>, switches: readonly Switch[], at: Allocator): Cluster {
+  return {
+    name: c.name,
+    nodeASN: c.nodeASN,
+    nodes: c.nodes.map((n, index) => ({
+      name: n.name,
+      role: n.role,
+      index,
+      labels: n.labels ?? {},
+      attachments: switches.map((s) => {
+        const subnet = ipv4Network(s.subnet);
+        const ip = at.claim(hostAt(subnet, c.firstNodeHost + index), `${n.name}:${s.nodeInterface}`, ['spec', 'cluster', 'nodes', index]);
+        return { switch: s.name, interface: s.nodeInterface, address: { ip, prefixLength: subnet.prefixLength }, mac: stableMac(at.labName, n.name, s.nodeInterface) };
+      }),
+    })),
+  };
+}
 
+/** Throws a plain Error for conditions validate.ts reports first with file context. */
+export function allocate(file: LabFile, source: string): Allocation {
+  const spec = file.spec;
+  const at = new Allocator(file.metadata.name);
+  // Order matters: routers collect the interfaces links, hosts and switches gave them.
+  const links = allocateLinks(spec, at);
+  const hosts = allocateHosts(spec, at);
+  const switches = allocateSwitches(spec, at);
+  const routers = allocateRouters(spec, at);
+  const cluster = spec.cluster ? allocateCluster(spec.cluster, switches, at) : undefined;
   const lab: Lab = {
-    name: labName,
+    name: file.metadata.name,
     description: file.metadata.description ?? '',
     source,
     vrfs: spec.vrfs,
@@ -177,5 +192,5 @@ export function allocate(file: LabFile, source: string): Allocation {
     switches,
     ...(cluster ? { cluster } : {}),
   };
-  return { lab, origins };
+  return { lab, origins: at.origins };
 }
