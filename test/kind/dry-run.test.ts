@@ -40,6 +40,17 @@ describe('dry-run up', () => {
     expect(phases).toEqual(['preflight', 'files', 'bridges', 'containerlab', 'kubeconfig', 'fabric', 'hosts', 'images', 'charts', 'namespaces', 'frr-k8s', 'metallb', 'node-index', 'openperouter']);
   });
 
+  it('down prints every step of the teardown plan in order, numbered from 1, and removes nothing', async () => {
+    const lab = await repoLab('singlecluster');
+    const out = captureStream();
+    const dir = workDir();
+    const rt = new KindRuntime(lab, { dryRun: true, out, workDir: dir });
+    await rt.down();
+    const expected = rt.downPlan().map((step, i) => formatStep(step, i)).join('\n');
+    expect(out.text()).toBe(`# pelab down: lab singlecluster, instance singlecluster, runtime kind (dry run)\n${expected}\n`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('reads like commands a person can paste', async () => {
     const lab = await repoLab('singlecluster');
     const out = captureStream();

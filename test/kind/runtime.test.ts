@@ -189,6 +189,25 @@ describe('cluster views', () => {
   });
 });
 
+describe('status when nothing was seen', () => {
+  it('a source that printed nothing gives unknown, not down; so does a pod in phase Unknown (its node stopped reporting)', async () => {
+    const { rt, executor, cluster } = await setup();
+    executor.respond = (argv) => (argv[0] === 'kind' ? ok(fixtureText('kind-get-nodes.txt')) : ok(''));
+    type PodList = { items: { spec: { nodeName: string }; status: { phase: string; conditions?: unknown[] } }[] };
+    const routers = structuredClone(fixture('router-pods.json')) as PodList;
+    for (const p of routers.items) if (p.spec.nodeName === 'pe-kind-control-plane') p.status = { phase: 'Unknown' };
+    cluster.pods['openperouter-system'] = routers;
+    const s = await rt.status();
+    const state = (kind: string, name: string) => s.nodes.find((n) => n.kind === kind && n.name === name)?.state;
+    expect(state('router', 'leafA')).toBe('unknown');
+    expect(state('host', 'hostA_red')).toBe('unknown');
+    expect(state('switch', 'leafkind1-sw')).toBe('unknown');
+    expect(state('pe', 'pe-kind-control-plane')).toBe('unknown');
+    expect(state('speaker', 'pe-kind-control-plane')).toBe('up');
+    expect(s.up).toBe(false);
+  });
+});
+
 describe('apply and delete', () => {
   it('server-side applies converted objects, namespaces first, and remembers them', async () => {
     const { rt, cluster, workDir } = await setup();
