@@ -1,8 +1,11 @@
 // What a person sees while a scenario runs and right after: live progress on a terminal,
 // one line per event everywhere else (CI logs, pipes), and a summary table at the end.
-// Formatting is pure (format* functions); the reporter only decides when to write.
+// Formatting is pure (format* functions); the reporter only decides when to write. On a terminal
+// the live block is redrawn by log-update, and never taller than the terminal: more checks in
+// flight than rows fold into one "and N more" line, so no stale line is left above the block.
+import { createLogUpdate } from 'log-update';
 import type { CheckResult, RunResult } from './result.ts';
-import type { ServiceState, SessionState } from '../runtime/runtime.ts';
+import type { ProgressEvent, ServiceState, SessionState } from '../runtime/runtime.ts';
 import { condense, truncate } from '../text/summary.ts';
 import { formatDuration } from '../units/duration.ts';
 
@@ -10,6 +13,7 @@ export interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  readonly rows?: number;
 }
 
 export interface Reporter {
@@ -18,6 +22,8 @@ export interface Reporter {
   checkStart(name: string): void;
   checkAttempt(name: string, attempt: number, elapsedMs: number): void;
   checkEnd(result: CheckResult): void;
+  /** A long bring-up step's progress (kind: image pulls, cluster creation, chart installs): shown live only. */
+  progress?(event: ProgressEvent): void;
   warning(text: string): void;
   runEnd(result: RunResult): void;
   /** Stops the redraw timer and clears the live lines. Safe to call more than once. */
@@ -184,25 +190,43 @@ interface Running {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** The live block: the current phase and one status line per running check. */
-export function formatLiveLines(
-  state: { phase?: { name: string; startedAt: number } | undefined; running: ReadonlyMap<string, Running> },
-  now: number,
-  frame: number,
-  width: number,
-  p: Paint,
-): string[] {
+/** A long step as the live view shows it: what it does, and how far it is when it knows. */
+export function formatProgress(e: ProgressEvent): string {
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  const amount = e.current === undefined ? '' : e.total ? ` ${mib(e.current)}/${mib(e.total)}` : ` ${mib(e.current)}`;
+  return `${e.step}${amount}${e.detail ? ` (${e.detail})` : ''}`;
+}
+
+export interface LiveState {
+  readonly phase?: { readonly name: string; readonly startedAt: number } | undefined;
+  /** The step of the phase now running, e.g. a kind bring-up step, and since when. */
+  readonly step?: { readonly text: string; readonly startedAt: number } | undefined;
+  readonly running: ReadonlyMap<string, Running>;
+}
+
+/**
+ * The live block: the current phase (and its step), and one status line per running check, in at
+ * most `height` lines (at least 2): checks that do not fit fold into one last line.
+ */
+export function formatLiveLines(state: LiveState, now: number, frame: number, width: number, p: Paint, height = Infinity): string[] {
   const spin = SPINNER[frame % SPINNER.length] ?? '-';
   const lines: string[] = [];
   // Truncate before colouring so the width is counted on visible characters.
   const fit = (text: string) => truncate(text, Math.max(10, width - 1));
-  if (state.phase) lines.push(p.dim(fit(`${spin} ${state.phase.name} ${formatDuration(now - state.phase.startedAt)}`)));
-  for (const [name, r] of state.running) {
+  if (state.phase) {
+    const step = state.step ? ` · ${state.step.text} ${formatDuration(now - state.step.startedAt)}` : '';
+    lines.push(p.dim(fit(`${spin} ${state.phase.name} ${formatDuration(now - state.phase.startedAt)}${step}`)));
+  }
+  const room = Math.max(2, height) - lines.length;
+  const checks = [...state.running];
+  const shown = checks.length > room ? checks.slice(0, room - 1) : checks;
+  for (const [name, r] of shown) {
     const elapsed = r.reportedMs + (now - r.reportedAt);
     const suffix = r.attempt > 0 ? `${formatDuration(elapsed)}, attempt ${r.attempt}` : formatDuration(elapsed);
     const text = fit(`${spin} ${name}  (${suffix})`);
     lines.push(p.yellow(text.slice(0, 1)) + text.slice(1));
   }
+  if (shown.length < checks.length) lines.push(p.dim(fit(`  … and ${checks.length - shown.length} more checks running`)));
   return lines;
 }
 
@@ -216,26 +240,26 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
   const t0 = now();
   const running = new Map<string, Running>();
   let phase: { name: string; startedAt: number } | undefined;
-  let drawn = 0;
+  let step: { text: string; startedAt: number } | undefined;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  // The cursor stays visible: hiding it would need restoring on every way out of the process.
+  const update = live ? createLogUpdate(stream as NodeJS.WriteStream, { showCursor: true }) : undefined;
 
   const stamp = () => p.dim(`[${formatDuration(now() - t0).padStart(6)}]`);
 
-  const erase = () => {
-    if (drawn > 0) stream.write(`\x1b[${drawn}A\r\x1b[0J`);
-    drawn = 0;
-  };
+  const erase = () => update?.clear();
   const draw = () => {
-    const lines = formatLiveLines({ phase, running }, now(), frame++, stream.columns ?? 80, p);
-    if (lines.length > 0) stream.write(lines.join('\n') + '\n');
-    drawn = lines.length;
+    // One row stays free: log-update's frame ends with a newline, so the cursor takes the last row.
+    const height = (stream.rows ?? 24) - 1;
+    const lines = formatLiveLines({ phase, step, running }, now(), frame++, stream.columns ?? 80, p, height);
+    if (lines.length > 0) update?.(lines.join('\n'));
+    else erase();
   };
   /** Writes permanent lines above the live block, then redraws the block. */
   const emit = (...lines: string[]) => {
-    if (live) {
-      erase();
-      if (lines.length > 0) stream.write(lines.join('\n') + '\n');
+    if (update) {
+      if (lines.length > 0) update.persist(lines.join('\n'));
       draw();
       syncTimer();
     } else if (lines.length > 0) {
@@ -246,10 +270,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
   const syncTimer = () => {
     const busy = phase !== undefined || running.size > 0;
     if (busy && !timer && tickMs > 0) {
-      timer = setInterval(() => {
-        erase();
-        draw();
-      }, tickMs);
+      timer = setInterval(draw, tickMs);
       // A reporter must never be what keeps the process alive.
       timer.unref?.();
     } else if (!busy && timer) {
@@ -263,11 +284,21 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
   return {
     phaseStart(name) {
       phase = { name, startedAt: now() };
+      step = undefined;
       if (live) emit();
       else emit(`phase ${name} ...`);
     },
+    progress(event) {
+      // CI logs keep one line per event: a step's progress is for the live view only.
+      if (!live) return;
+      step = event.state === 'end' ? undefined : { text: formatProgress(event), startedAt: now() - event.ms };
+      emit();
+    },
     phaseEnd(name, ms) {
-      if (phase?.name === name) phase = undefined;
+      if (phase?.name === name) {
+        phase = undefined;
+        step = undefined;
+      }
       emit(`${p.green('✓')} phase ${name} ${p.dim(formatDuration(ms))}`);
     },
     checkStart(name) {
@@ -304,6 +335,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
     },
     runEnd(result) {
       phase = undefined;
+      step = undefined;
       running.clear();
       if (live) {
         erase();
@@ -314,7 +346,8 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
     close() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (live) erase();
+      erase();
+      update?.done();
     },
   };
 }

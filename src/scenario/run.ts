@@ -9,7 +9,7 @@ import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { writeBundle } from '../diagnostics/bundle.ts';
 import type { CheckResult, RunResult } from '../report/result.ts';
 import { createRuntime } from '../runtime/registry.ts';
-import type { ApplyResult, Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
+import type { ApplyResult, ProgressEvent, Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
 import { runInDependencyOrder } from './check-order.ts';
 import type { Scenario } from './load.ts';
 import { LabResolver } from './resolver.ts';
@@ -39,7 +39,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   try {
     try {
-      await bringUp(rt, record, options.signal);
+      await bringUp(rt, record, options.signal, (e) => options.reporter.progress?.(e));
       const ticker = setInterval(() => void live.refreshServices().catch(() => undefined), SERVICE_REFRESH_MS);
       try {
         await walkSteps(scenario, live.handlers, options.signal);
@@ -68,12 +68,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   }
 }
 
-async function bringUp(rt: Runtime, record: RunRecord, signal: AbortSignal | undefined): Promise<void> {
+async function bringUp(rt: Runtime, record: RunRecord, signal: AbortSignal | undefined, onProgress: (event: ProgressEvent) => void): Promise<void> {
   if (rt.isUp?.() ?? false) {
     record.mark(`reusing running lab ${rt.instance}`);
     return;
   }
-  await record.phase('up', () => rt.up({ ...(signal ? { signal } : {}), onPhase: (n, ms) => record.mark(`up: ${n} (${ms} ms)`) }));
+  await record.phase('up', () => rt.up({ ...(signal ? { signal } : {}), onPhase: (n, ms) => record.mark(`up: ${n} (${ms} ms)`), onProgress }));
 }
 
 /** The step handlers of a real run: act on the runtime, poll checks, record everything. */

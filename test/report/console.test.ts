@@ -122,7 +122,7 @@ describe('live output (TTY)', () => {
     const s = new Capture(true, 30);
     const r = createConsoleReporter({ stream: s, env: {}, tickMs: 0, color: false });
     r.checkStart('a very long check name that would wrap the terminal');
-    for (const line of s.text.split('\n')) expect(line.replace(/\x1b\[[0-9;]*[A-Za-z]|\r/g, '').length).toBeLessThan(30);
+    for (const line of s.text.split('\n')) expect(line.replace(/\x1b\[[?0-9;]*[A-Za-z]|\r/g, '').length).toBeLessThan(30);
     r.close();
   });
 
@@ -185,5 +185,80 @@ describe('formatDemo', () => {
   });
   it('says so when nothing ran', () => {
     expect(formatDemo([])).toContain('no checks');
+  });
+});
+
+// A real terminal emulator (xterm.js, headless) at 80x12 reads what the reporter wrote: the screen
+// and its scrollback are what a person would see, stale lines included. convertEol stands for the
+// tty driver's onlcr (a newline also returns the carriage), as on a real terminal.
+describe('live view on a 12-row terminal (xterm.js headless)', () => {
+  it('13 checks in flight: the block stays within the height, no stale line is left, finished lines appear once', async () => {
+    const { default: xterm } = await import('@xterm/headless');
+    const term = new xterm.Terminal({ cols: 80, rows: 12, scrollback: 1000, allowProposedApi: true, convertEol: true });
+    const pending: Promise<void>[] = [];
+    const stream: OutputStream = {
+      isTTY: true,
+      columns: 80,
+      rows: 12,
+      write: (chunk: string) => pending.push(new Promise<void>((r) => term.write(chunk, r))),
+    };
+    const c = clock();
+    const r = createConsoleReporter({ stream, env: {}, now: c.now, tickMs: 0, color: false });
+    r.phaseStart('checks');
+    const names = Array.from({ length: 13 }, (_, i) => `check number ${i + 1}`);
+    for (const n of names) r.checkStart(n);
+    // Many redraws while they poll, as 178 spinner frames once piled up.
+    for (let a = 1; a <= 15; a++) {
+      c.advance(200);
+      for (const n of names) r.checkAttempt(n, a, a * 200);
+    }
+    const screen = () => {
+      const b = term.buffer.active;
+      return Array.from({ length: b.length }, (_, i) => b.getLine(i)?.translateToString(true) ?? '');
+    };
+    await Promise.all(pending);
+    const during = screen();
+    const live = during.filter((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] /.test(l));
+    // The phase line and 9 checks fit in 11 rows with the "more" line; nothing scrolled into history.
+    expect(live.length).toBeLessThanOrEqual(11);
+    expect(during.filter((l) => l.includes('… and 4 more checks running'))).toHaveLength(1);
+    expect(during.slice(0, term.buffer.active.baseY).some((l) => /check number/.test(l))).toBe(false);
+
+    // Checks end one by one: each result line is printed once, above the block.
+    for (const n of names) r.checkEnd({ ...passingChecks[0]!, name: n });
+    r.phaseEnd('checks', 3000);
+    r.close();
+    await Promise.all(pending);
+    const after = screen().filter((l) => l.trim() !== '');
+    for (const n of names) expect(after.filter((l) => l.startsWith(`PASS ${n} `))).toHaveLength(1);
+    expect(after.some((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] /.test(l))).toBe(false);
+    expect(after.some((l) => l.includes('more checks running'))).toBe(false);
+    term.dispose();
+  });
+
+  it('shows the step a long bring-up is in (kind), and only on a terminal', async () => {
+    const c = clock();
+    const tty = new Capture(true, 200);
+    const r = createConsoleReporter({ stream: tty, env: {}, now: c.now, tickMs: 0, color: false });
+    r.phaseStart('up');
+    c.advance(2_000);
+    r.progress?.({ phase: 'cluster', step: 'create kind cluster pe-kind', state: 'start', ms: 0 });
+    c.advance(40_000);
+    r.checkStart('x');
+    expect(tty.text).toContain('up 42s · create kind cluster pe-kind 40s');
+    r.progress?.({ phase: 'images', step: 'pull quay.io/frrouting/frr:10.3.1 (linux/amd64)', state: 'progress', ms: 5_000, current: 3 * 1048576, total: 12 * 1048576, detail: '3/7 layers; Downloading' });
+    expect(tty.text).toContain('· pull quay.io/frrouting/frr:10.3.1 (linux/amd64) 3.0 MiB/12.0 MiB (3/7 layers; Downloading) 5s');
+    // A step that ended leaves the phase line alone.
+    r.progress?.({ phase: 'images', step: 'pull quay.io/frrouting/frr:10.3.1 (linux/amd64)', state: 'end', ms: 9_000 });
+    c.advance(1_000);
+    r.checkAttempt('x', 1, 1000);
+    expect(tty.text.slice(tty.text.lastIndexOf('up 43s'))).not.toContain('pull quay.io');
+    r.close();
+    const plain = new Capture(false);
+    const q = createConsoleReporter({ stream: plain, env: {}, now: c.now, tickMs: 0 });
+    q.phaseStart('up');
+    q.progress?.({ phase: 'cluster', step: 'create kind cluster pe-kind', state: 'start', ms: 0 });
+    q.close();
+    expect(plain.text).not.toContain('create kind cluster');
   });
 });
