@@ -233,81 +233,82 @@ async function probe(runtime: Runtime, t: Target, timeoutMs: number): Promise<st
  * absolute path of the directory. Never throws for a failing command; only for a directory it
  * cannot write.
  */
-export async function writeBundle(runtime: Runtime, dir: string, options: BundleOptions = {}): Promise<string> {
-  const root = resolve(dir);
-  const started = performance.now();
-  const timeoutMs = options.commandTimeoutMs ?? 5_000;
-  const deadline = started + (options.deadlineMs ?? 45_000);
-  const entries: BundleEntry[] = [];
-
-  const write = async (file: string, content: string) => {
+/** Writes a file under the bundle root; a path that would leave the root is refused. */
+function bundleWriter(root: string): (file: string, content: string) => Promise<void> {
+  return async (file, content) => {
     const path = join(root, ...file.split('/'));
     if (!path.startsWith(root + sep)) throw new Error(`bundle file ${file} escapes ${root}`);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   };
+}
 
-  await mkdir(root, { recursive: true });
-  const perTarget: Job[][] = [];
-  const vrfsOf = options.vrfs ?? ((t: Target) => bundleVrfs(runtime, t));
-
-  // Probe every target once: a lab that was never built has none, and 40 commands per missing
-  // target would each only say so.
+/**
+ * Probes every target once: a lab that was never built has none, and 40 commands per missing
+ * target would each only say so. Returns the targets that answered and the ones that did not.
+ */
+async function presentTargets(runtime: Runtime, concurrency: number, timeoutMs: number): Promise<{ present: Target[]; absent: AbsentTarget[] }> {
   const targets = runtime.dumpTargets();
-  const probes = await mapLimit(targets, options.concurrency ?? 8, (t) => probe(runtime, t, timeoutMs));
+  const probes = await mapLimit(targets, concurrency, (t) => probe(runtime, t, timeoutMs));
+  const present: Target[] = [];
   const absent: AbsentTarget[] = [];
   targets.forEach((t, i) => {
     const why = probes[i];
-    if (why !== undefined) absent.push({ target: describeTarget(t), detail: why });
+    if (why === undefined) present.push(t);
+    else absent.push({ target: describeTarget(t), detail: why });
   });
+  return { present, absent };
+}
 
-  for (const t of targets.filter((_, i) => probes[i] === undefined)) {
-    const base = targetDir(t);
-    const jobs: Job[] = [];
-    perTarget.push(jobs);
-    if (runsFrr(t)) {
-      for (const [file, command] of FRR_COMMANDS) {
-        jobs.push({
-          file: `${base}/${file}`,
-          source: `vtysh -c "${command}" on ${describeTarget(t)}`,
-          hangKey: `${base}/vtysh`,
-          run: async () => ({ text: prettyIfJson(await runtime.vtysh(t, command)), ok: true }),
-        });
-      }
-    }
-    const contexts: (string | undefined)[] = [undefined, ...vrfsOf(t)];
-    for (const vrf of contexts) {
-      for (const [file, argv] of KERNEL_COMMANDS) {
-        jobs.push({
-          file: vrf === undefined ? `${base}/${file}` : `${base}/vrf-${safeName(vrf)}/${file}`,
-          source: `\`${argv.join(' ')}\` on ${describeTarget(t)}${vrf === undefined ? '' : ` in vrf ${vrf}`}`,
-          hangKey: `${base}/exec`,
-          run: async () => execOutput(await runtime.exec(t, argv, vrf === undefined ? { timeoutMs } : { vrf, timeoutMs })),
-        });
-      }
-    }
-    for (const extra of options.extraFiles?.(t) ?? []) {
+/** A target's jobs: FRR's view where it runs FRR, the kernel's per VRF, and the extra files asked for. */
+function targetJobs(runtime: Runtime, t: Target, vrfs: readonly string[], timeoutMs: number, extraFiles: BundleOptions['extraFiles']): Job[] {
+  const base = targetDir(t);
+  const jobs: Job[] = [];
+  if (runsFrr(t)) {
+    for (const [file, command] of FRR_COMMANDS) {
       jobs.push({
-        file: `${base}/${containedPath(extra.name)}`,
-        source: `${extra.path} on ${describeTarget(t)}`,
-        run: async () => ({ text: await runtime.readFile(t, extra.path), ok: true }),
+        file: `${base}/${file}`,
+        source: `vtysh -c "${command}" on ${describeTarget(t)}`,
+        hangKey: `${base}/vtysh`,
+        run: async () => ({ text: prettyIfJson(await runtime.vtysh(t, command)), ok: true }),
       });
     }
   }
+  for (const vrf of [undefined, ...vrfs]) {
+    for (const [file, argv] of KERNEL_COMMANDS) {
+      jobs.push({
+        file: vrf === undefined ? `${base}/${file}` : `${base}/vrf-${safeName(vrf)}/${file}`,
+        source: `\`${argv.join(' ')}\` on ${describeTarget(t)}${vrf === undefined ? '' : ` in vrf ${vrf}`}`,
+        hangKey: `${base}/exec`,
+        run: async () => execOutput(await runtime.exec(t, argv, vrf === undefined ? { timeoutMs } : { vrf, timeoutMs })),
+      });
+    }
+  }
+  for (const extra of extraFiles?.(t) ?? []) {
+    jobs.push({
+      file: `${base}/${containedPath(extra.name)}`,
+      source: `${extra.path} on ${describeTarget(t)}`,
+      run: async () => ({ text: await runtime.readFile(t, extra.path), ok: true }),
+    });
+  }
+  return jobs;
+}
 
-  // Round-robin over targets: when every daemon hangs, each target's first command times out
-  // once and the rest of that target is skipped, instead of one target eating all the workers.
+/**
+ * Round-robin over targets: when every daemon hangs, each target's first command times out
+ * once and the rest of that target is skipped, instead of one target eating all the workers.
+ */
+function interleave(perTarget: readonly (readonly Job[])[]): Job[] {
   const jobs: Job[] = [];
   for (let i = 0; perTarget.some((list) => i < list.length); i++) {
     for (const list of perTarget) if (list[i]) jobs.push(list[i] as Job);
   }
-  jobs.unshift({
-    file: 'status.json',
-    source: 'runtime status',
-    run: async () => ({ text: JSON.stringify(toJsonValue(await runtime.status()), null, 2) + '\n', ok: true }),
-  });
+  return jobs;
+}
 
-  const extras: BundleExtra[] = [...(options.extras ?? [])];
+/** The extra files (CRs, pod logs) as jobs: the caller's and the runtime's; a runtime that cannot list them is an entry. */
+async function extraJobs(runtime: Runtime, given: readonly BundleExtra[], timeoutMs: number, entries: BundleEntry[]): Promise<Job[]> {
+  const extras: BundleExtra[] = [...given];
   if (runtime.dumpExtras) {
     try {
       extras.push(...(await withTimeout(timeoutMs, async () => (await runtime.dumpExtras?.()) ?? [])));
@@ -315,73 +316,105 @@ export async function writeBundle(runtime: Runtime, dir: string, options: Bundle
       entries.push({ file: 'extras', source: 'runtime.dumpExtras()', status: 'failed', ms: 0, detail: errorText(error) });
     }
   }
-  // Extras (CRs, pod logs) go first: they matter most and would be the first skipped at the deadline.
-  jobs.splice(
-    1,
-    0,
-    ...extras.map((extra): Job => ({
-      file: containedPath(extra.file),
-      source: extra.description,
-      ...(extra.timeoutMs === undefined ? {} : { timeoutMs: extra.timeoutMs }),
-      run: async (signal) => ({ text: await extra.collect(signal), ok: true }),
-    })),
-  );
+  return extras.map((extra): Job => ({
+    file: containedPath(extra.file),
+    source: extra.description,
+    ...(extra.timeoutMs === undefined ? {} : { timeoutMs: extra.timeoutMs }),
+    run: async (signal) => ({ text: await extra.collect(signal), ok: true }),
+  }));
+}
 
-  const hung = new Map<string, string>();
-  await mapLimit(jobs, options.concurrency ?? 8, async (job) => {
-    const t0 = performance.now();
-    let status: BundleEntryStatus;
-    let text = '';
-    let detail: string | undefined;
-    const hungBy = job.hangKey ? hung.get(job.hangKey) : undefined;
-    if (hungBy !== undefined) {
-      status = 'skipped';
-      detail = `an earlier command on this target timed out (${hungBy})`;
-    } else if (performance.now() > deadline) {
-      status = 'skipped';
-      detail = 'the bundle deadline passed';
-    } else {
-      try {
-        const out = await withTimeout(job.timeoutMs ?? timeoutMs, job.run);
-        status = out.ok ? 'ok' : 'failed';
-        text = out.text;
-        if (!out.ok) detail = firstLines(text);
-        else if (job.file.endsWith('.json') && !isJson(text)) {
-          // vtysh answers an unknown or failing command with text and exit 0.
-          status = 'failed';
-          detail = `output is not JSON: ${firstLines(text)}`;
-        }
-      } catch (error) {
-        status = error instanceof TimeoutError ? 'timeout' : 'failed';
-        detail = firstLines(errorText(error));
-        if (status === 'timeout' && job.hangKey) hung.set(job.hangKey, job.file);
-      }
-    }
-    const ms = performance.now() - t0;
-    if (status === 'ok') {
-      try {
-        await write(job.file, text);
-      } catch (error) {
+interface JobLimits {
+  readonly timeoutMs: number;
+  /** performance.now() after which jobs not yet started are skipped. */
+  readonly deadline: number;
+  /** Hang keys whose target timed out already, with the file that did. */
+  readonly hung: Map<string, string>;
+}
+
+/** Runs one job within its limits and writes its file when it succeeded; the entry says how it went. */
+async function runJob(job: Job, limits: JobLimits, write: (file: string, content: string) => Promise<void>): Promise<BundleEntry> {
+  const t0 = performance.now();
+  let status: BundleEntryStatus;
+  let text = '';
+  let detail: string | undefined;
+  const hungBy = job.hangKey ? limits.hung.get(job.hangKey) : undefined;
+  if (hungBy !== undefined) {
+    status = 'skipped';
+    detail = `an earlier command on this target timed out (${hungBy})`;
+  } else if (performance.now() > limits.deadline) {
+    status = 'skipped';
+    detail = 'the bundle deadline passed';
+  } else {
+    try {
+      const out = await withTimeout(job.timeoutMs ?? limits.timeoutMs, job.run);
+      status = out.ok ? 'ok' : 'failed';
+      text = out.text;
+      if (!out.ok) detail = firstLines(text);
+      else if (job.file.endsWith('.json') && !isJson(text)) {
+        // vtysh answers an unknown or failing command with text and exit 0.
         status = 'failed';
-        detail = `could not write: ${errorText(error)}`;
+        detail = `output is not JSON: ${firstLines(text)}`;
       }
+    } catch (error) {
+      status = error instanceof TimeoutError ? 'timeout' : 'failed';
+      detail = firstLines(errorText(error));
+      if (status === 'timeout' && job.hangKey) limits.hung.set(job.hangKey, job.file);
     }
-    entries.push(detail === undefined ? { file: job.file, source: job.source, status, ms } : { file: job.file, source: job.source, status, ms, detail });
-  });
+  }
+  const ms = performance.now() - t0;
+  if (status === 'ok') {
+    try {
+      await write(job.file, text);
+    } catch (error) {
+      status = 'failed';
+      detail = `could not write: ${errorText(error)}`;
+    }
+  }
+  return detail === undefined ? { file: job.file, source: job.source, status, ms } : { file: job.file, source: job.source, status, ms, detail };
+}
 
+/** The run's own files: its result, its timeline, the applied manifests. */
+function runFiles(options: BundleOptions): [file: string, source: string, content: string][] {
   const r = options.result;
-  const timeline = options.timeline ?? r?.timeline ?? [];
-  const fixed: [string, string, string][] = [];
-  if (r) fixed.push(['result.json', 'run result (same shape as --json)', stringifyReport(toJsonReport(r))]);
-  fixed.push(['timeline.txt', 'run timeline', formatTimeline({ timeline }) + '\n']);
-  if (options.manifests) fixed.push(['manifests.yaml', 'applied manifests', options.manifests]);
-  for (const [file, source, content] of fixed) {
+  const files: [string, string, string][] = [];
+  if (r) files.push(['result.json', 'run result (same shape as --json)', stringifyReport(toJsonReport(r))]);
+  files.push(['timeline.txt', 'run timeline', formatTimeline({ timeline: options.timeline ?? r?.timeline ?? [] }) + '\n']);
+  if (options.manifests) files.push(['manifests.yaml', 'applied manifests', options.manifests]);
+  return files;
+}
+
+export async function writeBundle(runtime: Runtime, dir: string, options: BundleOptions = {}): Promise<string> {
+  const root = resolve(dir);
+  const started = performance.now();
+  const timeoutMs = options.commandTimeoutMs ?? 5_000;
+  const concurrency = options.concurrency ?? 8;
+  const entries: BundleEntry[] = [];
+  const write = bundleWriter(root);
+  await mkdir(root, { recursive: true });
+
+  const vrfsOf = options.vrfs ?? ((t: Target) => bundleVrfs(runtime, t));
+  const { present, absent } = await presentTargets(runtime, concurrency, timeoutMs);
+  const status: Job = {
+    file: 'status.json',
+    source: 'runtime status',
+    run: async () => ({ text: JSON.stringify(toJsonValue(await runtime.status()), null, 2) + '\n', ok: true }),
+  };
+  // Extras (CRs, pod logs) right after the status: they matter most and would be the first skipped at the deadline.
+  const jobs = [
+    status,
+    ...(await extraJobs(runtime, options.extras ?? [], timeoutMs, entries)),
+    ...interleave(present.map((t) => targetJobs(runtime, t, vrfsOf(t), timeoutMs, options.extraFiles))),
+  ];
+  const limits: JobLimits = { timeoutMs, deadline: started + (options.deadlineMs ?? 45_000), hung: new Map() };
+  await mapLimit(jobs, concurrency, async (job) => void entries.push(await runJob(job, limits, write)));
+
+  for (const [file, source, content] of runFiles(options)) {
     await write(file, content);
     entries.push({ file, source, status: 'ok', ms: 0 });
   }
-
   const index = formatIndex(entries, {
-    result: r,
+    result: options.result,
     reason: options.reason,
     absent,
     instance: runtime.instance,
