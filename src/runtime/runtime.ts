@@ -55,10 +55,18 @@ export interface NodeStatus {
   readonly detail?: string;
 }
 
+/** The FRR build a lab's routers run, and where it came from (a package, a private root, an image). */
+export interface FrrInfo {
+  readonly version: string;
+  readonly source: string;
+}
+
 export interface LabStatus {
   readonly lab: string;
   readonly runtime: RuntimeKind;
   readonly up: boolean;
+  /** The FRR that runs, where the runtime knows it. */
+  readonly frr?: FrrInfo;
   readonly nodes: readonly NodeStatus[];
   /** Manifests currently applied, by kind/namespace/name. */
   readonly applied: readonly string[];
@@ -140,6 +148,8 @@ export interface Runtime {
   status(): Promise<LabStatus>;
   /** True when a complete instance is already running, so `pelab run` reuses it. Absent: never reused. */
   isUp?(): boolean;
+  /** The FRR build the running lab's routers run (for reports), where the runtime knows it. */
+  frrInfo?(): FrrInfo | undefined;
 
   exec(target: Target, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /**

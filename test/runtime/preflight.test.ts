@@ -1,7 +1,7 @@
 // Without root or FRR, the netns runtime says what is missing and how to get it (exit 3).
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { frrSelectionError, missingRequirements, preflightError } from '../../src/runtime/netns/preflight.ts';
+import { missingRequirements, preflightError } from '../../src/runtime/netns/preflight.ts';
 
 describe('netns preflight', () => {
   it('asks for root first', () => {
@@ -24,25 +24,5 @@ describe('netns preflight', () => {
   it('reads this machine: what make test installs is all there', () => {
     // make test runs setup first, so on a test machine nothing may be missing.
     expect(missingRequirements().packages).toEqual([]);
-  });
-});
-
-describe('PELAB_FRR', () => {
-  it('is the system FRR when unset', () => {
-    expect(frrSelectionError(undefined, 'bookworm')).toBeUndefined();
-    expect(frrSelectionError('', 'trixie')).toBeUndefined();
-  });
-  it('accepts 10 on Debian 13, whose own FRR is 10.3', () => {
-    expect(frrSelectionError('10', 'trixie')).toBeUndefined();
-  });
-  it('refuses 10 on Debian 12 until the runtime runs the private root, instead of running 8.4 under that name', () => {
-    const e = frrSelectionError('10', 'bookworm');
-    expect(e?.exitCode).toBe(ExitCode.labBuildFailed);
-    expect(e?.message).toContain('does not run daemons from it yet');
-  });
-  it('names what it expected for anything else', () => {
-    const e = frrSelectionError('9', 'bookworm');
-    expect(e?.exitCode).toBe(ExitCode.badInput);
-    expect(e?.message).toBe('environment: PELAB_FRR: 10 or unset (the system FRR), not "9"');
   });
 });

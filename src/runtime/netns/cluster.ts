@@ -21,7 +21,8 @@ import type { Lab } from '../../lab/model.ts';
 import type { InstanceNames } from './names.ts';
 import { EndpointServer } from './endpoints.ts';
 import { applySysctls, createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
-import { withNetnsVrfLines, type FrrRouter } from './frr.ts';
+import { ledgerFrrBuild, withNetnsVrfLines, type FrrRouter } from './frr.ts';
+import { frrQuirks } from './frr-quirks.ts';
 import type { Listener } from './endpoint-config.ts';
 import type { PodPlan } from '../../k8s/pods.ts';
 import { podLinkLines, podNs, podVeth } from './pod-network.ts';
@@ -243,9 +244,13 @@ export class ClusterEmulator {
     // VRFs that go away: configuration first, so FRR withdraws before the devices vanish.
     const removed = r.vrfs.filter((v) => !wantVrfs.some((w) => w.vrf === v.vrf && w.vni === v.vni));
     const added = wantVrfs.filter((w) => !r.vrfs.some((v) => v.vrf === w.vrf && v.vni === w.vni));
+    const quirks = frrQuirks(ledgerFrrBuild(this.ledger));
     r.parkedVrfs ??= [];
+    // A deleted L3VNI's namespace is parked, never deleted: zebra crashes on a netns VRF removed
+    // and created again, on 8.4.4 and on 10.3 alike (see the end of frr-quirks.ts).
     const parked = [...new Set([...r.parkedVrfs, ...removed.map((v) => v.vrf)])].filter((v) => !added.some((a) => a.vrf === v));
-    const peConfig = pe ? withNetnsVrfLines(renderPeRouter(pe, { hostname: `${node}-pe` }), parked) : '';
+    const rendered = pe ? renderPeRouter(pe, { hostname: `${node}-pe` }) : '';
+    const peConfig = pe && quirks.netnsLinesInConfig ? withNetnsVrfLines(rendered, parked) : rendered;
 
     const newVrfs = added.filter((v) => !r.parkedVrfs.includes(v.vrf));
     for (const v of newVrfs) {
@@ -273,12 +278,15 @@ export class ClusterEmulator {
     const ns = this.nodePlan(node);
     const pe = plan.pe;
     const { peConfig, added, removed, parked } = step;
-    // frr-reload removes `router bgp X vrf V` before the VRF's `vni`, which FRR refuses ("Please
+    // frr-reload removes `router bgp X vrf V` before the VRF's `vni`, which bgpd refuses ("Please
     // unconfigure l3vni"); take a deleted L3VNI down in the order FRR accepts first.
     for (const v of removed) {
       const asn = /^router bgp (\d+) vrf (\S+)$/m.exec(r.peConfig.split('\n').filter((l) => l.endsWith(` vrf ${v.vrf}`)).join('\n'))?.[1];
-      const result = await this.pe(node).vtysh(['configure terminal', `vrf ${v.vrf}`, `no vni ${v.vni}`, 'exit-vrf', ...(asn ? [`no router bgp ${asn} vrf ${v.vrf}`] : [])]);
-      if (result.exitCode !== 0) throw new LabBuildError(`could not remove L3VNI ${v.vni} (vrf ${v.vrf}) from ${node}'s PE: ${(result.stdout + result.stderr).trim()}`);
+      try {
+        await this.pe(node).removeL3vni(v.vrf, v.vni, asn === undefined ? undefined : Number(asn));
+      } catch (e) {
+        throw new LabBuildError(`could not remove L3VNI ${v.vni} (vrf ${v.vrf}) from ${node}'s PE: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     if (peConfig !== r.peConfig) {
       await this.pushConfig(this.pe(node), ns.peNs, peConfig, r.peConfig === '');

@@ -2,7 +2,8 @@
 // with VRFs use FRR's netns VRF backend: zebra runs with `-n` inside a private mount namespace
 // whose /run/netns shows ONLY that router's VRF namespaces. If every zebra saw every namespace,
 // a leaf's zebra would bind its L3VNI to another router's VXLAN device.
-import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
 import { run, type RunResult } from '../../proc/run.ts';
@@ -12,11 +13,11 @@ import { processStartTime } from '../../proc/identity.ts';
 import { spawnOwned } from './daemon.ts';
 import { OWNER_ENV } from '../claim.ts';
 import { nsPath, NETNS_DIR } from './netops.ts';
-import { FRR_CONF_ROOT, type InstanceNames } from './names.ts';
+import { FRR_CONF_ROOT, FRR_RUN_ROOT, type InstanceNames } from './names.ts';
 import { VtyClient, vtySocketPath } from './vty.ts';
 import { withNeighborsHeldUntilLoaded } from './config-hold.ts';
-
-export const FRR_BIN = '/usr/lib/frr';
+import { frrQuirks } from './frr-quirks.ts';
+import { FRR_BIN, frrIds, HOLDER_SCRIPT, inFrrBuild, installedFrr, type FrrBuild } from './frr-build.ts';
 
 export interface FrrRouterSpec {
   readonly hostname: string;
@@ -26,20 +27,22 @@ export interface FrrRouterSpec {
   readonly vrfs: ReadonlyMap<string, string>;
 }
 
-let frrIds: { uid: number; gid: number } | undefined;
-function frrOwner(): { uid: number; gid: number } {
-  if (frrIds) return frrIds;
-  const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('frr:'));
-  if (!passwd) throw new LabBuildError('the frr user does not exist', 'install FRR from Debian: apt-get install frr');
-  const [, , uid, gid] = passwd.split(':');
-  frrIds = { uid: Number(uid), gid: Number(gid) };
-  return frrIds;
+function mkdirOwned(dir: string, owner: { uid: number; gid: number }): void {
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, owner.uid, owner.gid);
 }
 
-function mkdirOwned(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const { uid, gid } = frrOwner();
-  chownSync(dir, uid, gid);
+/** The build a lab runs: the one its ledger recorded at `up` (the system's for older ledgers). */
+export function ledgerFrrBuild(ledger: Ledger): FrrBuild {
+  if (ledger.data.frr) return ledger.data.frr;
+  const system = installedFrr('');
+  if (!system) throw new LabBuildError('no FRR is installed', 'apt-get install frr frr-pythontools (or run: make setup)');
+  return system;
+}
+
+/** The daemons a router runs, in start order: mgmtd first where the build has it (frr-quirks.ts). */
+export function baseDaemons(build: Pick<FrrBuild, 'version'>): readonly string[] {
+  return frrQuirks(build).mgmtd ? ['mgmtd', 'zebra', 'bgpd'] : ['zebra', 'bgpd'];
 }
 
 /**
@@ -73,18 +76,56 @@ export function needsBfdd(config: string): boolean {
   return /^bfd$|^\s*neighbor \S+ bfd\b/m.test(config);
 }
 
+/**
+ * Runs a daemon's `-d` start with its output going to `logFile`, not to a pipe: FRR 10's daemons
+ * keep the stdout and stderr they started with open after forking into the background (8.4's
+ * closed them), so a reader waiting for the pipe to close would wait for the daemon to exit.
+ * Resolves with the exit code of the foreground process (124 when it outlives `timeoutMs`).
+ */
+async function startDaemonProcess(argv: readonly string[], logFile: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<number> {
+  const out = openSync(logFile, 'w');
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', out, out], env });
+    return await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(124);
+      }, timeoutMs);
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code ?? 1);
+      });
+    });
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** bgpd's answer to `no router bgp ASN vrf V` while it has not yet processed the L3VNI's removal (8.4, 10.3). Pure. */
+export function isL3vniStillBeingRemoved(answer: string): boolean {
+  return /Please unconfigure l3vni|is scheduled to be deleted/.test(answer);
+}
+
 export class FrrRouter {
   readonly spec: FrrRouterSpec;
   readonly instance: string;
   readonly runDir: string;
   readonly confDir: string;
   readonly viewDir: string;
+  readonly build: FrrBuild;
+  private readonly labDir: string;
   private readonly ledger: Ledger;
   private readonly owner: string;
   holderPid: number | undefined;
 
   constructor(names: InstanceNames, ledger: Ledger, spec: FrrRouterSpec) {
     this.spec = spec;
+    this.build = ledgerFrrBuild(ledger);
+    this.labDir = names.dir;
     this.instance = names.frrInstance(spec.ns);
     this.runDir = names.frrRunDir(spec.ns);
     this.confDir = names.frrConfDir(spec.ns);
@@ -93,8 +134,13 @@ export class FrrRouter {
     this.owner = names.instance;
   }
 
+  /** Every daemon this router may run: its base daemons and bfdd. */
+  private get daemons(): string[] {
+    return [...baseDaemons(this.build), 'bfdd'];
+  }
+
   get logFiles(): string[] {
-    return ['zebra', 'bgpd', 'bfdd'].map((d) => join(this.runDir, `${d}.log`)).filter((f, i) => i < 2 || existsSync(f));
+    return this.daemons.map((d) => join(this.runDir, `${d}.log`)).filter((f, i) => i < baseDaemons(this.build).length || existsSync(f));
   }
 
   /** Starts bfdd next to zebra and bgpd unless it runs already (configs that use BFD call this). */
@@ -112,13 +158,15 @@ export class FrrRouter {
   /** Starts the namespace holder, the VRF view and the daemons; resolves when their vty sockets answer. */
   async start(): Promise<void> {
     this.ledger.addPaths([this.runDir, this.confDir, ...(this.spec.netnsVrf ? [this.viewDir] : [])]);
-    mkdirOwned(this.runDir);
-    mkdirOwned(this.confDir);
+    const owner = frrIds(this.build);
+    mkdirOwned(this.runDir, owner);
+    mkdirOwned(this.confDir, owner);
     writeFileSync(join(this.confDir, 'vtysh.conf'), '');
     if (this.spec.netnsVrf) await this.createView();
     await this.startHolder();
     const holder = String(this.holderPid);
-    if (this.spec.netnsVrf) await run(['nsenter', '-t', holder, '-m', '--', 'mount', '--rbind', this.viewDir, NETNS_DIR]);
+    // With a private root, the holder mounted the view itself (HOLDER_SCRIPT).
+    if (this.spec.netnsVrf && !this.build.root) await run(['nsenter', '-t', holder, '-m', '--', 'mount', '--rbind', this.viewDir, NETNS_DIR]);
     await run(['nsenter', '-t', holder, '-u', '--', 'hostname', this.spec.hostname]);
     // bgpd only after zebra listens: a bgpd whose first connect to zserv.api fails retries only
     // 10 s later (lib/zclient.c, `fail < 3 ? 10 : 60`), and until then it has no interfaces and
@@ -126,11 +174,12 @@ export class FrrRouter {
     // checks, `sendmsg_nexthop: zclient_send_message() failed` in bgpd.log). zebra opens its
     // vty socket after its API socket (zebra_main.c: zserv_start, then frr_run), so zebra.vty
     // existing means zserv.api accepts. watchfrr/frrinit start them in this order in the kind lab.
-    await this.startDaemon('zebra', this.spec.netnsVrf ? ['-n'] : []);
-    await this.waitForVtySockets(['zebra']);
-    await this.startDaemon('bgpd', []);
-    await this.waitForVtySockets(['bgpd']);
-    for (const d of ['zebra', 'bgpd']) this.recordPidFile(d);
+    // FRR 10: mgmtd before zebra, which connects to it at start (see baseDaemons).
+    for (const d of baseDaemons(this.build)) {
+      await this.startDaemon(d, d === 'zebra' && this.spec.netnsVrf ? ['-n'] : []);
+      await this.waitForVtySockets([d]);
+    }
+    for (const d of baseDaemons(this.build)) this.recordPidFile(d);
   }
 
   private async waitForVtySockets(daemons: readonly string[]): Promise<void> {
@@ -171,10 +220,14 @@ export class FrrRouter {
 
   private async startHolder(): Promise<void> {
     // A sleeping process that owns the router's mount and UTS namespaces, so zebra and bgpd can
-    // both join them (they must share the same /run/netns view).
+    // both join them (they must share the same /run/netns view). With a private root it first
+    // mounts what the chrooted daemons need there (HOLDER_SCRIPT).
+    const program = this.build.root
+      ? ['sh', '-c', HOLDER_SCRIPT, 'sh', this.build.root, FRR_RUN_ROOT, FRR_CONF_ROOT, this.labDir, this.spec.netnsVrf ? this.viewDir : '']
+      : ['sleep', 'infinity'];
     const pid = await spawnOwned(
       this.spec.ns,
-      ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'],
+      ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program],
       `${this.instance} namespace holder`,
       this.ledger,
       this.owner,
@@ -193,15 +246,21 @@ export class FrrRouter {
     );
   }
 
-  private async startDaemon(daemon: string, extra: readonly string[]): Promise<RunResult> {
+  private async startDaemon(daemon: string, extra: readonly string[]): Promise<void> {
     const argv = [
       'nsenter', '-t', String(this.holderPid), '-m', '-n', '-u', '--',
+      ...(this.build.root ? ['chroot', this.build.root] : []),
       join(FRR_BIN, daemon), '-d', ...extra,
       '-N', this.instance, '-F', 'traditional', '-u', 'frr', '-g', 'frr', '-P', '0',
       '-i', join(this.runDir, `${daemon}.pid`),
       '--log', `file:${join(this.runDir, `${daemon}.log`)}`,
     ];
-    return run(argv, { env: { ...process.env, [OWNER_ENV]: this.owner } as Record<string, string>, timeoutMs: 10_000 });
+    const startLog = join(this.runDir, `${daemon}.start.log`);
+    const code = await startDaemonProcess(argv, startLog, { ...process.env, [OWNER_ENV]: this.owner }, 10_000);
+    if (code !== 0) {
+      const said = existsSync(startLog) ? readFileSync(startLog, 'utf8').trim() : '';
+      throw new LabBuildError(`${daemon} of ${this.instance} did not start (exit ${code}): ${argv.join(' ')}\n${said}`);
+    }
   }
 
   private recordPidFile(daemon: string): void {
@@ -211,14 +270,19 @@ export class FrrRouter {
   }
 
   daemonPids(): number[] {
-    return ['zebra', 'bgpd', 'bfdd']
+    return this.daemons
       .map((d) => join(this.runDir, `${d}.pid`))
       .filter((f) => existsSync(f))
       .map((f) => Number(readFileSync(f, 'utf8').trim()));
   }
 
+  /** `argv` (vtysh, python3 frr-reload.py) as this router's FRR build runs it. */
+  private frrCommand(argv: readonly string[]): string[] {
+    return inFrrBuild(this.build, this.holderPid, argv);
+  }
+
   async vtysh(commands: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
-    return run(['vtysh', '-N', this.instance, ...commands.flatMap((c) => ['-c', c])], { allowFailure: true, timeoutMs });
+    return run(this.frrCommand(['vtysh', '-N', this.instance, ...commands.flatMap((c) => ['-c', c])]), { allowFailure: true, timeoutMs });
   }
 
   /**
@@ -231,7 +295,7 @@ export class FrrRouter {
     const text = readFileSync(file, 'utf8');
     if (needsBfdd(text)) await this.ensureBfdd();
     const lines = withNeighborsHeldUntilLoaded(configCommands(text));
-    const r = await run(['vtysh', '-N', this.instance, '-c', 'configure terminal', ...lines.flatMap((l) => ['-c', l])], { allowFailure: true, timeoutMs: 20_000 });
+    const r = await run(this.frrCommand(['vtysh', '-N', this.instance, '-c', 'configure terminal', ...lines.flatMap((l) => ['-c', l])]), { allowFailure: true, timeoutMs: 20_000 });
     if (r.exitCode !== 0 || /% (Unknown|Invalid|Ambiguous|Command incomplete)/.test(r.stdout + r.stderr)) {
       throw new LabBuildError(`FRR rejected the configuration of ${this.instance} (${file}):\n${(r.stdout + r.stderr).trim()}`);
     }
@@ -240,11 +304,41 @@ export class FrrRouter {
   /** Replaces the running configuration with `file` through frr-reload (minimal diff, no restart). */
   async reloadConfig(file: string): Promise<void> {
     if (needsBfdd(readFileSync(file, 'utf8'))) await this.ensureBfdd();
+    // A private root sees the lab folder, where `file` is, at the same path (HOLDER_SCRIPT).
     const r = await run(
-      ['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', FRR_CONF_ROOT, '--rundir', this.runDir, '--stdout', file],
+      this.frrCommand(['/usr/bin/python3', join(FRR_BIN, 'frr-reload.py'), '--reload', '--pathspace', this.instance, '--confdir', FRR_CONF_ROOT, '--rundir', this.runDir, '--stdout', file]),
       { allowFailure: true, timeoutMs: 30_000 },
     );
     if (r.exitCode !== 0) throw new LabBuildError(`frr-reload of ${this.instance} failed:\n${(r.stdout + r.stderr).trim().slice(-2000)}`);
+  }
+
+  /**
+   * Unconfigures an L3VNI: `no vni` in its VRF, then `no router bgp ASN vrf VRF`. zebra tells bgpd
+   * about the removed VNI asynchronously (zapi L3VNI_DEL), and until bgpd has processed it, it
+   * refuses to remove the VRF's BGP instance: "Please unconfigure l3vni N" (8.4) or "L3VNI N is
+   * scheduled to be deleted. Please give it few secs and retry" (10.3). Sent in one vtysh run,
+   * the second command lost that race once on a loaded machine (evpn-withdrawal, 8.4.4) and every
+   * time on 10.3; so it is retried until bgpd accepts it (FRR #17903 reports the same refusal).
+   */
+  async removeL3vni(vrf: string, vni: number, asn: number | undefined, timeoutMs = 10_000): Promise<void> {
+    const first = await this.vtysh(['configure terminal', `vrf ${vrf}`, `no vni ${vni}`, 'exit-vrf']);
+    if (first.exitCode !== 0) throw new Error(`no vni ${vni}: ${(first.stdout + first.stderr).trim()}`);
+    if (asn === undefined) return;
+    let last = '';
+    try {
+      await eventuallyValue(
+        async () => {
+          const r = await this.vtysh(['configure terminal', `no router bgp ${asn} vrf ${vrf}`]);
+          last = (r.stdout + r.stderr).trim();
+          if (r.exitCode === 0 && !/%/.test(last)) return true;
+          if (isL3vniStillBeingRemoved(last)) return undefined;
+          throw new Error(`no router bgp ${asn} vrf ${vrf}: ${last}`);
+        },
+        { timeoutMs, intervalMs: 50, what: `bgpd of ${this.instance} to let go of L3VNI ${vni}` },
+      );
+    } catch (e) {
+      throw new Error(last && !(e instanceof Error && e.message.includes(last)) ? `no router bgp ${asn} vrf ${vrf}: ${last}` : e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Polls zebra over its vty socket: a vtysh process per attempt cost ~60 ms of CPU each. */

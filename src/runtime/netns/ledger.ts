@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { dirname } from 'node:path';
 import type { Manifest } from '../../k8s/manifest.ts';
 import { processStartTime } from '../../proc/identity.ts';
+import type { FrrBuild } from './frr-build.ts';
 
 export interface RecordedProcess {
   readonly pid: number;
@@ -36,6 +37,8 @@ export interface LedgerData {
   /** Labels changed on the running nodes (node -> key -> value, null = removed), on top of the lab's. */
   labelChanges?: Record<string, Record<string, string | null>>;
   notes: string[];
+  /** The FRR build the lab's daemons run (frr-build.ts); absent in ledgers written before it was recorded. */
+  frr?: FrrBuild;
 }
 
 export function emptyLedger(instance: string, labFile: string, labName: string): LedgerData {

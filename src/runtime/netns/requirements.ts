@@ -10,7 +10,7 @@
 // requirement test on its dpkg database): every file below has the same owner on 12 and 13, so no
 // override is needed today; the paths differ (/bin/ip on 12, /usr/bin/ip on 13), which `paths` covers.
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { FRR_BIN } from './frr.ts';
+import { FRR_BIN } from './frr-build.ts';
 
 /** What needs it: the lab itself, or only the test suite (report rendering, JUnit validation). */
 export type RequirementScope = 'lab' | 'test';

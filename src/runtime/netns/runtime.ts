@@ -13,10 +13,11 @@ import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
 import type { LabelChanges } from '../../k8s/plan.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, FrrInfo, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { EndpointServer } from './endpoints.ts';
-import { FrrRouter } from './frr.ts';
+import { baseDaemons, FrrRouter, ledgerFrrBuild } from './frr.ts';
+import { frrBuildForNewLab, inFrrBuild, type FrrBuild } from './frr-build.ts';
 import { emptyLedger, isSameProcess, Ledger } from './ledger.ts';
 import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, runBatches } from './netops.ts';
 import { mapLimit } from '../../proc/limit.ts';
@@ -84,6 +85,7 @@ export class NetnsRuntime implements Runtime {
 
   async up(options: { signal?: AbortSignal; onPhase?: (name: string, ms: number) => void } = {}): Promise<void> {
     await preflight();
+    const frr = frrBuildForNewLab();
     const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
       options.signal?.throwIfAborted();
       const t = performance.now();
@@ -99,7 +101,7 @@ export class NetnsRuntime implements Runtime {
       }
       await phase('cleanup of a previous run', () => teardownInstance(this.instance));
     }
-    this.ledgerCache = new Ledger(this.names.stateFile, emptyLedger(this.instance, this.lab.source, this.lab.name));
+    this.ledgerCache = new Ledger(this.names.stateFile, { ...emptyLedger(this.instance, this.lab.source, this.lab.name), frr });
     this.ledger.addPaths([this.names.dir]);
     mkdirSync(join(this.names.dir, 'configs'), { recursive: true });
     try {
@@ -159,6 +161,21 @@ export class NetnsRuntime implements Runtime {
     this.ledgerCache = undefined;
   }
 
+  /** The running lab's FRR build (recorded at `up`), or undefined when the lab is not up. */
+  frrInfo(): FrrInfo | undefined {
+    const ledger = Ledger.read(this.names.stateFile);
+    if (!ledger) return undefined;
+    const { version, source } = ledgerFrrBuild(ledger);
+    return { version, source };
+  }
+
+  /** `argv` (vtysh) as the lab's FRR build runs it for the router in pathspace `pathspace`. */
+  private frrCommand(pathspace: string, argv: readonly string[]): string[] {
+    const build: FrrBuild = ledgerFrrBuild(this.ledger);
+    const holder = this.ledger.data.processes.find((p) => p.label === `${pathspace} namespace holder` && isSameProcess(p));
+    return inFrrBuild(build, holder?.pid, argv);
+  }
+
   async status(): Promise<LabStatus> {
     const ledger = Ledger.read(this.names.stateFile);
     const present = new Set(await listNamespaces());
@@ -174,10 +191,12 @@ export class NetnsRuntime implements Runtime {
     }
     // Pods, where the emulated scheduler placed them (`up` only while their namespace exists).
     nodes.push(...(ledger ? this.cluster.podStatus(ledger, present) : []));
+    const frr = this.frrInfo();
     return {
       lab: this.lab.name,
       runtime: 'netns',
       up: Boolean(ledger?.data.complete) && nodes.every((n) => n.state === 'up'),
+      ...(frr ? { frr } : {}),
       nodes,
       applied: ledger ? this.cluster.appliedKeys(ledger) : [],
       notes: ledger?.data.notes ?? [],
@@ -229,14 +248,16 @@ export class NetnsRuntime implements Runtime {
       if (!isSuccessCode(a.code)) throw new Error(`vtysh on ${pathspace} failed (${daemon} answered code ${a.code}): ${a.text.trim()}`);
       return a.text;
     }
-    const r = await run(['vtysh', '-N', pathspace, '-c', command], { allowFailure: true, timeoutMs: 10_000 });
+    const r = await run(this.frrCommand(pathspace, ['vtysh', '-N', pathspace, '-c', command]), { allowFailure: true, timeoutMs: 10_000 });
     if (r.exitCode !== 0) throw new Error(`vtysh on ${pathspace} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   }
 
   /** `vtysh` means the target's FRR, which lives in its own pathspace. */
   userCommand(target: Target, argv: readonly string[]): readonly string[] {
-    return argv[0] === 'vtysh' && runsFrr(target) ? ['vtysh', '-N', this.frrInstanceOf(target), ...argv.slice(1)] : argv;
+    if (argv[0] !== 'vtysh' || !runsFrr(target)) return argv;
+    const pathspace = this.frrInstanceOf(target);
+    return this.frrCommand(pathspace, ['vtysh', '-N', pathspace, ...argv.slice(1)]);
   }
 
   appliedManifests(): readonly Record<string, unknown>[] {
@@ -251,7 +272,7 @@ export class NetnsRuntime implements Runtime {
   logFiles(target: Target): string[] {
     if (!runsFrr(target)) return [];
     const ns = this.nsOf(target);
-    return ['zebra', 'bgpd'].map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
+    return baseDaemons(ledgerFrrBuild(this.ledger)).map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
   }
 
   /** A router's lab VRFs; a PE's live L3VNIs as realised (recorded in the ledger). */
