@@ -73,7 +73,12 @@ async function bringUp(rt: Runtime, record: RunRecord, signal: AbortSignal | und
     record.mark(`reusing running lab ${rt.instance}`);
     return;
   }
-  await record.phase('up', () => rt.up({ ...(signal ? { signal } : {}), onPhase: (n, ms) => record.mark(`up: ${n} (${ms} ms)`), onProgress }));
+  // Each long step's duration goes into the timeline too: a bundle then shows which pull or install took the time.
+  const progress = (e: ProgressEvent) => {
+    if (e.state === 'end') record.mark(`up: ${e.step} ${e.failed ? 'failed after' : 'took'} ${e.ms} ms`);
+    onProgress(e);
+  };
+  await record.phase('up', () => rt.up({ ...(signal ? { signal } : {}), onPhase: (n, ms) => record.mark(`up: ${n} (${ms} ms)`), onProgress: progress }));
 }
 
 /** The step handlers of a real run: act on the runtime, poll checks, record everything. */
