@@ -40,5 +40,3 @@ export const CHECK_DEFAULTS = {
   // On netns a poll reads the speakers over their vty sockets; on kind it is one API read.
   'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 250, attemptTimeoutMs: 10_000 },
 } as const satisfies Record<string, CheckDefaults>;
-
-export type DefaultsRow = keyof typeof CHECK_DEFAULTS;

@@ -22,12 +22,10 @@ export interface Mismatch {
   readonly closest?: readonly Mismatch[];
 }
 
-export interface MatchOptions {
+interface MatchOptions {
   /** Match every array in order (element i against element i). Default: unordered subset. */
   readonly ordered?: boolean;
 }
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,7 +34,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 const isAbsentMarker = (v: unknown): boolean => v === null || v === ABSENT;
 
 const SIMPLE_KEY = /^[A-Za-z_$][\w$]*$/;
-export function childPath(path: string, key: string | number): string {
+function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   return SIMPLE_KEY.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }

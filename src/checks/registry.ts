@@ -20,7 +20,7 @@ export const CHECK_KINDS = {
   'frr-json': frrJson,
 } as const satisfies Record<string, AnyCheckKind>;
 
-export type CheckKindName = keyof typeof CHECK_KINDS;
+type CheckKindName = keyof typeof CHECK_KINDS;
 
 export const checkKindNames = (): CheckKindName[] => Object.keys(CHECK_KINDS) as CheckKindName[];
 

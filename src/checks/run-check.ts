@@ -47,7 +47,7 @@ export interface ValidatedCheck {
   readonly description: string;
 }
 
-export interface CheckIssue {
+interface CheckIssue {
   /** Path inside the check, e.g. `params.peer` or `within`. */
   readonly path: string;
   readonly message: string;
@@ -100,7 +100,7 @@ export const checkEntrySchema = z.looseObject({
   for: durationSchema.optional(),
   every: durationSchema.optional(),
 });
-export type CheckEntry = z.infer<typeof checkEntrySchema>;
+type CheckEntry = z.infer<typeof checkEntrySchema>;
 
 /** The flat entry as a CheckSpec: everything that is not timing or naming is the kind's params. */
 export function checkSpecOf(entry: CheckEntry, step?: number): CheckSpec {

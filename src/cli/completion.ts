@@ -49,7 +49,7 @@ function listDir(dir: string): { name: string; dir: boolean }[] {
   }
 }
 
-export const machineSources: CompletionSources = {
+const machineSources: CompletionSources = {
   labs: () => listDir(join(REPO_ROOT, 'labs')).filter((e) => !e.dir && e.name.endsWith('.yaml')).map((e) => e.name.slice(0, -'.yaml'.length)).sort(),
   async instances() {
     const { providerOf, RUNTIME_KINDS } = await import('../runtime/registry.ts');

@@ -5,7 +5,7 @@ import { providerOf } from '../runtime/registry.ts';
 import type { Runtime, RuntimeKind } from '../runtime/runtime.ts';
 import { labFromOption } from './args.ts';
 
-export interface InstanceQuery {
+interface InstanceQuery {
   readonly name?: string | undefined;
   /** LAB of --lab: names the instance (the lab's name) and, on attach, overrides the recorded lab. */
   readonly lab?: string | undefined;

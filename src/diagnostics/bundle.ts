@@ -20,7 +20,7 @@ import { formatDuration } from '../units/duration.ts';
 
 export type { BundleExtra };
 
-export interface BundleOptions {
+interface BundleOptions {
   readonly result?: RunResult;
   /**
    * Why the bundle is written, when not (only) for failed checks: the error that stopped the run
@@ -44,15 +44,15 @@ export interface BundleOptions {
   readonly deadlineMs?: number;
 }
 
-export type BundleEntryStatus = 'ok' | 'failed' | 'timeout' | 'skipped';
+type BundleEntryStatus = 'ok' | 'failed' | 'timeout' | 'skipped';
 
 /** A target the bundle did not collect from because it is not there (never built, or gone). */
-export interface AbsentTarget {
+interface AbsentTarget {
   readonly target: string;
   readonly detail: string;
 }
 
-export interface BundleEntry {
+interface BundleEntry {
   readonly file: string;
   readonly source: string;
   readonly status: BundleEntryStatus;
@@ -184,7 +184,7 @@ function whyLines(r: RunResult | undefined, reason: string | undefined): string[
   return out;
 }
 
-export function formatIndex(
+function formatIndex(
   entries: readonly BundleEntry[],
   info: { result?: RunResult | undefined; reason?: string | undefined; absent?: readonly AbsentTarget[]; instance: string; runtime: string; writtenAt: string; ms: number },
 ): string {

@@ -10,7 +10,7 @@ import type { Manifest } from './manifest.ts';
 import { CURRENT_ANNOTATION_PREFIX, DEPRECATED_ANNOTATION_PREFIX, SUPPORTED_METALLB_ANNOTATIONS } from './schemas/core.ts';
 import { METALLB_V1BETA1, METALLB_V1BETA2 } from './schemas/metallb.ts';
 
-export interface DeprecatedConversion {
+interface DeprecatedConversion {
   readonly manifest: Manifest;
   readonly warning: string;
 }

@@ -12,7 +12,7 @@ import type { LabelSelector } from './schemas/common.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { HostSession, UnderlayNeighbor } from './schemas/openperouter.ts';
 
-export interface PeTuning {
+interface PeTuning {
   readonly connectTimeSeconds: number;
   readonly coalesceTimeMs?: number;
 }

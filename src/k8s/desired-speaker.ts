@@ -15,7 +15,7 @@ import type { BFDProfileSpec, BGPPeerSpec } from './schemas/metallb.ts';
 import { secretValue } from './schemas/core.ts';
 import { advertisedPools, PASSWORD_SECRET_KEY } from './validate.ts';
 
-export interface SpeakerTuning {
+interface SpeakerTuning {
   readonly connectTimeSeconds: number;
   readonly coalesceTimeMs?: number;
   readonly routeMapDelay0: boolean;

@@ -17,7 +17,7 @@ import type { ValidateOptions } from './validate.ts';
 
 export type * from './plan.ts';
 
-export interface DesiredStateOptions extends ValidateOptions {
+interface DesiredStateOptions extends ValidateOptions {
   /**
    * BGP connect-retry seconds for PE underlay neighbors and speaker neighbors whose manifests set
    * none. Upstream leaves FRR's 120 s; 1 s lets sessions form as soon as both ends are up.
@@ -56,7 +56,7 @@ export function mergeLabelChanges(earlier: LabelChanges | undefined, later: Labe
   return { ...(earlier ?? {}), ...later };
 }
 
-export const DEFAULT_TUNING = { connectTimeSeconds: 1, coalesceTimeMs: 50, routeMapDelay0: true } as const;
+const DEFAULT_TUNING = { connectTimeSeconds: 1, coalesceTimeMs: 50, routeMapDelay0: true } as const;
 
 /** The labels an emulated node carries, as a kind node would. */
 export function nodeLabels(node: ClusterNode): Record<string, string> {

@@ -10,14 +10,14 @@ import type { Manifest } from './manifest.ts';
 import { parseCIDR } from '../net/ip.ts';
 import { parseGoDuration } from './schemas/common.ts';
 
-export const LEGACY_GROUP = 'openpe.openperouter.github.io';
-export const CURRENT_API = 'network.openperouter.io/v1alpha1';
+const LEGACY_GROUP = 'openpe.openperouter.github.io';
+const CURRENT_API = 'network.openperouter.io/v1alpha1';
 
 export function isLegacy(m: Pick<Manifest, 'apiVersion'>): boolean {
   return m.apiVersion.split('/')[0] === LEGACY_GROUP;
 }
 
-export interface LegacyConversion {
+interface LegacyConversion {
   readonly manifest: Manifest;
   readonly warning: string;
 }

@@ -25,12 +25,12 @@ export interface ServiceInput {
   readonly selector?: Readonly<Record<string, string>>;
 }
 
-export interface NamespaceInput {
+interface NamespaceInput {
   readonly name: string;
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export interface AllocationInput {
+interface AllocationInput {
   readonly pools: readonly PoolInput[];
   /** In the order MetalLB sees them (apply order); earlier services win contested addresses. */
   readonly services: readonly ServiceInput[];
@@ -39,13 +39,13 @@ export interface AllocationInput {
   readonly previous?: Readonly<Record<string, readonly string[]>>;
 }
 
-export interface AllocationFailure {
+interface AllocationFailure {
   /** The Warning event MetalLB emits on the Service. */
   readonly reason: 'AllocationFailed';
   readonly message: string;
 }
 
-export interface Allocation {
+interface Allocation {
   readonly namespace: string;
   readonly name: string;
   /** Empty when the Service stays pending. */
@@ -82,7 +82,7 @@ const SERVICE_FAMILY = 4;
  * with Services that select the same pods (one set of endpoint nodes announces the IP).
  * Returns why not, or undefined when sharing is allowed.
  */
-export function sharingRefusal(svc: ServiceInput, holder: ServiceInput): string | undefined {
+function sharingRefusal(svc: ServiceInput, holder: ServiceInput): string | undefined {
   const key = svc.annotations?.[ANNOTATION_SHARED_IP];
   const other = holder.annotations?.[ANNOTATION_SHARED_IP];
   if (key === undefined || other === undefined) return `is already in use by ${serviceKey(holder)}`;

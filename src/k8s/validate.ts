@@ -29,7 +29,7 @@ export interface ValidateOptions {
   readonly crossObject?: boolean;
 }
 
-export interface ValidationResult {
+interface ValidationResult {
   /** The manifests in the current API (legacy ones converted), in input order. */
   readonly manifests: Manifest[];
   readonly warnings: string[];
@@ -38,7 +38,7 @@ export interface ValidationResult {
 const METALLB_KINDS = new Set(['IPAddressPool', 'BGPAdvertisement', 'L2Advertisement', 'Community', 'BGPPeer', 'BFDProfile']);
 
 /** The Secret type MetalLB requires for a BGPPeer's passwordSecret, and the key it reads. */
-export const PASSWORD_SECRET_TYPE = 'kubernetes.io/basic-auth';
+const PASSWORD_SECRET_TYPE = 'kubernetes.io/basic-auth';
 export const PASSWORD_SECRET_KEY = 'password';
 const BUILTIN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -152,7 +152,7 @@ function checkOpenPERouter(o: K8sObjects, errors: InputError[]): void {
   });
 }
 
-export function poolCIDRs(spec: IPAddressPoolSpec): CIDR[][] {
+function poolCIDRs(spec: IPAddressPoolSpec): CIDR[][] {
   return spec.addresses.map((a) => parsePoolEntry(a) ?? []);
 }
 
@@ -196,7 +196,7 @@ function checkPoolNames(adv: Obj<BGPAdvertisementSpec | L2AdvertisementSpec>, o:
 }
 
 /** iBGP: the same AS on both ends. Only over iBGP does LOCAL_PREF reach the peer. */
-export function isInternalPeer(spec: BGPPeerSpec): boolean {
+function isInternalPeer(spec: BGPPeerSpec): boolean {
   return spec.dynamicASN === 'internal' || (spec.peerASN !== undefined && spec.peerASN === spec.myASN);
 }
 

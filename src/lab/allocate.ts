@@ -2,7 +2,7 @@
 // always gives the same lab, so generated files can be committed and compared.
 import { createHash } from 'node:crypto';
 import { compareAddressText, formatCIDR, hostAt, ipv4Network, subnetAt } from '../net/ip.ts';
-import type { PathSegment } from '../yaml/located.ts';
+import type { PathSegment } from '../yaml/path.ts';
 import type { LabFile } from './schema.ts';
 import type { Cluster, Host, Interface, Lab, Link, Router, Switch } from './model.ts';
 
@@ -13,7 +13,7 @@ export interface AddressOrigin {
   readonly path: readonly PathSegment[];
 }
 
-export interface Allocation {
+interface Allocation {
   readonly lab: Lab;
   readonly origins: readonly AddressOrigin[];
 }

@@ -13,7 +13,7 @@ function fail(doc: LocatedDocument, problems: readonly Problem[]): never {
   throw new InputErrors(problems.map((p) => inputErrorAt(doc, p.path, p.expected)));
 }
 
-export function labFromDocument(doc: LocatedDocument): Lab {
+function labFromDocument(doc: LocatedDocument): Lab {
   const file = parseWith(labFileSchema, doc);
   const problems = validateReferences(file);
   if (problems.length > 0) fail(doc, problems);

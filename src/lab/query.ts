@@ -10,7 +10,7 @@ export class LookupError extends Error {
   }
 }
 
-export type LabObject =
+type LabObject =
   | { readonly kind: 'router'; readonly router: Router }
   | { readonly kind: 'host'; readonly host: Host }
   | { readonly kind: 'switch'; readonly switch: Switch }

@@ -1,7 +1,7 @@
 // Cross-reference checks a schema cannot express. Each problem names the path in the file and
 // what was expected there; load.ts turns them into InputErrors with line numbers.
 import { cidrSize, containsAddress, formatCIDR, ipv4Network, subnetAt } from '../net/ip.ts';
-import type { PathSegment } from '../yaml/located.ts';
+import type { PathSegment } from '../yaml/path.ts';
 import type { LabFile } from './schema.ts';
 import type { AddressOrigin } from './allocate.ts';
 

@@ -108,7 +108,7 @@ export function parseCIDR(text: string): CIDR | undefined {
   return { family: ip.family, network: ip.value & maskOf(ip.family, prefixLength), prefixLength };
 }
 
-export function maskOf(family: Family, prefixLength: number): bigint {
+function maskOf(family: Family, prefixLength: number): bigint {
   const total = BigInt(bits(family));
   const all = (1n << total) - 1n;
   return (all << (total - BigInt(prefixLength))) & all;
@@ -142,7 +142,7 @@ export function cidrHost(c: CIDR, n: number | bigint): IP | undefined {
 }
 
 /** The smallest list of CIDRs that covers start..end inclusive, lowest first. */
-export function rangeToCIDRs(family: Family, start: bigint, end: bigint): CIDR[] {
+function rangeToCIDRs(family: Family, start: bigint, end: bigint): CIDR[] {
   const total = bits(family);
   const out: CIDR[] = [];
   let cur = start;
@@ -181,7 +181,7 @@ export function maskIP(ip: IP, prefixLength: number): CIDR {
   return { family: ip.family, network: ip.value & maskOf(ip.family, prefixLength), prefixLength };
 }
 
-export function compareIP(a: IP, b: IP): number {
+function compareIP(a: IP, b: IP): number {
   if (a.family !== b.family) return a.family - b.family;
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }

@@ -19,7 +19,7 @@ export interface RunResult {
   readonly ms: number;
 }
 
-export type TraceHook = (argv: readonly string[], result: RunResult) => void;
+type TraceHook = (argv: readonly string[], result: RunResult) => void;
 
 let traceHook: TraceHook | undefined;
 export function setTraceHook(hook: TraceHook | undefined): void {

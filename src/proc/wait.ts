@@ -14,7 +14,7 @@ export interface ProbeContext {
   readonly attempt: number;
 }
 
-export type Probe<O> = (ctx: ProbeContext) => Promise<O>;
+type Probe<O> = (ctx: ProbeContext) => Promise<O>;
 
 export interface Verdict {
   readonly ok: boolean;
@@ -36,7 +36,7 @@ export interface Attempt<O, V extends Verdict> {
   readonly thrown?: unknown;
 }
 
-export interface PollOptions<O, V extends Verdict> {
+interface PollOptions<O, V extends Verdict> {
   readonly intervalMs: number;
   /** Upper bound per attempt; the attempt is also clipped to the time left (eventually). */
   readonly attemptTimeoutMs?: number;
@@ -243,7 +243,7 @@ export async function consistently<O, V extends Verdict>(
   }
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   readonly timeoutMs: number;
   readonly intervalMs: number;
   /** What is being waited for, for the error message. */

@@ -9,7 +9,7 @@ import { hostSetupCommands, shellJoin } from './host-setup.ts';
 import { assertKindNodeNames } from './kind-config.ts';
 
 /** agnhost's HTTP server: /clientip shows the source address the server saw (no SNAT check). */
-export const DEFAULT_HOST_CMD = 'netexec --http-port=8090';
+const DEFAULT_HOST_CMD = 'netexec --http-port=8090';
 
 export interface ClabOptions {
   /** Images come from the kind runtime's artifact table (runtime/kind/artifacts.ts), the one place they are pinned. */
@@ -20,7 +20,7 @@ export interface ClabOptions {
   readonly kindConfigPath?: string;
 }
 
-export interface ClabNode {
+interface ClabNode {
   kind: 'linux' | 'bridge' | 'k8s-kind' | 'ext-container';
   image?: string;
   cmd?: string;
@@ -29,7 +29,7 @@ export interface ClabNode {
   exec?: string[];
 }
 
-export interface ClabTopology {
+interface ClabTopology {
   name: string;
   topology: {
     nodes: Record<string, ClabNode>;
@@ -43,7 +43,7 @@ export function clabLabName(lab: Lab): string {
 }
 
 /** Where scripts/generate.ts puts the kind config, seen from clab/<lab>/. */
-export function defaultKindConfigPath(lab: Lab): string {
+function defaultKindConfigPath(lab: Lab): string {
   return `../../kind/${lab.name}.yaml`;
 }
 

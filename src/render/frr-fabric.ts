@@ -25,7 +25,7 @@ export interface FabricRouterOptions {
   readonly header?: readonly string[];
 }
 
-export const DEFAULT_COALESCE_TIME_MS = 50;
+const DEFAULT_COALESCE_TIME_MS = 50;
 
 /** Peer-group name a ToR uses for the cluster nodes' dynamic neighbors. */
 export const CLUSTER_PEER_GROUP = 'cluster-nodes';

@@ -9,7 +9,7 @@ export interface FrrRenderOptions {
   readonly hostname?: string;
 }
 
-export const ALLOW_ALL = 'allowall';
+const ALLOW_ALL = 'allowall';
 
 /** Session-level lines shared by every neighbor kind (remote-as, port, password, timers). */
 export function sessionLines(

@@ -12,8 +12,8 @@ const familyOf = (address: string): Family => (parseIP(address)?.family === 6 ? 
 const prefixFamily = (prefix: string): Family => (parseCIDR(prefix)?.family === 6 ? 'ipv6' : 'ipv4');
 const plKeyword = (f: Family) => (f === 'ipv6' ? 'ipv6' : 'ip');
 
-export const outMapName = (n: Pick<SpeakerNeighborPlan, 'address'>) => `${n.address}-out`;
-export const inMapName = (n: Pick<SpeakerNeighborPlan, 'address'>) => `${n.address}-in`;
+const outMapName = (n: Pick<SpeakerNeighborPlan, 'address'>) => `${n.address}-out`;
+const inMapName = (n: Pick<SpeakerNeighborPlan, 'address'>) => `${n.address}-in`;
 
 /** Prefixes sharing the same attributes go through one prefix-list and route-map entry. */
 function groupByAttributes(prefixes: readonly AdvertisedPrefix[]): { attrs: AdvertisedPrefix; prefixes: string[] }[] {
@@ -61,7 +61,7 @@ function inPolicy(n: SpeakerNeighborPlan): string[] {
 }
 
 /** bfdd's profiles, as frr-k8s renders them (internal/frr/templates/bfdprofile.tmpl: only the fields a profile sets). */
-export function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
+function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
   if (profiles.length === 0) return [];
   const lines = ['bfd'];
   for (const p of profiles) {

@@ -4,7 +4,7 @@
 import { host as hostOf } from '../lab/query.ts';
 import type { Lab } from '../lab/model.ts';
 
-export interface HostSetupOptions {
+interface HostSetupOptions {
   /**
    * The host already has a default route that must go first (containerlab's management eth0).
    * Off by default: a fresh network namespace has none, and `ip route del default` would fail.

@@ -30,7 +30,7 @@ export interface Reporter {
   close(): void;
 }
 
-export interface ConsoleReporterOptions {
+interface ConsoleReporterOptions {
   readonly stream: OutputStream;
   /** Defaults to process.env; read for CI and NO_COLOR. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -45,7 +45,7 @@ export interface ConsoleReporterOptions {
   readonly everyAttempt?: boolean;
 }
 
-export interface Paint {
+interface Paint {
   readonly green: (s: string) => string;
   readonly red: (s: string) => string;
   readonly yellow: (s: string) => string;
@@ -53,18 +53,18 @@ export interface Paint {
   readonly bold: (s: string) => string;
 }
 
-export function paint(enabled: boolean): Paint {
+function paint(enabled: boolean): Paint {
   const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
 /** NO_COLOR (no-color.org): present and not empty turns colour off. */
-export function colorAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
+function colorAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
   const v = env['NO_COLOR'];
   return v === undefined || v === '';
 }
 
-export function isLiveTerminal(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
+function isLiveTerminal(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
   return stream.isTTY === true && env['CI'] !== 'true';
 }
 
@@ -77,7 +77,7 @@ function plural(n: number, word: string): string {
 }
 
 /** One line for a finished check: `PASS name (eventually, 1.2s, 3 attempts)`. */
-export function formatCheckLine(c: CheckResult, p: Paint = paint(false)): string {
+function formatCheckLine(c: CheckResult, p: Paint = paint(false)): string {
   return `${statusWord(c.status, p)} ${c.name} ${p.dim(`(${c.mode}, ${formatDuration(c.ms)}, ${plural(c.attempts, 'attempt')})`)}`;
 }
 
@@ -89,7 +89,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 /** Expected and observed, indented under the failure's name. */
-export function formatFailure(c: CheckResult, p: Paint = paint(false)): string[] {
+function formatFailure(c: CheckResult, p: Paint = paint(false)): string[] {
   const lines = [`  ${p.red('✗')} ${p.bold(c.name)} ${p.dim(`[${c.kind}, step ${c.step + 1}]`)}`];
   lines.push(`      expected: ${c.expected}`);
   lines.push(`      observed: ${condense(c.observed, 500)}`);
@@ -136,7 +136,7 @@ export function isIsolationCheck(c: Pick<CheckResult, 'kind' | 'expected' | 'nam
   return c.kind === 'http' && (ISOLATION_WORDS.test(c.expected) || /\bisolat/i.test(c.name));
 }
 
-export interface DemoExtras {
+interface DemoExtras {
   readonly sessions?: readonly SessionState[];
   readonly services?: readonly ServiceState[];
 }
@@ -191,13 +191,13 @@ interface Running {
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** A long step as the live view shows it: what it does, and how far it is when it knows. */
-export function formatProgress(e: ProgressEvent): string {
+function formatProgress(e: ProgressEvent): string {
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
   const amount = e.current === undefined ? '' : e.total ? ` ${mib(e.current)}/${mib(e.total)}` : ` ${mib(e.current)}`;
   return `${e.step}${amount}${e.detail ? ` (${e.detail})` : ''}`;
 }
 
-export interface LiveState {
+interface LiveState {
   readonly phase?: { readonly name: string; readonly startedAt: number } | undefined;
   /** The step of the phase now running, e.g. a kind bring-up step, and since when. */
   readonly step?: { readonly text: string; readonly startedAt: number } | undefined;
@@ -208,7 +208,7 @@ export interface LiveState {
  * The live block: the current phase (and its step), and one status line per running check, in at
  * most `height` lines (at least 2): checks that do not fit fold into one last line.
  */
-export function formatLiveLines(state: LiveState, now: number, frame: number, width: number, p: Paint, height = Infinity): string[] {
+function formatLiveLines(state: LiveState, now: number, frame: number, width: number, p: Paint, height = Infinity): string[] {
   const spin = SPINNER[frame % SPINNER.length] ?? '-';
   const lines: string[] = [];
   // Truncate before colouring so the width is counted on visible characters.

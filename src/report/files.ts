@@ -11,13 +11,13 @@ import { toDot } from './graph.ts';
 import { nodeMarks, renderHtmlReport, runsOf, type HtmlRunExtras } from './html.ts';
 import { dotToSvg } from './svg.ts';
 
-export interface ReportPaths {
+interface ReportPaths {
   readonly json?: string | undefined;
   readonly junit?: string | undefined;
   readonly html?: string | undefined;
 }
 
-export interface ReportContext {
+interface ReportContext {
   /** The lab each run used, by scenario name: the HTML report draws it. */
   readonly labs?: ReadonlyMap<string, Lab>;
 }

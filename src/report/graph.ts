@@ -3,9 +3,9 @@
 // Output depends only on the lab (its order of routers, hosts, ...), never on time or maps.
 import type { Interface, Lab, Router } from '../lab/model.ts';
 
-export type GroupKind = 'spine' | 'leaf' | 'tor' | 'hosts' | 'switches' | 'cluster';
+type GroupKind = 'spine' | 'leaf' | 'tor' | 'hosts' | 'switches' | 'cluster';
 
-export interface GraphNode {
+interface GraphNode {
   readonly name: string;
   readonly group: GroupKind;
   /** Label lines, first is the name. */
@@ -15,7 +15,7 @@ export interface GraphNode {
   readonly shape: 'router' | 'host' | 'switch' | 'cluster-node';
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   readonly a: string;
   readonly b: string;
   readonly aLabel: string;
@@ -25,7 +25,7 @@ export interface GraphEdge {
   readonly subnet?: string;
 }
 
-export interface LabGraph {
+interface LabGraph {
   readonly name: string;
   readonly groups: readonly { readonly kind: GroupKind; readonly title: string; readonly nodes: readonly GraphNode[] }[];
   readonly edges: readonly GraphEdge[];

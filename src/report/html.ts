@@ -4,7 +4,7 @@
 // timeline of phases and of each check's time to hold, and relative links into the failure
 // bundle. No script and no external resource: a Content-Security-Policy forbids every fetch, so
 // the page reads the same from a CI artifact, a mail attachment or a laptop without network.
-import type { JsonCheck, JsonMultiReport, JsonReport } from './json.ts';
+import type { JsonMultiReport, JsonReport } from './json.ts';
 import type { NodeMark } from './graph.ts';
 import { escapeHtml } from './svg.ts';
 import { formatDuration } from '../units/duration.ts';
@@ -16,7 +16,7 @@ export interface HtmlRunExtras {
   readonly bundleHref?: string;
 }
 
-export interface HtmlReportOptions {
+interface HtmlReportOptions {
   /** Per run, in the order of the report's runs. */
   readonly runs: readonly HtmlRunExtras[];
 }

@@ -5,7 +5,7 @@ import type { CheckResult, RunResult } from './result.ts';
 import { toJsonValue, type JsonValue } from '../text/summary.ts';
 import { failureMessage } from './text.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+const REPORT_SCHEMA_VERSION = 1;
 
 export interface JsonCheck {
   readonly name: string;

@@ -121,7 +121,7 @@ function testsuite(r: RunResult, id: number, hostname: string | undefined): stri
   return out.join('\n');
 }
 
-export interface JUnitOptions {
+interface JUnitOptions {
   /** Name of the testsuites element (default "pelab"). */
   readonly name?: string;
   readonly hostname?: string;

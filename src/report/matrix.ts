@@ -10,7 +10,7 @@ export interface ScenarioEntry {
   readonly file: string;
 }
 
-export interface MatrixEntry {
+interface MatrixEntry {
   /** `<scenario>-<runtime>` reduced to characters safe in artifact and check names; unique. */
   readonly id: string;
   readonly scenario: string;
@@ -20,11 +20,11 @@ export interface MatrixEntry {
   readonly tags: string;
 }
 
-export interface ActionsMatrix {
+interface ActionsMatrix {
   readonly include: readonly MatrixEntry[];
 }
 
-export interface MatrixFilter {
+interface MatrixFilter {
   /** Every tag must be present; `!tag` excludes scenarios that have it. */
   readonly tags?: readonly string[];
   readonly runtime?: string;
@@ -45,7 +45,7 @@ export function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
-export function selectScenario(s: Pick<ScenarioEntry, 'tags'>, tags: readonly string[] = []): boolean {
+function selectScenario(s: Pick<ScenarioEntry, 'tags'>, tags: readonly string[] = []): boolean {
   return tags.every((t) => (t.startsWith('!') ? !s.tags.includes(t.slice(1)) : s.tags.includes(t)));
 }
 

@@ -17,7 +17,7 @@ import { processStartTime } from '../proc/identity.ts';
 export const OWNER_ENV = 'PELAB_OWNER';
 
 /** Where locks live: outside any instance's own folder, so `down` never removes a held lock. */
-export const LOCK_DIR = '/run/lock/pelab';
+const LOCK_DIR = '/run/lock/pelab';
 
 interface LockHolder {
   readonly pid: number;

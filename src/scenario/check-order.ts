@@ -6,11 +6,11 @@
 // would prove nothing, and the failure already says what is wrong.
 import { mapLimit } from '../proc/limit.ts';
 
-export interface Ordered {
+interface Ordered {
   readonly negative: boolean;
 }
 
-export interface Outcome {
+interface Outcome {
   readonly name: string;
   readonly status: 'passed' | 'failed';
 }

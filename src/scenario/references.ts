@@ -5,13 +5,13 @@ import type { Manifest } from '../k8s/manifest.ts';
 import type { Lab } from '../lab/model.ts';
 import type { PathSegment } from '../yaml/path.ts';
 
-export interface DanglingReference {
+interface DanglingReference {
   /** Path inside the check's parameters. */
   readonly path: readonly PathSegment[];
   readonly message: string;
 }
 
-export interface KnownNames {
+interface KnownNames {
   /** `namespace/name` of every Service the scenario's manifests define. */
   readonly services: ReadonlySet<string>;
   /** Lab VRFs, L3VNI VRFs of the manifests, and `default`. */

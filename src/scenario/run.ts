@@ -7,7 +7,7 @@ import { LabBuildError } from '../errors.ts';
 import { runValidatedCheck, type ValidatedCheck } from '../checks/run-check.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import { writeBundle } from '../diagnostics/bundle.ts';
-import type { CheckResult, RunResult } from '../report/result.ts';
+import type { CheckResult } from '../report/result.ts';
 import { createRuntime } from '../runtime/registry.ts';
 import type { ApplyResult, ProgressEvent, Runtime, SessionState, ServiceState } from '../runtime/runtime.ts';
 import { runInDependencyOrder } from './check-order.ts';

@@ -5,7 +5,6 @@ import { lineAtOffset, lineOfPath } from './position.ts';
 import { documentData, readTextFile } from './source.ts';
 import { InputError } from '../errors.ts';
 
-export { formatPath, type PathSegment } from './path.ts';
 import type { PathSegment } from './path.ts';
 
 export interface LocatedDocument {
@@ -42,7 +41,7 @@ export function parseYamlDocuments(text: string, file: string): LocatedDocument[
   return out;
 }
 
-export async function readYamlDocuments(file: string): Promise<LocatedDocument[]> {
+async function readYamlDocuments(file: string): Promise<LocatedDocument[]> {
   return parseYamlDocuments(await readTextFile(file), file);
 }
 

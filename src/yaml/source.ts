@@ -6,7 +6,7 @@ import type { Document, LineCounter } from 'yaml';
 import { InputError } from '../errors.ts';
 
 /** How many alias expansions one document may use; real lab and manifest files use none. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -29,7 +29,7 @@ function firstInvalidLine(bytes: Uint8Array): number {
 }
 
 /** UTF-8 text of `bytes`, or bad input naming `file` and the first line that is not UTF-8. */
-export function decodeUtf8(bytes: Uint8Array, file: string): string {
+function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {
     return utf8.decode(bytes);
   } catch {

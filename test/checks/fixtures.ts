@@ -11,7 +11,7 @@ import type {
 import type { Lab } from '../../src/lab/model.ts';
 import { ResolveError, type NodeRef, type PeerRef, type PodRef, type ResolvedPod, type Resolver, type VtepRef } from '../../src/checks/resolver.ts';
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'frr');
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'frr');
 
 export function fixture(file: string): string {
   return readFileSync(join(FIXTURES, file), 'utf8');
@@ -32,7 +32,7 @@ interface IndexEntry {
   readonly exitCode?: number;
 }
 
-export const fixtureIndex = (JSON.parse(fixture('index.json')) as { fixtures: IndexEntry[] }).fixtures;
+const fixtureIndex = (JSON.parse(fixture('index.json')) as { fixtures: IndexEntry[] }).fixtures;
 
 const sameTarget = (a: Target, b: Target) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -90,9 +90,9 @@ export function fixtureResolver(services: Record<string, readonly string[]> = { 
 }
 
 /** Lets a test replace an answer (e.g. a session that comes up after two attempts). */
-export type Override = (target: Target, command: string) => string | ExecResult | undefined;
+type Override = (target: Target, command: string) => string | ExecResult | undefined;
 
-export interface FakeRuntime extends Runtime {
+interface FakeRuntime extends Runtime {
   readonly calls: string[];
 }
 

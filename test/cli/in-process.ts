@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 
-export interface Cli {
+interface Cli {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
   readonly ms: number;
 }
 
-export interface CliOptions {
+interface CliOptions {
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
 }

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const PELAB = join(ROOT, 'bin', 'pelab');
-export const isRoot = process.getuid?.() === 0;
-export const hasFrr = existsSync('/usr/lib/frr/bgpd') && existsSync('/usr/bin/vtysh');
+const isRoot = process.getuid?.() === 0;
+const hasFrr = existsSync('/usr/lib/frr/bgpd') && existsSync('/usr/bin/vtysh');
 export const canRunLabs = isRoot && hasFrr;
 export const skipReason = !isRoot ? 'needs root (network namespaces)' : !hasFrr ? 'needs FRR (apt-get install frr)' : '';
 

@@ -13,7 +13,7 @@ import { dockerCliArgv } from '../../src/runtime/kind/docker-call.ts';
 import type { Step } from '../../src/runtime/kind/plan.ts';
 import { repoRoot } from '../lab/helpers.ts';
 
-export const fixtureDir = resolve(repoRoot, 'test', 'fixtures', 'kind');
+const fixtureDir = resolve(repoRoot, 'test', 'fixtures', 'kind');
 
 export function fixtureText(name: string): string {
   return readFileSync(resolve(fixtureDir, name), 'utf8');
@@ -26,7 +26,7 @@ export function fixture(name: string): unknown {
 export const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '', ms: 1 });
 export const failed = (exitCode: number, stderr: string): RunResult => ({ exitCode, stdout: '', stderr, ms: 1 });
 
-export interface RecordedCommand {
+interface RecordedCommand {
   readonly description: string;
   readonly argv: readonly string[];
   readonly options: RunOptions;

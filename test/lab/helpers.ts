@@ -8,7 +8,7 @@ import type { Lab } from '../../src/lab/model.ts';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LAB_NAMES = ['singlecluster', 'mini'] as const;
 
-export function labFile(name: string): string {
+function labFile(name: string): string {
   return resolve(repoRoot, 'labs', `${name}.yaml`);
 }
 

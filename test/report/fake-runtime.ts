@@ -6,7 +6,7 @@ import type { ExecOptions, ExecResult, LabStatus, Runtime, Target } from '../../
 import type { Lab } from '../../src/lab/model.ts';
 import { targetDir } from '../../src/runtime/roles.ts';
 
-export interface FakeBehaviour {
+interface FakeBehaviour {
   /** Targets (by bundle directory name) whose vtysh never answers. */
   readonly hangVtysh?: readonly string[];
   /** Targets whose vtysh throws. */
@@ -19,7 +19,7 @@ export interface FakeBehaviour {
   readonly textVtysh?: readonly string[];
 }
 
-export interface Call {
+interface Call {
   readonly target: string;
   readonly what: string;
   readonly vrf?: string;

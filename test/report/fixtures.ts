@@ -84,7 +84,7 @@ export const lab: Lab = {
   },
 };
 
-export function check(overrides: Partial<CheckResult> & Pick<CheckResult, 'name'>): CheckResult {
+function check(overrides: Partial<CheckResult> & Pick<CheckResult, 'name'>): CheckResult {
   return {
     kind: 'bgp-session',
     step: 0,

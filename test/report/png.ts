@@ -3,7 +3,7 @@
 // the pixels of a page region are without adding an image library.
 import { inflateSync } from 'node:zlib';
 
-export interface Image {
+interface Image {
   readonly width: number;
   readonly height: number;
   /** RGBA, 4 bytes per pixel, row by row. */

@@ -2,7 +2,7 @@
 // tool skips those tests; in CI (CI=true) it fails them, so a runner without the package is seen.
 import { execaSync } from 'execa';
 
-export function hasTool(cmd: string): boolean {
+function hasTool(cmd: string): boolean {
   try {
     return execaSync('sh', ['-c', `command -v ${cmd}`], { reject: false }).exitCode === 0;
   } catch {
@@ -10,7 +10,7 @@ export function hasTool(cmd: string): boolean {
   }
 }
 
-export const inCI = process.env['CI'] === 'true';
+const inCI = process.env['CI'] === 'true';
 
 /** Run the test when the tool exists, or in CI (where its absence must fail loudly). */
 export function needsTool(cmd: string): boolean {

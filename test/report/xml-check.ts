@@ -4,7 +4,7 @@
 // structural assertions. No DTDs, namespaces or processing instructions beyond the XML
 // declaration, which pelab never writes.
 
-export interface XmlElement {
+interface XmlElement {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
   readonly children: readonly XmlElement[];

@@ -10,7 +10,7 @@ import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf, parts, vrfPart, vtyshText } from './common.ts';
 import type { CheckKind, Evaluation } from './types.ts';
 
-export const BFD_ABSENT = 'absent';
+const BFD_ABSENT = 'absent';
 
 const ms = (what: string) => z.number().int().min(1, `${what} in milliseconds (a positive integer)`);
 
@@ -20,7 +20,7 @@ const timers = {
   detectMultiplier: z.number().int().min(1).max(255).optional(),
 };
 
-export const bfdSessionParams = z.strictObject({
+const bfdSessionParams = z.strictObject({
   on: nodeRefSchema,
   peer: peerRefSchema,
   vrf: z.string().min(1).optional(),
@@ -40,9 +40,9 @@ export const bfdSessionParams = z.strictObject({
   /** What the peer advertises (frr-k8s e2e's check: the node's profile as its routers see it). */
   remote: z.strictObject(timers).optional(),
 });
-export type BfdSessionParams = z.infer<typeof bfdSessionParams>;
+type BfdSessionParams = z.infer<typeof bfdSessionParams>;
 
-export interface BfdSessionPlan {
+interface BfdSessionPlan {
   readonly target: Target;
   readonly on: string;
   readonly peer: string;
@@ -58,7 +58,7 @@ interface BfdTimers {
   readonly detectMultiplier?: number;
 }
 
-export interface BfdSessionObserved {
+interface BfdSessionObserved {
   /** Every session bfdd has on the target (empty when bfdd does not run there). */
   readonly peers: readonly BfdPeer[];
 }

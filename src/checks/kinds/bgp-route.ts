@@ -15,7 +15,7 @@ import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
 /** A next hop: an IP, a peer ref (`{peRouterSide: {vrf: red}}`), or `{vtep: {pe: node}}` for EVPN-imported routes. */
 export const nexthopRefSchema = z.union([peerRefSchema, addressRefSchema]);
-export type NexthopRef = z.infer<typeof nexthopRefSchema>;
+type NexthopRef = z.infer<typeof nexthopRefSchema>;
 
 export function resolveNexthop(resolver: Resolver, on: NodeRef, ref: NexthopRef, vrf?: string): string {
   if (typeof ref === 'string') return ref;
@@ -23,7 +23,7 @@ export function resolveNexthop(resolver: Resolver, on: NodeRef, ref: NexthopRef,
   return resolvePeer(resolver, on, ref as PeerRef, vrf);
 }
 
-export const bgpRouteParams = z.strictObject({
+const bgpRouteParams = z.strictObject({
   on: nodeRefSchema,
   vrf: z.string().min(1).optional(),
   afi: z.enum(['ipv4', 'ipv6']).default('ipv4'),
@@ -42,9 +42,9 @@ export const bgpRouteParams = z.strictObject({
   /** Number of paths (ECMP: one per announcing node). */
   paths: z.number().int().min(0).optional(),
 });
-export type BgpRouteParams = z.infer<typeof bgpRouteParams>;
+type BgpRouteParams = z.infer<typeof bgpRouteParams>;
 
-export interface PathCriteria {
+interface PathCriteria {
   readonly nexthop?: string;
   readonly aspath?: string;
   readonly communities?: readonly string[];
@@ -54,7 +54,7 @@ export interface PathCriteria {
   readonly valid?: boolean;
 }
 
-export interface BgpRoutePlan {
+interface BgpRoutePlan {
   readonly target: Target;
   readonly on: string;
   readonly vrf?: string;
@@ -98,7 +98,7 @@ function expectedSubset(c: PathCriteria): Record<string, unknown> {
   };
 }
 
-export function condensePath(p: BgpPath): Record<string, unknown> {
+function condensePath(p: BgpPath): Record<string, unknown> {
   return {
     nexthops: p.nexthops,
     aspath: p.aspath,

@@ -10,9 +10,9 @@ import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf, vrfPart, vtyshText } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const ABSENT_STATE = 'absent';
+const ABSENT_STATE = 'absent';
 
-export const bgpSessionParams = z.strictObject({
+const bgpSessionParams = z.strictObject({
   on: nodeRefSchema,
   peer: peerRefSchema,
   vrf: z.string().min(1).optional(),
@@ -23,9 +23,9 @@ export const bgpSessionParams = z.strictObject({
    */
   state: z.string().min(1).default('Established'),
 });
-export type BgpSessionParams = z.infer<typeof bgpSessionParams>;
+type BgpSessionParams = z.infer<typeof bgpSessionParams>;
 
-export interface BgpSessionPlan {
+interface BgpSessionPlan {
   readonly target: Target;
   readonly on: string;
   readonly peer: string;
@@ -35,7 +35,7 @@ export interface BgpSessionPlan {
   readonly state: string;
 }
 
-export interface BgpSessionObserved {
+interface BgpSessionObserved {
   readonly neighbor: BgpNeighbor;
   /** With `afi`: the peer's state per family it is activated in (from the summary). */
   readonly families?: Readonly<Record<string, string>>;

@@ -18,7 +18,7 @@ import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 const mac = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, { message: 'expected a MAC like 02:00:00:00:0a:02' });
 const ip = z.string().refine(isIP, { message: 'expected an IP address' });
 
-export const evpnRouteParams = z
+const evpnRouteParams = z
   .strictObject({
     on: nodeRefSchema,
     type: z.union([z.literal(5), z.literal(2)]).default(5),
@@ -43,9 +43,9 @@ export const evpnRouteParams = z
     if (p.type === 2 && p.prefix !== undefined) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'prefix is for type 5; use mac/ip for type 2' });
     if (p.vni !== undefined && p.vrf !== undefined) ctx.addIssue({ code: 'custom', path: ['vrf'], message: 'give vni or vrf, not both' });
   });
-export type EvpnRouteParams = z.infer<typeof evpnRouteParams>;
+type EvpnRouteParams = z.infer<typeof evpnRouteParams>;
 
-export interface EvpnRoutePlan {
+interface EvpnRoutePlan {
   readonly target: Target;
   readonly on: string;
   readonly type: 5 | 2;
@@ -60,7 +60,7 @@ export interface EvpnRoutePlan {
 }
 
 /** The VNI of a path: `detail` prints it; otherwise the RT's value when all RTs agree. */
-export function vniOfPath(p: EvpnPath): number | undefined {
+function vniOfPath(p: EvpnPath): number | undefined {
   if (p.vni !== undefined) return p.vni;
   const fromRts = new Set(p.rts.map((rt) => Number(rt.split(':').at(-1))));
   return fromRts.size === 1 ? [...fromRts][0] : undefined;
@@ -91,7 +91,7 @@ function isRoute(plan: EvpnRoutePlan, p: EvpnPath): boolean {
   return true;
 }
 
-export function condenseEvpnPath(p: EvpnPath): Record<string, unknown> {
+function condenseEvpnPath(p: EvpnPath): Record<string, unknown> {
   const vni = vniOfPath(p);
   return {
     rd: p.rd,

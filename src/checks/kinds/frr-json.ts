@@ -9,16 +9,16 @@ import { CHECK_DEFAULTS } from '../defaults.ts';
 import { brief, vtyshText } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const frrJsonParams = z.strictObject({
+const frrJsonParams = z.strictObject({
   on: nodeRefSchema,
   command: z.string().regex(/^show .*\bjson$/, { message: 'expected a `show ... json` command' }),
   expect: z.unknown().refine((v) => v !== undefined, { message: 'expected the JSON subset to find' }),
   /** Match arrays element by element (otherwise: each expected element matches some element). */
   ordered: z.boolean().default(false),
 });
-export type FrrJsonParams = z.infer<typeof frrJsonParams>;
+type FrrJsonParams = z.infer<typeof frrJsonParams>;
 
-export interface FrrJsonPlan {
+interface FrrJsonPlan {
   readonly target: Target;
   readonly on: string;
   readonly command: string;

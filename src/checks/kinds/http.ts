@@ -16,7 +16,7 @@ import { CHECK_DEFAULTS } from '../defaults.ts';
 import { brief, inVrf, parts } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const httpParams = z
+const httpParams = z
   .strictObject({
     /** A host name, a node ref (`{speaker: node}`), or a pod (`{pod: ns/name}` or `{pod: {namespace, selector}}`). */
     from: z.union([z.string().min(1), nodeRefSchema, z.strictObject({ pod: podRefSchema })]),
@@ -62,7 +62,7 @@ export const httpParams = z
       ctx.addIssue({ code: 'custom', path: ['vrf'], message: 'a pod has no VRF: drop vrf' });
     }
   });
-export type HttpParams = z.infer<typeof httpParams>;
+type HttpParams = z.infer<typeof httpParams>;
 
 export interface HttpPlan {
   readonly target: Target;
@@ -109,7 +109,7 @@ function clientRefLabel(c: ClientRef): string {
 }
 
 /** The observation: curl's outcome, and the addresses of the nodes that count as the client. */
-export type HttpOutcome = CurlOutcome & { readonly nodeAddresses?: readonly string[] };
+type HttpOutcome = CurlOutcome & { readonly nodeAddresses?: readonly string[] };
 
 /** IPv4 addresses in `ip -4 -j addr show` output, loopback aside. */
 export function addressesOf(ipJson: string): string[] {

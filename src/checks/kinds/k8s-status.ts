@@ -9,7 +9,7 @@ import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const k8sStatusParams = z.union([
+const k8sStatusParams = z.union([
   z.strictObject({
     session: z.strictObject({
       node: z.string().min(1),
@@ -29,13 +29,13 @@ export const k8sStatusParams = z.union([
     pool: z.string().min(1).optional(),
   }),
 ]);
-export type K8sStatusParams = z.infer<typeof k8sStatusParams>;
+type K8sStatusParams = z.infer<typeof k8sStatusParams>;
 
-export type K8sStatusPlan =
+type K8sStatusPlan =
   | { readonly what: 'session'; readonly node: string; readonly peer: string; readonly vrf: string; readonly state: string; readonly bfd?: string }
   | { readonly what: 'service'; readonly namespace: string; readonly name: string; readonly externalIP?: string; readonly pool?: string };
 
-export type K8sStatusObserved =
+type K8sStatusObserved =
   | { readonly what: 'session'; readonly sessions: readonly SessionState[] }
   | { readonly what: 'service'; readonly services: readonly ServiceState[] };
 

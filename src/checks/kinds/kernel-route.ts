@@ -11,7 +11,7 @@ import { nexthopRefSchema, resolveNexthop } from './bgp-route.ts';
 import { inVrf, parts } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const kernelRouteParams = z.strictObject({
+const kernelRouteParams = z.strictObject({
   on: nodeRefSchema,
   vrf: z.string().min(1).optional(),
   table: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
@@ -23,9 +23,9 @@ export const kernelRouteParams = z.strictObject({
   /** Number of next hops (ECMP). */
   nexthops: z.number().int().min(1).optional(),
 });
-export type KernelRouteParams = z.infer<typeof kernelRouteParams>;
+type KernelRouteParams = z.infer<typeof kernelRouteParams>;
 
-export interface KernelRoutePlan {
+interface KernelRoutePlan {
   readonly target: Target;
   readonly on: string;
   readonly vrf?: string;
@@ -37,7 +37,7 @@ export interface KernelRoutePlan {
   readonly nexthops?: number;
 }
 
-export function kernelRouteArgv(plan: { table?: string | undefined; prefix: string }): string[] {
+function kernelRouteArgv(plan: { table?: string | undefined; prefix: string }): string[] {
   return ['ip', '-j', 'route', 'show', ...(plan.table !== undefined ? ['table', plan.table] : []), plan.prefix];
 }
 

@@ -10,7 +10,7 @@ const AFI_KEYS: Readonly<Record<string, Afi>> = {
   ipv6Unicast: 'ipv6',
   l2VpnEvpn: 'l2vpn-evpn',
 };
-export const afiOfKey = (key: string): Afi => AFI_KEYS[key] ?? key;
+const afiOfKey = (key: string): Afi => AFI_KEYS[key] ?? key;
 
 export interface BgpSession {
   readonly vrf: string;

@@ -4,11 +4,11 @@
 // error, and an error is NOT isolation (exit 52/56 mean a connection was made; so does a timeout
 // after the remote address is known).
 
-export const CURL_TRAILER_MARK = '[pelab-curl]';
+const CURL_TRAILER_MARK = '[pelab-curl]';
 /** `-w` format: curl expands `\n` itself. */
-export const CURL_WRITE_OUT = `\\n${CURL_TRAILER_MARK} %{http_code} %{remote_ip} %{remote_port} %{local_ip}`;
+const CURL_WRITE_OUT = `\\n${CURL_TRAILER_MARK} %{http_code} %{remote_ip} %{remote_port} %{local_ip}`;
 
-export interface CurlRequest {
+interface CurlRequest {
   readonly url: string;
   /** Seconds, fractions allowed: curl gives up after this (exit 28). */
   readonly maxTimeS: number;

@@ -27,7 +27,7 @@ export interface EvpnPath {
   readonly peer?: string;
 }
 
-export interface EvpnKey {
+interface EvpnKey {
   readonly routeType: number;
   readonly ethTag?: number;
   readonly mac?: string;
@@ -123,7 +123,7 @@ export function parseEvpnRoutes(text: string): EvpnPath[] {
   return out;
 }
 
-export interface EvpnVni {
+interface EvpnVni {
   readonly vni: number;
   readonly type: string;
   readonly vrf?: string;

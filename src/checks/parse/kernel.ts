@@ -58,7 +58,7 @@ export function parseIpRoutes(text: string): KernelRoute[] {
   });
 }
 
-export interface KernelLink {
+interface KernelLink {
   readonly name: string;
   readonly kind?: string;
   readonly operstate?: string;

@@ -2,7 +2,7 @@
 import { arr, isObject, num, objectOf, parseJsonOutput, str } from './json.ts';
 import { normalizePrefix } from './prefix.ts';
 
-export interface ZebraNexthop {
+interface ZebraNexthop {
   readonly ip?: string;
   readonly interfaceName?: string;
   readonly active: boolean;
@@ -10,7 +10,7 @@ export interface ZebraNexthop {
   readonly onLink: boolean;
 }
 
-export interface ZebraRoute {
+interface ZebraRoute {
   readonly prefix: string;
   readonly protocol: string;
   readonly vrf?: string;

@@ -4,7 +4,7 @@ import { toDot, toMermaid } from '../../report/graph.ts';
 import { dotToSvg, svgPage } from '../../report/svg.ts';
 import { labFromOption } from '../args.ts';
 
-export type GraphFormat = 'mermaid' | 'dot' | 'svg' | 'html';
+type GraphFormat = 'mermaid' | 'dot' | 'svg' | 'html';
 
 export async function graph(values: { readonly lab?: string | undefined; readonly format: GraphFormat }): Promise<number> {
   const lab = await labFromOption(values.lab);

@@ -20,7 +20,7 @@ export interface InstanceOptions extends GlobalOptions {
 }
 
 /** The runtime kind of a command line, and whether it is a dry run (which only kind can do). */
-export async function runtimeAndDryRun(values: GlobalOptions): Promise<{ kind: RuntimeKind; dryRun: boolean }> {
+async function runtimeAndDryRun(values: GlobalOptions): Promise<{ kind: RuntimeKind; dryRun: boolean }> {
   const kind = runtimeKind(values.runtime);
   const dryRun = values.dryRun ?? false;
   if (dryRun && !(await providerOf(kind)).canDryRun) {

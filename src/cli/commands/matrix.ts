@@ -8,7 +8,7 @@ import { REPO_ROOT, runtimeKind } from '../args.ts';
 import { formatOutput } from '../output.ts';
 import type { GlobalOptions, OutputFormat } from '../options.ts';
 
-export async function shippedScenarios(): Promise<Scenario[]> {
+async function shippedScenarios(): Promise<Scenario[]> {
   const dir = join(REPO_ROOT, 'scenarios');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
   const out: Scenario[] = [];

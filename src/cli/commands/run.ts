@@ -11,7 +11,7 @@ import { formatOutput } from '../output.ts';
 import type { GlobalOptions, OutputFormat } from '../options.ts';
 import { claimInstance, type Claim } from '../../runtime/claim.ts';
 
-export interface RunOptions extends GlobalOptions {
+interface RunOptions extends GlobalOptions {
   readonly keep?: boolean | undefined;
   readonly name?: string | undefined;
   /** Report files. */

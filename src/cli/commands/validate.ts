@@ -9,7 +9,7 @@ import { readTextFile } from '../../yaml/source.ts';
 import { formatOutput } from '../output.ts';
 import type { OutputFormat } from '../options.ts';
 
-export interface ValidatedFile {
+interface ValidatedFile {
   readonly file: string;
   readonly ok: boolean;
   /** Scenario, Lab or manifests; unknown when the file could not be read. */

@@ -50,7 +50,7 @@ export const objectMeta = (name: z.ZodType<string> = dnsSubdomain, namespaced = 
     annotations: stringMap.optional(),
   });
 
-export const labelSelectorRequirement = z
+const labelSelectorRequirement = z
   .strictObject({
     key: z.string().min(1),
     operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
@@ -149,7 +149,7 @@ const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
  * RFC 1997 / 7611 / 7999 / 8326 well-known communities by the names FRR and router vendors use.
  * MetalLB and frr-k8s accept only numbers, so pelab names the number when a name is written.
  */
-export const WELL_KNOWN_COMMUNITIES: Readonly<Record<string, string>> = {
+const WELL_KNOWN_COMMUNITIES: Readonly<Record<string, string>> = {
   'graceful-shutdown': '65535:0',
   'accept-own': '65535:1',
   'llgr-stale': '65535:6',

@@ -5,7 +5,7 @@ import { formatCIDR, parseCIDR } from '../../net/ip.ts';
 import { asn, cidr, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
 import { bfdProfileSpec } from './metallb.ts';
 
-export const FRRK8S_API = 'frrk8s.metallb.io/v1beta1';
+const FRRK8S_API = 'frrk8s.metallb.io/v1beta1';
 
 const mode = z.enum(['all', 'filtered'], { error: 'all or filtered (case-sensitive)' });
 
@@ -118,7 +118,6 @@ const router = z
       }
     });
   });
-export type FRRRouter = z.output<typeof router>;
 
 /** A prefix with host bits cleared and canonical text, so that equal prefixes compare equal. */
 export function canonicalPrefix(p: string): string {
@@ -128,7 +127,6 @@ export function canonicalPrefix(p: string): string {
 
 /** frr-k8s's BFD profile: MetalLB's BFDProfile spec with a name (the same fields and limits). */
 const frrBfdProfile = bfdProfileSpec.extend({ name: z.string().min(1) });
-export type FRRBfdProfile = z.output<typeof frrBfdProfile>;
 
 export const frrConfigurationSpec = z.strictObject({
   nodeSelector: labelSelector.optional(),

@@ -14,7 +14,7 @@ import type { BFDProfileSpec, BGPAdvertisementSpec, BGPPeerSpec, CommunitySpec, 
 import { L3Passthrough, L3VNI, Underlay } from './openperouter.ts';
 import type { L3PassthroughSpec, L3VNISpec, UnderlaySpec } from './openperouter.ts';
 
-export interface KindInfo {
+interface KindInfo {
   readonly apiVersion: string;
   readonly kind: string;
   readonly schema: z.ZodType;
@@ -40,7 +40,7 @@ export const SUPPORTED_KINDS: readonly KindInfo[] = [
   { apiVersion: 'v1', kind: 'Secret', schema: Secret, namespaced: true },
 ];
 
-export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
+function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
   return SUPPORTED_KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
 }
 
@@ -59,7 +59,7 @@ export function jsonSchemaOf(info: KindInfo): Record<string, unknown> {
 type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[] };
 
 /** The object property names pelab accepts at `path` of a kind (empty when unknown). */
-export function supportedKeysAt(info: KindInfo, path: readonly PathSegment[]): string[] {
+function supportedKeysAt(info: KindInfo, path: readonly PathSegment[]): string[] {
   let nodes: JsonSchema[] = [jsonSchemaOf(info) as JsonSchema];
   const expand = (list: JsonSchema[]): JsonSchema[] => list.flatMap((n) => [n, ...expand([...(n.anyOf ?? []), ...(n.oneOf ?? []), ...(n.allOf ?? [])])]);
   for (const seg of path) {

@@ -1,7 +1,6 @@
 // OpenPERouter (network.openperouter.io/v1alpha1): the subset pelab emulates. Field names and
 // limits follow the upstream CRDs; the CEL rules they carry are enforced here as refinements.
 import { z } from 'zod';
-import { parseCIDR } from '../../net/ip.ts';
 import {
   asn,
   interfaceName,
@@ -14,7 +13,7 @@ import {
   objectMeta,
 } from './common.ts';
 
-export const OPENPEROUTER_API = 'network.openperouter.io/v1alpha1';
+const OPENPEROUTER_API = 'network.openperouter.io/v1alpha1';
 
 const asType = z.enum(['External', 'Internal'], { error: 'External or Internal (case-sensitive)' });
 
@@ -154,11 +153,3 @@ const envelope = <K extends string, S extends z.ZodType>(kind: K, spec: S) =>
 export const Underlay = envelope('Underlay', underlaySpec);
 export const L3VNI = envelope('L3VNI', l3vniSpec);
 export const L3Passthrough = envelope('L3Passthrough', l3passthroughSpec);
-
-/** The first address of a host-session CIDR family, as the router side uses it. */
-export function localCIDRFamilies(hs: HostSession): { family: 4 | 6; cidr: string }[] {
-  const out: { family: 4 | 6; cidr: string }[] = [];
-  if (hs.localCIDR.ipv4 && parseCIDR(hs.localCIDR.ipv4)) out.push({ family: 4, cidr: hs.localCIDR.ipv4 });
-  if (hs.localCIDR.ipv6 && parseCIDR(hs.localCIDR.ipv6)) out.push({ family: 6, cidr: hs.localCIDR.ipv6 });
-  return out;
-}

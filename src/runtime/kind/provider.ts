@@ -4,7 +4,7 @@
 // runtime itself is loaded on demand: its Kubernetes and Docker clients are heavy.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, LabBuildError, LabNotUpError } from '../../errors.ts';
+import { InputError, LabNotUpError } from '../../errors.ts';
 import { DEFAULT_LAB, labPath, loadLab } from '../../lab/load.ts';
 import type { Lab } from '../../lab/model.ts';
 import { REPO_ROOT } from '../../paths.ts';

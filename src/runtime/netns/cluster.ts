@@ -63,7 +63,7 @@ export interface RealisedPod {
 }
 
 /** What agnhost netexec on a node's host side listens on (upstream's hosts run it on 8090 too). */
-export const NODE_ENDPOINT_PORT = 8090;
+const NODE_ENDPOINT_PORT = 8090;
 
 function emptyRealised(): RealisedNode {
   return { underlay: [], vrfs: [], passthrough: false, parkedVrfs: [], peConfig: '', speakerConfig: '', kubeProxy: '', pods: [] };
@@ -76,7 +76,7 @@ const samePod = (a: RealisedPod, p: PodPlan): boolean => a.ip === p.ip && a.imag
  * What the emulated cluster needs from the runtime that hosts it (NetnsRuntime implements it):
  * declared here so the cluster does not import the runtime that imports it.
  */
-export interface ClusterHost {
+interface ClusterHost {
   readonly lab: Lab;
   readonly instance: string;
   readonly names: InstanceNames;
@@ -472,7 +472,7 @@ export class ClusterEmulator {
 }
 
 /** Each Service with its endpoints, as kube-proxy sees them through EndpointSlices. */
-export function proxiedServices(desired: Pick<DesiredState, 'services' | 'pods'>): ProxiedService[] {
+function proxiedServices(desired: Pick<DesiredState, 'services' | 'pods'>): ProxiedService[] {
   return desired.services.map((s) => ({
     namespace: s.namespace,
     name: s.name,

@@ -8,10 +8,10 @@ import { isSameProcess, type Ledger } from './ledger.ts';
 import { spawnOwned } from './daemon.ts';
 import type { EndpointConfig, Listener } from './endpoint-config.ts';
 
-export const ENDPOINT_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.py');
+const ENDPOINT_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'endpoint-server.py');
 /** `-S`: no site packages, a smaller interpreter (the server needs only the standard library). */
 export const ENDPOINT_SERVER_ARGV: readonly string[] = ['python3', '-S', ENDPOINT_SERVER];
-export const ENDPOINT_LABEL = 'lab http server';
+const ENDPOINT_LABEL = 'lab http server';
 /** How long a reconfiguration may take until every socket is held. */
 const READY_TIMEOUT_MS = 20_000;
 

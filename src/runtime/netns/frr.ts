@@ -19,7 +19,7 @@ import { withNeighborsHeldUntilLoaded } from './config-hold.ts';
 import { frrQuirks } from './frr-quirks.ts';
 import { FRR_BIN, frrIds, HOLDER_SCRIPT, inFrrBuild, installedFrr, type FrrBuild } from './frr-build.ts';
 
-export interface FrrRouterSpec {
+interface FrrRouterSpec {
   readonly hostname: string;
   readonly ns: string;
   readonly netnsVrf: boolean;
@@ -72,7 +72,7 @@ export function configCommands(config: string): string[] {
  * Whether a configuration needs bfdd: a `bfd` stanza (profiles, peers) or a BGP neighbor with
  * BFD. bfdd runs only where asked for, as on a real router whose daemons file enables it.
  */
-export function needsBfdd(config: string): boolean {
+function needsBfdd(config: string): boolean {
   return /^bfd$|^\s*neighbor \S+ bfd\b/m.test(config);
 }
 

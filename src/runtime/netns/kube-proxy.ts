@@ -10,9 +10,9 @@
 import type { PodPlan } from '../../k8s/pods.ts';
 import { POD_SUBNET } from '../../k8s/pods.ts';
 
-export const KUBE_PROXY_TABLE = 'kube-proxy';
+const KUBE_PROXY_TABLE = 'kube-proxy';
 /** kube-proxy's masquerade mark bit. */
-export const MASQ_MARK = '0x4000';
+const MASQ_MARK = '0x4000';
 
 export interface ProxiedService {
   readonly namespace: string;
@@ -24,7 +24,7 @@ export interface ProxiedService {
   readonly pods: readonly Pick<PodPlan, 'name' | 'node' | 'ip'>[];
 }
 
-export interface Endpoint {
+interface Endpoint {
   readonly ip: string;
   readonly port: number;
 }

@@ -14,7 +14,7 @@ export interface RecordedProcess {
   readonly label: string;
 }
 
-export interface LedgerData {
+interface LedgerData {
   instance: string;
   labFile: string;
   labName: string;

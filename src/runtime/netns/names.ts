@@ -3,20 +3,20 @@
 // names cannot contain a dot.
 import { join } from 'node:path';
 
-export const RUN_ROOT = '/run/pelab';
+const RUN_ROOT = '/run/pelab';
 export const FRR_RUN_ROOT = '/var/run/frr';
 export const FRR_CONF_ROOT = '/etc/frr';
 
 const INSTANCE = /^[a-z][a-z0-9-]{0,19}$/;
 
-export function assertInstanceName(instance: string): string {
+function assertInstanceName(instance: string): string {
   if (!INSTANCE.test(instance)) {
     throw new Error(`invalid lab instance name ${JSON.stringify(instance)}: expected lowercase letters, digits and "-", at most 20 characters`);
   }
   return instance;
 }
 
-export function prefixOf(instance: string): string {
+function prefixOf(instance: string): string {
   return `pelab.${instance}.`;
 }
 

@@ -62,8 +62,8 @@ export interface FabricPlan {
   readonly switches: readonly { readonly name: string; readonly ns: string }[];
 }
 
-export const SWITCH_BRIDGE = 'br0';
-export const VXLAN_PORT = 4789;
+const SWITCH_BRIDGE = 'br0';
+const VXLAN_PORT = 4789;
 
 function push(batches: Batches, ns: string, ...lines: string[]): void {
   const list = batches.get(ns) ?? [];

@@ -11,9 +11,9 @@ import { podCidrOf, type PodPlan } from '../../k8s/pods.ts';
 import type { InstanceNames } from './names.ts';
 
 /** kind's docker network; nodes get .2, .3, ... in node order (docker hands them out in start order). */
-export const NODE_NETWORK = { network: '172.18.0.0', prefixLength: 16 } as const;
+const NODE_NETWORK = { network: '172.18.0.0', prefixLength: 16 } as const;
 /** The node's interface on the node network, as in a kind node container. */
-export const NODE_NETWORK_INTERFACE = 'eth0';
+const NODE_NETWORK_INTERFACE = 'eth0';
 const SWITCH_BRIDGE = 'br0';
 
 export function nodeNetworkAddress(node: Pick<ClusterNode, 'index'>): string {

@@ -12,7 +12,7 @@ import { isSameProcess, type Ledger } from './ledger.ts';
 import { eventuallyValue } from '../../proc/wait.ts';
 
 /** Where Debian's nginx-common (and the nginx image) keep the stock welcome page. */
-export const NGINX_HTML_ROOT = '/usr/share/nginx/html';
+const NGINX_HTML_ROOT = '/usr/share/nginx/html';
 
 /**
  * The nginx image's default configuration (nginx.conf + conf.d/default.conf) reduced to what
@@ -50,7 +50,7 @@ export function renderNginxConfig(dir: string, ports: readonly number[]): string
   ].join('\n');
 }
 
-export function nginxLabel(podNs: string): string {
+function nginxLabel(podNs: string): string {
   return `${podNs} nginx`;
 }
 

@@ -82,7 +82,7 @@ export function requirementsIn(scopes: readonly RequirementScope[]): Requirement
 }
 
 /** Whether a requirement's path is usable: executable, or readable for data files. */
-export function usable(path: string, data = false): boolean {
+function usable(path: string, data = false): boolean {
   try {
     accessSync(path, data ? constants.R_OK : constants.X_OK);
     return true;

@@ -35,7 +35,7 @@ import { podNs } from './pod-network.ts';
  */
 export const FABRIC_DEFAULT_TIMERS = { keepalive: 3, hold: 9, connect: 1 } as const;
 
-export interface NetnsRuntimeOptions {
+interface NetnsRuntimeOptions {
   /** Instance name (defaults to the lab name); prefixes every object. */
   readonly instance?: string;
   /** How many namespaces/daemons to set up at once. */

@@ -72,7 +72,7 @@ function alive(pid: number): boolean {
   }
 }
 
-export interface TeardownReport {
+interface TeardownReport {
   readonly killed: number;
   readonly namespaces: number;
   readonly mounts: number;

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { FRR_RUN_ROOT } from './names.ts';
 
 /** lib/command.h return codes a query can answer with. */
-export const CMD_SUCCESS = 0;
+const CMD_SUCCESS = 0;
 /** E.g. a `json` query about a VRF that does not exist: vtysh prints the answer and exits 0. */
-export const CMD_WARNING = 1;
+const CMD_WARNING = 1;
 
 export type VtyDaemon = 'bgpd' | 'zebra';
 
-export interface VtyAnswer {
+interface VtyAnswer {
   readonly text: string;
   readonly code: number;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, ClusterNode } from '../../../src/lab/model.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const sharedDir = path.resolve(repoRoot, '..', 'shared');
 
 const node = (name: string, role: ClusterNode['role'], index: number): ClusterNode => ({

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 export const frrAvailable = existsSync('/usr/bin/vtysh') && existsSync('/usr/lib/frr/bgpd') && process.getuid?.() === 0;
 
-export interface Run {
+interface Run {
   readonly code: number;
   readonly output: string;
 }

@@ -11,12 +11,12 @@ import { parse } from 'yaml';
 import { isCIDR } from '../../../src/net/ip.ts';
 import { sharedDir } from './cluster.ts';
 
-export const crdDir = path.join(sharedDir, 'upstream', 'crds');
+const crdDir = path.join(sharedDir, 'upstream', 'crds');
 
 type Schema = Record<string, unknown>;
 
 /** OpenAPI v3 (structural, with x-kubernetes-*) -> JSON Schema ajv understands. */
-export function toJsonSchema(node: unknown): unknown {
+function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (typeof node !== 'object' || node === null) return node;
   const src = node as Schema;
@@ -38,7 +38,7 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
-export interface CrdVersion {
+interface CrdVersion {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
@@ -47,7 +47,7 @@ export interface CrdVersion {
   readonly openAPIV3Schema: Schema;
 }
 
-export function loadCrds(): CrdVersion[] {
+function loadCrds(): CrdVersion[] {
   const out: CrdVersion[] = [];
   for (const dir of readdirSync(crdDir)) {
     for (const f of readdirSync(path.join(crdDir, dir))) {
@@ -75,7 +75,7 @@ function validators(): Map<string, ValidateFunction> {
   return cache;
 }
 
-export function upstreamValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
+function upstreamValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
   return validators().get(`${apiVersion} ${kind}`);
 }
 
