@@ -272,7 +272,10 @@ export class NetnsRuntime implements Runtime {
   logFiles(target: Target): string[] {
     if (!runsFrr(target)) return [];
     const ns = this.nsOf(target);
-    return baseDaemons(ledgerFrrBuild(this.ledger)).map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
+    // A lab that is not up has no build yet: the daemons every version runs.
+    const ledger = Ledger.read(this.names.stateFile);
+    const daemons = ledger ? baseDaemons(ledgerFrrBuild(ledger)) : ['zebra', 'bgpd'];
+    return daemons.map((d) => join(this.names.frrRunDir(ns), `${d}.log`));
   }
 
   /** A router's lab VRFs; a PE's live L3VNIs as realised (recorded in the ledger). */
