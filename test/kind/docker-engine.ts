@@ -42,6 +42,10 @@ export interface EngineState {
   exec: (container: string, argv: readonly string[], stdin: string) => ExecOutcome;
   /** The pull stream answered for an image (a file of test/fixtures/kind/docker). */
   pullStream: (ref: string) => string;
+  /** Pulls that stall: the stream's first message is sent, then nothing until the client gives up. */
+  stalls: Set<string>;
+  /** Set when a stalled pull's connection was closed by the client. */
+  stalledClosed: string[];
   /** The archive bytes GET /images/{name}/get answers with. */
   archive: (ref: string) => Buffer;
   /** Images the engine has locally (pulled here, or listed); save of another one is 404. */
@@ -62,6 +66,8 @@ export function engineState(overrides: Partial<EngineState> = {}): EngineState {
     running: new Set(),
     exec: () => ({ exitCode: 0 }),
     pullStream: () => 'docker/pull-hello-world.jsonl',
+    stalls: new Set(),
+    stalledClosed: [],
     // Not a real image: kind reads the archive, pelab only streams it to a file.
     archive: (ref) => Buffer.from(`synthetic archive of ${ref}\n`.repeat(64)),
     local: new Set(),
@@ -145,8 +151,13 @@ export async function startEngine(state: EngineState): Promise<{ docker: Docker;
       const ref = pulledRef(url.searchParams);
       // Before streaming, the engine answers a manifest the registry lacks with 404 and moby's message.
       if (state.missing.has(ref)) return send(res, 404, { message: `manifest for ${ref} not found: manifest unknown: manifest unknown` });
-      state.local.add(ref);
       res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (state.stalls.has(ref)) {
+        res.write(`${fixtureText(state.pullStream(ref)).split('\n')[0]}\n`);
+        res.on('close', () => state.stalledClosed.push(ref));
+        return;
+      }
+      state.local.add(ref);
       return res.end(fixtureText(state.pullStream(ref)));
     }
     const get = /^\/images\/(.+)\/get$/.exec(path);
@@ -177,6 +188,7 @@ export async function startEngine(state: EngineState): Promise<{ docker: Docker;
   });
   await new Promise<void>((done) => server.listen(socketPath, done));
   const stop = async () => {
+    server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
     rmSync(dir, { recursive: true, force: true });
   };

@@ -104,7 +104,7 @@ describe('image pulls and archives through dockerode', () => {
     const state = engineState({ pullStream: () => 'docker/pull-hello-world-progress.jsonl' });
     const client = dockerodeClient(await engine(state));
     const progress: TransferProgress[] = [];
-    await client.pull('quay.io/frrouting/frr:10.6.0', 'linux/amd64', (p) => progress.push(p));
+    await client.pull('quay.io/frrouting/frr:10.6.0', 'linux/amd64', { onProgress: (p) => progress.push(p) });
     const q = state.queries.get('POST /images/create')!;
     expect(Object.fromEntries(q)).toEqual({ fromImage: 'quay.io/frrouting/frr', tag: '10.6.0', platform: 'linux/amd64' });
     expect(progress).toHaveLength(messages('docker/pull-hello-world-progress.jsonl').length);
@@ -129,7 +129,7 @@ describe('image pulls and archives through dockerode', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'images', 'fabric.image.tar');
     const progress: TransferProgress[] = [];
-    await client.save('quay.io/frrouting/frr:10.6.0', 'linux/amd64', path, (p) => progress.push(p));
+    await client.save('quay.io/frrouting/frr:10.6.0', 'linux/amd64', path, { onProgress: (p) => progress.push(p) });
     expect(readFileSync(path)).toEqual(state.archive('quay.io/frrouting/frr:10.6.0'));
     expect(JSON.parse(state.queries.get('GET /images/quay.io/frrouting/frr:10.6.0/get')!.get('platform')!)).toEqual({ os: 'linux', architecture: 'amd64' });
     const size = readFileSync(path).length;

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LabBuildError } from '../../src/errors.ts';
 import type { ProgressEvent } from '../../src/runtime/runtime.ts';
 import { dockerodeClient } from '../../src/runtime/kind/docker.ts';
@@ -162,6 +162,18 @@ describe('RealExecutor: the plan\'s Docker steps through the Docker API', () => 
     const e2 = (await noEngine.step(version).catch((e: unknown) => e)) as LabBuildError;
     expect(e2.message).toMatch(/^check that docker is available \(its engine answers\): `docker version --format '\{\{\.Server\.Version\}\}'` \(through the Docker API\) failed: .*ENOENT/);
     expect(e2.hint).toMatch(/install Docker/);
+  });
+
+  it('gives up a stalled pull at the step\'s timeout and closes its connection', async () => {
+    const work = tmp();
+    const pull = (await dockerSteps(work)).find((s) => s.docker!.op === 'pull')!;
+    const ref = (pull.docker as { ref: string }).ref;
+    const state = engineState({ stalls: new Set([ref]) });
+    const ex = await withEngine(state);
+    const err = (await ex.step({ ...pull, timeoutMs: 300 }).catch((e: unknown) => e)) as LabBuildError;
+    expect(err).toBeInstanceOf(LabBuildError);
+    expect(err.message).toMatch(/failed: timed out after 300 ms$/);
+    await vi.waitFor(() => expect(state.stalledClosed).toEqual([ref]));
   });
 
   it('times a long step on its clock', async () => {

@@ -20,6 +20,12 @@ export interface TransferProgress {
   readonly detail: string;
 }
 
+interface TransferOptions {
+  readonly onProgress?: (p: TransferProgress) => void;
+  /** Aborts the request (its connection is closed; the engine stops the pull or save). */
+  readonly signal?: AbortSignal;
+}
+
 export interface DockerExecOptions {
   /** Fed to the command's stdin, which is then closed. */
   readonly input?: string;
@@ -36,9 +42,9 @@ export interface DockerClient {
   /** The engine's version (GET /version); throws when no engine answers. */
   version(): Promise<string>;
   /** Pulls one platform of an image; throws with the engine's or registry's words when it cannot. */
-  pull(ref: string, platform: string, onProgress?: (p: TransferProgress) => void): Promise<void>;
+  pull(ref: string, platform: string, options?: TransferOptions): Promise<void>;
   /** Writes one platform of a local image as a tar archive at `path`. */
-  save(ref: string, platform: string, path: string, onProgress?: (p: TransferProgress) => void): Promise<void>;
+  save(ref: string, platform: string, path: string, options?: TransferOptions): Promise<void>;
 }
 
 /** One message of the engine's pull stream (moby's jsonmessage). */
@@ -168,8 +174,8 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
       return v.Version ?? '';
     },
 
-    async pull(ref, platform, onProgress) {
-      const stream = (await docker.pull(ref, { platform })) as NodeJS.ReadableStream;
+    async pull(ref, platform, { onProgress, signal } = {}) {
+      const stream = (await docker.pull(ref, { platform, ...(signal ? { abortSignal: signal } : {}) })) as NodeJS.ReadableStream;
       const tally = new PullTally();
       // A pull that fails midway still ends its stream normally: the failure is a message with
       // `error` (moby's jsonmessage), which followProgress passes on like any other.
@@ -186,7 +192,7 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
       });
     },
 
-    async save(ref, platform, path, onProgress) {
+    async save(ref, platform, path, { onProgress, signal } = {}) {
       // dockerode's image.get() takes no query: the same request with the platform (Engine API >= 1.48).
       const stream = await new Promise<NodeJS.ReadableStream>((done, fail) => {
         docker.modem.dial(
@@ -195,6 +201,7 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
             method: 'GET',
             options: { platform: ociPlatform(platform) },
             isStream: true,
+            ...(signal ? { abortSignal: signal } : {}),
             statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
           },
           (err: unknown, data: unknown) => (err ? fail(err) : done(data as NodeJS.ReadableStream)),
@@ -213,7 +220,7 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
           next(null, chunk);
         },
       });
-      await pipeline(stream, count, createWriteStream(path));
+      await pipeline(stream, count, createWriteStream(path), ...(signal ? [{ signal }] : []));
       onProgress?.({ current: written, total: written, detail: `${written} bytes written to ${path}` });
     },
   };
@@ -250,20 +257,39 @@ export class PrintingDocker implements DockerClient {
   }
 }
 
-/** Runs one plan step's Docker call; a command that exits non-zero is an error here. */
-export async function runDockerCall(docker: DockerClient, call: DockerCall, options: { timeoutMs?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<void> {
+/**
+ * Runs one plan step's Docker call within its timeout (and the caller's signal); a command that
+ * exits non-zero is an error here.
+ */
+export async function runDockerCall(
+  docker: DockerClient,
+  call: DockerCall,
+  options: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (p: TransferProgress) => void } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    await dockerCall(docker, call, timeoutMs, { signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  } catch (e) {
+    if (timeout.aborted && !options.signal?.aborted) throw new Error(`timed out after ${timeoutMs} ms`, { cause: e });
+    throw e;
+  }
+}
+
+async function dockerCall(docker: DockerClient, call: DockerCall, timeoutMs: number, transfer: TransferOptions): Promise<void> {
   switch (call.op) {
     case 'version':
       await docker.version();
       return;
     case 'exec': {
-      const r = await docker.exec(call.container, call.argv, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+      const r = await docker.exec(call.container, call.argv, { timeoutMs });
       if (r.exitCode !== 0) throw new Error(`exited with ${r.exitCode}\n${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-20).join('\n')}`);
       return;
     }
     case 'pull':
-      return docker.pull(call.ref, call.platform, options.onProgress);
+      return docker.pull(call.ref, call.platform, transfer);
     case 'save':
-      return docker.save(call.ref, call.platform, call.path, options.onProgress);
+      return docker.save(call.ref, call.platform, call.path, transfer);
   }
 }

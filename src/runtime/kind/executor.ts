@@ -103,7 +103,11 @@ export class RealExecutor implements Executor {
     }
     if (step.docker) {
       try {
-        await runDockerCall(this.docker(), step.docker, { ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}), ...(onTransfer ? { onProgress: onTransfer } : {}) });
+        await runDockerCall(this.docker(), step.docker, {
+          timeoutMs: step.timeoutMs ?? 120_000,
+          ...(signal ? { signal } : {}),
+          ...(onTransfer ? { onProgress: onTransfer } : {}),
+        });
       } catch (e) {
         const why = (e instanceof Error ? e.message : String(e)).trim();
         throw new LabBuildError(`${step.description}: \`${quoteArgv(dockerCliArgv(step.docker))}\` (through the Docker API) failed: ${why}`, step.hint);
