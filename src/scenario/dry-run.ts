@@ -85,7 +85,9 @@ class DrySteps {
       wait: async (step, label) => (header(step.index, label), this.describe(step.check, 'wait until: ')),
       checks: async (step, label) => {
         header(step.index, label);
-        for (const c of step.checks) await this.describe(c, 'check: ');
+        // As the run orders them (check-order.ts): absence checks after the step's other checks.
+        const waits = step.checks.some((c) => !c.negative);
+        for (const c of step.checks) await this.describe(c, 'check: ', waits && c.negative);
       },
     };
   }
@@ -114,11 +116,11 @@ class DrySteps {
     this.resolver.setServices(desired.services.map((s) => ({ namespace: s.namespace, name: s.name, externalIPs: s.ips })));
   }
 
-  private async describe(c: ValidatedCheck, prefix: string): Promise<void> {
+  private async describe(c: ValidatedCheck, prefix: string, afterOthers = false): Promise<void> {
     this.described++;
     this.say(`# ${prefix}${c.name === c.description ? c.description : `${c.name}: ${c.description}`}`);
     const timing = c.mode === 'eventually' ? `eventually within ${formatDuration(c.timeoutMs)}` : `consistently for ${formatDuration(c.durationMs)}`;
-    this.say(`#   ${c.kind.kind}, ${timing}, every ${formatDuration(c.intervalMs)}`);
+    this.say(`#   ${c.kind.kind}, ${timing}, every ${formatDuration(c.intervalMs)}${afterOthers ? ", started once the step's other checks hold" : ''}`);
     let plan: unknown;
     try {
       plan = c.kind.plan(c.params, this.resolver);

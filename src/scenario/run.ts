@@ -146,7 +146,7 @@ class LiveSteps {
     const why = `not started: it asserts an absence, which means something only once the step's other checks hold, and ${failed.map((f) => `"${f.name}"`).join(', ')} did not`;
     const result: CheckResult = {
       name: check.name, kind: check.kind.kind, step: check.step, mode: check.mode, status: 'failed', ms: 0, attempts: 0,
-      expected: check.description, observed: null, message: `check "${check.name}" (${check.kind.kind}) ${why}`,
+      expected: check.description, observed: null, message: `check "${check.name}" (${check.kind.kind}) ${why}`, at: this.record.elapsed(),
     };
     reporter.checkStart(check.name);
     this.record.mark(`failed: ${check.name} (${why})`);
