@@ -13,7 +13,7 @@ import type { FRRNeighbor } from './schemas/frrk8s.ts';
 import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { BFDProfileSpec, BGPPeerSpec } from './schemas/metallb.ts';
 import { secretValue } from './schemas/core.ts';
-import { advertisedPools, PASSWORD_SECRET_KEY } from './validate.ts';
+import { advertisedPools, frrNeighborSecretPassword, PASSWORD_SECRET_KEY } from './validate.ts';
 
 interface SpeakerTuning {
   readonly connectTimeSeconds: number;
@@ -326,7 +326,7 @@ function addFRRConfigurations(r: RouterDraft, node: string, labels: Readonly<Rec
         const n = emptyNeighbor(nb.address, source, nb.asn ?? (nb.dynamicASN as 'internal' | 'external'));
         const t = timersOf(seconds(nb.holdTime), seconds(nb.keepaliveTime));
         n.port = nb.port;
-        n.password = nb.password;
+        n.password = nb.password ?? frrNeighborSecretPassword(nb.passwordSecret, o);
         n.ebgpMultihop = nb.ebgpMultiHop ?? false;
         n.hold = t.hold;
         n.keepalive = t.keepalive;

@@ -82,6 +82,7 @@ function crossCheck(manifests: readonly Manifest[], o: K8sObjects, options: Vali
   checkAdvertisements(o, errors, warnings);
   checkL2Advertisements(o, errors);
   checkPeers(o, options.metallbNamespace ?? 'metallb-system', errors, warnings);
+  checkFrrPasswordSecrets(o, options.frrk8sNamespace ?? 'frr-k8s-system', errors);
   checkCommunities(o, errors);
   checkWorkloads(o, errors, warnings);
 }
@@ -273,6 +274,40 @@ function checkPeers(o: K8sObjects, metallbNamespace: string, errors: InputError[
       );
     }
   }
+}
+
+/**
+ * frr-k8s's neighbor passwordSecret (api_to_config.go passwordForNeighbor): a Secret of its own
+ * namespace, found by name, of type basic-auth, with a password key; anything else and frr-k8s
+ * configures nothing.
+ */
+function checkFrrPasswordSecrets(o: K8sObjects, frrk8sNamespace: string, errors: InputError[]): void {
+  for (const cfg of o.frrConfigurations) {
+    (cfg.spec.bgp?.routers ?? []).forEach((r, ri) =>
+      (r.neighbors ?? []).forEach((n, ni) => {
+        const ref = n.passwordSecret;
+        if (!ref) return;
+        const at = `spec.bgp.routers[${ri}].neighbors[${ni}].passwordSecret`;
+        const secret = o.secrets.find((s) => s.name === ref.name && s.namespace === frrk8sNamespace);
+        if (ref.namespace !== undefined && ref.namespace !== frrk8sNamespace) {
+          errors.push(errorAt(cfg.manifest, `${at}.namespace`, `${frrk8sNamespace} or unset: frr-k8s only reads Secrets from its own namespace (got ${ref.namespace})`));
+        } else if (!secret) {
+          errors.push(errorAt(cfg.manifest, `${at}.name`, `the name of a Secret in ${frrk8sNamespace} (${ref.name} is not among the manifests applied)`));
+        } else if (secret.spec.type !== PASSWORD_SECRET_TYPE) {
+          errors.push(errorAt(secret.manifest, 'type', `${PASSWORD_SECRET_TYPE}: frr-k8s refuses a neighbor password Secret of another type (FRRConfiguration ${cfg.name} references this one; got ${secret.spec.type ?? 'Opaque'})`));
+        } else if (secretValue(secret.spec, PASSWORD_SECRET_KEY) === undefined) {
+          errors.push(errorAt(secret.manifest, 'data', `a ${PASSWORD_SECRET_KEY} key (data or stringData): frr-k8s reads the BGP password of FRRConfiguration ${cfg.name} from it`));
+        }
+      }),
+    );
+  }
+}
+
+/** The password a frr-k8s neighbor's passwordSecret holds (validation made sure it exists). */
+export function frrNeighborSecretPassword(ref: { readonly name: string } | undefined, o: K8sObjects, frrk8sNamespace = 'frr-k8s-system'): string | undefined {
+  if (!ref) return undefined;
+  const secret = o.secrets.find((s) => s.name === ref.name && s.namespace === frrk8sNamespace);
+  return secret ? secretValue(secret.spec, PASSWORD_SECRET_KEY) : undefined;
 }
 
 function checkCommunities(o: K8sObjects, errors: InputError[]): void {

@@ -2,7 +2,7 @@
 // emulates on the node's host side, next to what MetalLB generates.
 import { z } from 'zod';
 import { formatCIDR, parseCIDR } from '../../net/ip.ts';
-import { asn, cidr, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
+import { asn, cidr, dnsSubdomain, duration, intIn, ipAddress, ipv4Address, labelSelector, objectMeta, parseCommunity, parseGoDuration } from './common.ts';
 import { bfdProfileSpec } from './metallb.ts';
 
 const FRRK8S_API = 'frrk8s.metallb.io/v1beta1';
@@ -34,6 +34,8 @@ const neighbor = z
     dynamicASN: z.enum(['internal', 'external'], { error: 'internal or external (case-sensitive)' }).optional(),
     port: intIn(1, 16384, 'a TCP port').optional(),
     password: z.string().regex(/^\S+$/, 'a password without whitespace (FRR takes it as one word)').optional(),
+    // A SecretReference; frr-k8s looks the name up among the Secrets of its own namespace.
+    passwordSecret: z.strictObject({ name: dnsSubdomain, namespace: z.string().min(1).optional() }).optional(),
     holdTime: duration.optional(),
     keepaliveTime: duration.optional(),
     connectTime: duration.optional(),
@@ -63,6 +65,9 @@ const neighbor = z
       .optional(),
   })
   .superRefine((n, ctx) => {
+    if (n.password !== undefined && n.passwordSecret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passwordSecret'], message: 'either password or passwordSecret, not both (frr-k8s refuses a neighbor with both)' });
+    }
     if ((n.asn === undefined) === (n.dynamicASN === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['asn'], message: 'exactly one of asn or dynamicASN' });
     }
