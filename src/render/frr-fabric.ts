@@ -4,6 +4,7 @@
 // (the containerlab image).
 import { addressOf, router as routerOf, switchOfTor, vniOf } from '../lab/query.ts';
 import type { BgpTimers, ClusterPeering, Interface, Lab, Router } from '../lab/model.ts';
+import { addressFamily, bfdProfiles, configHeader, vrfVniStanza } from './frr-blocks.ts';
 
 export interface FabricRouterOptions {
   /**
@@ -104,16 +105,14 @@ function neighborLines(n: Neighbor, timers: BgpTimers | undefined): string[] {
 
 /** bfdd profile for the ToR's sessions with the cluster nodes. */
 function clusterBfdProfile(bfd: NonNullable<ClusterPeering['bfd']>): string[] {
-  return [
-    'bfd',
-    ` profile ${CLUSTER_PEER_GROUP}`,
-    ...(bfd.receiveInterval !== undefined ? [`  receive-interval ${bfd.receiveInterval}`] : []),
-    ...(bfd.transmitInterval !== undefined ? [`  transmit-interval ${bfd.transmitInterval}`] : []),
-    ...(bfd.detectMultiplier !== undefined ? [`  detect-multiplier ${bfd.detectMultiplier}`] : []),
-    ' exit',
-    'exit',
-    '!',
-  ];
+  return bfdProfiles([{
+    name: CLUSTER_PEER_GROUP,
+    settings: [
+      ...(bfd.receiveInterval !== undefined ? [`receive-interval ${bfd.receiveInterval}`] : []),
+      ...(bfd.transmitInterval !== undefined ? [`transmit-interval ${bfd.transmitInterval}`] : []),
+      ...(bfd.detectMultiplier !== undefined ? [`detect-multiplier ${bfd.detectMultiplier}`] : []),
+    ],
+  }]);
 }
 
 /** The per-neighbor options a lab gives a ToR's sessions with the cluster nodes. */
@@ -148,10 +147,10 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
   for (const line of options.header ?? []) out.push(line ? `! ${line}` : '!');
   // Spelled out so the file means the same under any daemon -F flag: the datacenter profile
   // would silently change timers the lab file does not set.
-  out.push('frr defaults traditional', `hostname ${r.name}`, 'ip forwarding', '!');
+  out.push(...configHeader(r.name, 'ip forwarding'));
 
   if (isLeaf) {
-    for (const vrf of r.vrfs) out.push(`vrf ${vrf}`, ` vni ${vniOf(lab, vrf)}`, 'exit-vrf', '!');
+    for (const vrf of r.vrfs) out.push(...vrfVniStanza(vrf, vniOf(lab, vrf)));
     if (defaultHosts.length > 0) out.push(...hostsFilter(hostsRouteMapName(undefined), defaultHosts));
     for (const vrf of r.vrfs) out.push(...hostsFilter(hostsRouteMapName(vrf), hostSubnets(lab, r, vrf)));
   }
@@ -172,18 +171,17 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
   }
   const peers = [...neighbors.map((n) => n.address), ...(peerGroup ? [CLUSTER_PEER_GROUP] : [])];
 
-  out.push(' !', ' address-family ipv4 unicast');
-  if (isLeaf && r.vtep) out.push(`  network ${r.vtep}/32`);
-  if (peerGroup && peering?.nextHopSelf) out.push(`  neighbor ${CLUSTER_PEER_GROUP} next-hop-self`);
-  // Only the host subnets: a bare redistribute connected would also leak the /31s (duplicates of
-  // what the spine has), the VTEP (already a network statement) and, in a container, the
-  // management network.
-  if (defaultHosts.length > 0) out.push(`  redistribute connected route-map ${hostsRouteMapName(undefined)}`);
-  out.push(...activations(peers, allowasIn), ' exit-address-family');
-
-  out.push(' !', ' address-family l2vpn evpn', ...activations(peers, allowasIn));
-  if (isLeaf && r.vtep) out.push('  advertise-all-vni');
-  out.push(' exit-address-family', 'exit', '!');
+  const ipv4 = [
+    ...(isLeaf && r.vtep ? [`  network ${r.vtep}/32`] : []),
+    ...(peerGroup && peering?.nextHopSelf ? [`  neighbor ${CLUSTER_PEER_GROUP} next-hop-self`] : []),
+    // Only the host subnets: a bare redistribute connected would also leak the /31s (duplicates
+    // of what the spine has), the VTEP (already a network statement) and, in a container, the
+    // management network.
+    ...(defaultHosts.length > 0 ? [`  redistribute connected route-map ${hostsRouteMapName(undefined)}`] : []),
+    ...activations(peers, allowasIn),
+  ];
+  const evpn = [...activations(peers, allowasIn), ...(isLeaf && r.vtep ? ['  advertise-all-vni'] : [])];
+  out.push(...addressFamily('ipv4 unicast', ipv4), ...addressFamily('l2vpn evpn', evpn), 'exit', '!');
 
   if (isLeaf) {
     for (const vrf of r.vrfs) {
@@ -192,14 +190,8 @@ export function renderFabricRouter(lab: Lab, routerName: string, options: Fabric
         // Pinned so the auto-derived type-5 RD (router-id:n) is stable and unique per leaf.
         ` bgp router-id ${r.routerId}`,
         ' bgp bestpath as-path multipath-relax',
-        ' !',
-        ' address-family ipv4 unicast',
-        `  redistribute connected route-map ${hostsRouteMapName(vrf)}`,
-        ' exit-address-family',
-        ' !',
-        ' address-family l2vpn evpn',
-        '  advertise ipv4 unicast',
-        ' exit-address-family',
+        ...addressFamily('ipv4 unicast', [`  redistribute connected route-map ${hostsRouteMapName(vrf)}`]),
+        ...addressFamily('l2vpn evpn', ['  advertise ipv4 unicast']),
         'exit',
         '!',
       );

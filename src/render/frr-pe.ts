@@ -2,7 +2,8 @@
 // the default router with the underlay sessions (and the passthrough session), one
 // `vrf`/`vni` + `router bgp ... vrf` per L3VNI with its host session.
 import { compareAddressText } from '../net/ip.ts';
-import type { HostSessionPlan, NeighborTimers, PeNeighborPlan, PeRouterPlan, RemoteAs } from '../k8s/plan.ts';
+import type { HostSessionPlan, PeNeighborPlan, PeRouterPlan } from '../k8s/plan.ts';
+import { addressFamily, configHeader, routerPreamble, sessionLines, vrfVniStanza } from './frr-blocks.ts';
 
 export interface FrrRenderOptions {
   /** Emitted as `hostname`; FRR 8.4 ignores it when loading, but it labels the file. */
@@ -10,37 +11,6 @@ export interface FrrRenderOptions {
 }
 
 const ALLOW_ALL = 'allowall';
-
-/** Session-level lines shared by every neighbor kind (remote-as, port, password, timers). */
-export function sessionLines(
-  address: string,
-  n: { readonly remoteAs: RemoteAs; readonly port?: number; readonly password?: string; readonly ebgpMultihop?: number | boolean; readonly timers?: NeighborTimers },
-): string[] {
-  const out = [` neighbor ${address} remote-as ${n.remoteAs}`];
-  if (n.port !== undefined) out.push(` neighbor ${address} port ${n.port}`);
-  if (n.password !== undefined) out.push(` neighbor ${address} password ${n.password}`);
-  if (n.ebgpMultihop === true) out.push(` neighbor ${address} ebgp-multihop`);
-  else if (typeof n.ebgpMultihop === 'number') out.push(` neighbor ${address} ebgp-multihop ${n.ebgpMultihop}`);
-  const t = n.timers;
-  if (t?.holdSeconds !== undefined && t.keepaliveSeconds !== undefined) out.push(` neighbor ${address} timers ${t.keepaliveSeconds} ${t.holdSeconds}`);
-  if (t?.connectSeconds !== undefined) out.push(` neighbor ${address} timers connect ${t.connectSeconds}`);
-  return out;
-}
-
-/** The lines every router block of pelab's configs starts with (as frr-k8s and OpenPERouter do). */
-export function routerPreamble(routerId: string | undefined, coalesceTimeMs: number | undefined): string[] {
-  return [
-    ...(routerId !== undefined ? [` bgp router-id ${routerId}`] : []),
-    ' no bgp ebgp-requires-policy',
-    ' no bgp default ipv4-unicast',
-    ' no bgp network import-check',
-    ...(coalesceTimeMs !== undefined ? [` coalesce-time ${coalesceTimeMs}`] : []),
-  ];
-}
-
-export function addressFamily(name: string, lines: readonly string[]): string[] {
-  return lines.length === 0 ? [] : [' !', ` address-family ${name}`, ...lines, ' exit-address-family'];
-}
 
 function hostNeighbor(hs: HostSessionPlan): { family: 'ipv4' | 'ipv6'; address: string; network: string }[] {
   return [
@@ -108,8 +78,8 @@ function vrfRouter(pe: PeRouterPlan, v: PeRouterPlan['l3vnis'][number]): string[
 }
 
 export function renderPeRouter(pe: PeRouterPlan, options: FrrRenderOptions = {}): string {
-  const lines = ['frr defaults traditional', ...(options.hostname ? [`hostname ${options.hostname}`] : []), '!'];
-  for (const v of pe.l3vnis) lines.push(`vrf ${v.vrf}`, ` vni ${v.vni}`, 'exit-vrf', '!');
+  const lines = configHeader(options.hostname);
+  for (const v of pe.l3vnis) lines.push(...vrfVniStanza(v.vrf, v.vni));
   // Defined before use: bgpd warns about route-maps referenced before they exist.
   lines.push(`route-map ${ALLOW_ALL} permit 1`, 'exit', '!');
   lines.push(...defaultRouter(pe));

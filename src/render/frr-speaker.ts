@@ -3,7 +3,7 @@
 // local preference and communities) and an inbound one for what it may receive.
 import { compareAddressText, parseCIDR, parseIP } from '../net/ip.ts';
 import type { AdvertisedPrefix, BfdProfilePlan, SpeakerNeighborPlan, SpeakerPlan } from '../k8s/plan.ts';
-import { addressFamily, routerPreamble, sessionLines } from './frr-pe.ts';
+import { addressFamily, bfdProfiles, configHeader, routerPreamble, sessionLines } from './frr-blocks.ts';
 import type { FrrRenderOptions } from './frr-pe.ts';
 
 type Family = 'ipv4' | 'ipv6';
@@ -62,27 +62,26 @@ function inPolicy(n: SpeakerNeighborPlan): string[] {
 
 /** bfdd's profiles, as frr-k8s renders them (internal/frr/templates/bfdprofile.tmpl: only the fields a profile sets). */
 function bfdProfileLines(profiles: readonly BfdProfilePlan[]): string[] {
-  if (profiles.length === 0) return [];
-  const lines = ['bfd'];
-  for (const p of profiles) {
-    lines.push(` profile ${p.name}`);
-    if (p.receiveIntervalMs !== undefined) lines.push(`  receive-interval ${p.receiveIntervalMs}`);
-    if (p.transmitIntervalMs !== undefined) lines.push(`  transmit-interval ${p.transmitIntervalMs}`);
-    if (p.detectMultiplier !== undefined) lines.push(`  detect-multiplier ${p.detectMultiplier}`);
-    if (p.echoMode) lines.push('  echo-mode');
-    // frr-k8s and MetalLB write both directions (bfdprofile.tmpl); `echo-interval` is FRR's deprecated alias.
-    if (p.echoIntervalMs !== undefined) lines.push(`  echo receive-interval ${p.echoIntervalMs}`, `  echo transmit-interval ${p.echoIntervalMs}`);
-    if (p.passiveMode) lines.push('  passive-mode');
-    if (p.minimumTtl !== undefined) lines.push(`  minimum-ttl ${p.minimumTtl}`);
-    lines.push(' exit');
-  }
-  lines.push('exit', '!');
-  return lines;
+  return bfdProfiles(
+    profiles.map((p) => ({
+      name: p.name,
+      settings: [
+        ...(p.receiveIntervalMs !== undefined ? [`receive-interval ${p.receiveIntervalMs}`] : []),
+        ...(p.transmitIntervalMs !== undefined ? [`transmit-interval ${p.transmitIntervalMs}`] : []),
+        ...(p.detectMultiplier !== undefined ? [`detect-multiplier ${p.detectMultiplier}`] : []),
+        ...(p.echoMode ? ['echo-mode'] : []),
+        // frr-k8s and MetalLB write both directions (bfdprofile.tmpl); `echo-interval` is FRR's deprecated alias.
+        ...(p.echoIntervalMs !== undefined ? [`echo receive-interval ${p.echoIntervalMs}`, `echo transmit-interval ${p.echoIntervalMs}`] : []),
+        ...(p.passiveMode ? ['passive-mode'] : []),
+        ...(p.minimumTtl !== undefined ? [`minimum-ttl ${p.minimumTtl}`] : []),
+      ],
+    })),
+  );
 }
 
 export function renderSpeaker(s: SpeakerPlan, options: FrrRenderOptions = {}): string {
   const neighbors = [...s.neighbors].sort((a, b) => compareAddressText(a.address, b.address));
-  const lines = ['frr defaults traditional', ...(options.hostname ? [`hostname ${options.hostname}`] : []), '!'];
+  const lines = configHeader(options.hostname);
   if (s.routeMapDelay0) lines.push('bgp route-map delay-timer 0', '!');
   // Profiles before the neighbors that name them, as FRR's running config lists them.
   lines.push(...bfdProfileLines(s.bfdProfiles ?? []));
