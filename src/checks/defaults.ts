@@ -38,5 +38,7 @@ export const CHECK_DEFAULTS = {
   'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 500, attemptTimeoutMs: 2_000, connectTimeoutMs: 300 },
   // frr-k8s refreshes BGPSessionState every 2 min by default (frrStatus.pollInterval).
   // On netns a poll reads the speakers over their vty sockets; on kind it is one API read.
+  // One attempt is an ARP probe that listens up to 1 s for a second answer (src/checks/kinds/l2-announcement.ts).
+  'l2-announcement': { timeoutMs: 20_000, durationMs: 5_000, intervalMs: 250, attemptTimeoutMs: 5_000 },
   'k8s-status': { timeoutMs: 150_000, durationMs: 10_000, intervalMs: 250, attemptTimeoutMs: 10_000 },
 } as const satisfies Record<string, CheckDefaults>;

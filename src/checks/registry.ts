@@ -7,6 +7,7 @@ import { frrJson } from './kinds/frr-json.ts';
 import { http } from './kinds/http.ts';
 import { k8sStatus } from './kinds/k8s-status.ts';
 import { kernelRoute } from './kinds/kernel-route.ts';
+import { l2Announcement } from './kinds/l2-announcement.ts';
 import type { AnyCheckKind } from './kinds/types.ts';
 
 export const CHECK_KINDS = {
@@ -18,6 +19,7 @@ export const CHECK_KINDS = {
   http,
   'k8s-status': k8sStatus,
   'frr-json': frrJson,
+  'l2-announcement': l2Announcement,
 } as const satisfies Record<string, AnyCheckKind>;
 
 type CheckKindName = keyof typeof CHECK_KINDS;

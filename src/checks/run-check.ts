@@ -179,7 +179,9 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
   const probe = async (ctx: { signal: AbortSignal; budgetMs: number }): Promise<Observed> => {
     // Resolved on every attempt: a service IP or a session may appear while we wait.
     const plan: unknown = kind.plan(params, options.resolver);
-    const observed: unknown = await kind.probe(plan, { runtime: options.runtime, signal: ctx.signal, budgetMs: ctx.budgetMs });
+    // Whole milliseconds: the budget near a `within:` deadline is fractional (clock readings), and
+    // execa refuses a fractional timeout, which failed every such http attempt but the last.
+    const observed: unknown = await kind.probe(plan, { runtime: options.runtime, signal: ctx.signal, budgetMs: Math.floor(ctx.budgetMs) });
     return { plan, observed };
   };
   const evaluate = (o: Observed): Evaluation => kind.evaluate(o.plan, o.observed);

@@ -13,6 +13,7 @@ import type { K8sObjects, Obj } from './schemas/index.ts';
 import type { ServiceSpec } from './schemas/core.ts';
 import { backingDeployments, validateManifests } from './validate.ts';
 import { genericServerWarning, placePods, planPods } from './pods.ts';
+import { EXCLUDE_FROM_LB_LABEL, l2Candidates } from './l2-election.ts';
 import type { ValidateOptions } from './validate.ts';
 
 export type * from './plan.ts';
@@ -63,7 +64,8 @@ export function nodeLabels(node: ClusterNode): Record<string, string> {
   return {
     'kubernetes.io/hostname': node.name,
     'kubernetes.io/os': 'linux',
-    ...(node.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+    // kubeadm marks a kind control-plane node so that load balancers skip it (MetalLB honours it).
+    ...(node.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '', [EXCLUDE_FROM_LB_LABEL]: '' } : {}),
     ...(node.labels ?? {}),
   };
 }
@@ -155,8 +157,18 @@ export function computeDesiredState(manifests: readonly Manifest[], cluster: Clu
     });
   if (errors.length > 0) throw new InputErrors(dedupe(errors));
 
+  const nodeInputs = nodes.map((n) => ({ name: n.node, labels: n.labels }));
   const services: ServicePlan[] = contexts.map((ctx, i) => {
     const a = allocations[i];
+    const l2 =
+      a && a.pool !== undefined
+        ? l2Candidates(
+            { labels: ctx.svc.labels, ips: a.ips, pool: a.pool, externalTrafficPolicy: ctx.svc.spec.externalTrafficPolicy ?? 'Cluster', endpointNodes: ctx.endpointNodes },
+            nodeInputs,
+            o.l2Advertisements,
+            o.pools,
+          )
+        : [];
     return {
       namespace: ctx.svc.namespace,
       name: ctx.svc.name,
@@ -167,6 +179,7 @@ export function computeDesiredState(manifests: readonly Manifest[], cluster: Clu
       backends: ctx.backends,
       endpointNodes: ctx.endpointNodes,
       announcements: announcements.get(serviceKey(ctx.svc)) ?? [],
+      l2Candidates: l2,
       ...(a?.failure ? { failure: a.failure } : {}),
     };
   });

@@ -3,6 +3,7 @@
 // Renderers and runtimes read only this, never the manifests.
 import type { InterfaceAddress } from '../lab/model.ts';
 import type { PodPlan } from './pods.ts';
+import type { L2Candidate } from './l2-election.ts';
 
 /** A BGP remote AS: a number, or FRR's `external`/`internal` keywords. */
 export type RemoteAs = number | 'external' | 'internal';
@@ -200,6 +201,11 @@ export interface ServicePlan {
   /** Nodes where the backend pods are placed (emulated scheduling: workers, round robin). */
   readonly endpointNodes: readonly string[];
   readonly announcements: readonly ServiceAnnouncement[];
+  /**
+   * MetalLB L2 mode: the nodes that may answer ARP for the Service's IP, in election order
+   * (src/k8s/l2-election.ts); the first whose speaker runs announces. Empty: no L2 announcement.
+   */
+  readonly l2Candidates: readonly L2Candidate[];
   /** Set when MetalLB could not allocate: the Service stays pending. */
   readonly failure?: { readonly reason: 'AllocationFailed'; readonly message: string };
 }

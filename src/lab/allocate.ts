@@ -5,6 +5,7 @@ import { compareAddressText, formatCIDR, hostAt, ipv4Network, subnetAt } from '.
 import type { PathSegment } from '../yaml/path.ts';
 import type { LabFile } from './schema.ts';
 import type { Cluster, Host, Interface, Lab, Link, Router, Switch } from './model.ts';
+import { defaultClientAddress, NODE_NETWORK, NODE_NETWORK_INTERFACE, nodeNetworkAddress } from './node-network.ts';
 
 /** Where an allocated or explicit address came from in the file, for duplicate-address errors. */
 export interface AddressOrigin {
@@ -152,8 +153,10 @@ function allocateRouters(spec: Spec, at: Allocator): Router[] {
   });
 }
 
-/** Cluster node i gets host firstNodeHost+i on every switch. */
+/** Cluster node i gets host firstNodeHost+i on every switch; clients on the nodes' L2 network follow the nodes. */
 function allocateCluster(c: NonNullable<Spec['cluster']>, switches: readonly Switch[], at: Allocator): Cluster {
+  // The nodes' own addresses on their L2 network first, so that a client address cannot take one.
+  c.nodes.forEach((n, index) => at.claim(nodeNetworkAddress({ index }), `${n.name}:${NODE_NETWORK_INTERFACE}`, ['spec', 'cluster', 'nodes', index]));
   return {
     name: c.name,
     nodeASN: c.nodeASN,
@@ -168,6 +171,10 @@ function allocateCluster(c: NonNullable<Spec['cluster']>, switches: readonly Swi
         return { switch: s.name, interface: s.nodeInterface, address: { ip, prefixLength: subnet.prefixLength }, mac: stableMac(at.labName, n.name, s.nodeInterface) };
       }),
     })),
+    l2Clients: c.l2Clients.map((client, i) => {
+      const ip = at.claim(client.address ?? defaultClientAddress(c.nodes.length, i), `${client.name}:${NODE_NETWORK_INTERFACE}`, ['spec', 'cluster', 'l2Clients', i, client.address ? 'address' : 'name']);
+      return { name: client.name, interface: NODE_NETWORK_INTERFACE, address: { ip, prefixLength: NODE_NETWORK.prefixLength }, mac: stableMac(at.labName, client.name, NODE_NETWORK_INTERFACE) };
+    }),
   };
 }
 

@@ -98,10 +98,21 @@ export interface ClusterNode {
   readonly attachments: readonly ClusterNodeAttachment[];
 }
 
+/** A host on the nodes' L2 network (kind's docker network), e.g. a client of MetalLB's L2 mode. */
+export interface L2Client {
+  readonly name: string;
+  /** Its interface on the network (`eth0`, as in a container on the kind network). */
+  readonly interface: string;
+  readonly address: InterfaceAddress;
+  readonly mac: string;
+}
+
 export interface Cluster {
   readonly name: string;
   readonly nodeASN: number;
   readonly nodes: readonly ClusterNode[];
+  /** Clients on the nodes' L2 network (src/lab/node-network.ts). */
+  readonly l2Clients: readonly L2Client[];
 }
 
 export interface Link {

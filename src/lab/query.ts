@@ -1,7 +1,7 @@
 // Questions checks, tests and renderers ask of a lab, so that none of them hard-codes a node
 // name or an address. Every lookup that can miss throws an error naming what was asked for.
 import { containsAddress, ipv4Network } from '../net/ip.ts';
-import type { ClusterNode, Host, Interface, Lab, Link, Router, RouterRole, Switch } from './model.ts';
+import type { ClusterNode, Host, Interface, L2Client, Lab, Link, Router, RouterRole, Switch } from './model.ts';
 
 export class LookupError extends Error {
   constructor(message: string) {
@@ -14,7 +14,8 @@ type LabObject =
   | { readonly kind: 'router'; readonly router: Router }
   | { readonly kind: 'host'; readonly host: Host }
   | { readonly kind: 'switch'; readonly switch: Switch }
-  | { readonly kind: 'cluster-node'; readonly node: ClusterNode };
+  | { readonly kind: 'cluster-node'; readonly node: ClusterNode }
+  | { readonly kind: 'l2-client'; readonly client: L2Client };
 
 function names(list: readonly { name: string }[]): string {
   return list.map((x) => x.name).join(', ');
@@ -30,6 +31,11 @@ export function host(lab: Lab, name: string): Host {
   const h = lab.hosts.find((x) => x.name === name);
   if (!h) throw new LookupError(`lab ${lab.name} has no host "${name}" (hosts: ${names(lab.hosts)})`);
   return h;
+}
+
+/** A client on the cluster nodes' L2 network (`cluster.l2Clients`), if `name` is one. */
+export function findL2Client(lab: Lab, name: string): L2Client | undefined {
+  return lab.cluster?.l2Clients.find((c) => c.name === name);
 }
 
 export function clusterNode(lab: Lab, name: string): ClusterNode {
@@ -48,6 +54,8 @@ export function findObject(lab: Lab, name: string): LabObject | undefined {
   if (s) return { kind: 'switch', switch: s };
   const n = lab.cluster?.nodes.find((x) => x.name === name);
   if (n) return { kind: 'cluster-node', node: n };
+  const c = findL2Client(lab, name);
+  if (c) return { kind: 'l2-client', client: c };
   return undefined;
 }
 

@@ -113,6 +113,12 @@ export const labFileSchema = z.strictObject({
             }),
           )
           .min(1),
+        /**
+         * Hosts on the nodes' own L2 network (kind's docker network, `eth0` on every node), where
+         * MetalLB's L2 mode answers ARP for a Service IP: a client there reaches the Service as a
+         * machine on the same LAN would. Address: 172.18.0.0/16, default the next after the nodes'.
+         */
+        l2Clients: z.array(z.strictObject({ name, address: ipv4.optional() })).default([]),
       })
       .optional(),
   }),

@@ -4,6 +4,7 @@ import { cidrSize, containsAddress, formatCIDR, ipv4Network, subnetAt } from '..
 import type { PathSegment } from '../yaml/path.ts';
 import type { LabFile } from './schema.ts';
 import type { AddressOrigin } from './allocate.ts';
+import { NODE_NETWORK_CIDR, NODE_NETWORK_GATEWAY } from './node-network.ts';
 
 export interface Problem {
   readonly path: readonly PathSegment[];
@@ -26,6 +27,13 @@ export function validateReferences(file: LabFile): Problem[] {
   spec.hosts.forEach((h, i) => claimName(h.name, ['spec', 'hosts', i, 'name']));
   spec.switches.forEach((s, i) => claimName(s.name, ['spec', 'switches', i, 'name']));
   spec.cluster?.nodes.forEach((n, i) => claimName(n.name, ['spec', 'cluster', 'nodes', i, 'name']));
+  spec.cluster?.l2Clients.forEach((c, i) => claimName(c.name, ['spec', 'cluster', 'l2Clients', i, 'name']));
+  spec.cluster?.l2Clients.forEach((c, i) => {
+    if (c.address === undefined) return;
+    const path = ['spec', 'cluster', 'l2Clients', i, 'address'];
+    if (!containsAddress(ipv4Network(NODE_NETWORK_CIDR), c.address)) problems.push({ path, expected: `an address on the nodes' L2 network ${NODE_NETWORK_CIDR} (kind's docker network)` });
+    else if (c.address === NODE_NETWORK_GATEWAY) problems.push({ path, expected: `an address other than ${NODE_NETWORK_GATEWAY} (the network's gateway)` });
+  });
 
   const vnis = new Map<number, string>();
   const vrfSeen = new Set<string>();

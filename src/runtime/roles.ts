@@ -6,7 +6,7 @@
 // each runtime's placement (netns: NetnsRuntime.nsOf; kind: src/runtime/kind/exec.ts).
 import { InputError, LabBuildError } from '../errors.ts';
 import type { Lab } from '../lab/model.ts';
-import { clusterNode, findObject, host, LookupError, router } from '../lab/query.ts';
+import { clusterNode, findL2Client, findObject, host, LookupError, router } from '../lab/query.ts';
 import type { Target } from './runtime.ts';
 
 type Role = Target['kind'];
@@ -61,6 +61,8 @@ export function labTargets(lab: Lab): Target[] {
   return [
     ...lab.routers.map((r): Target => ({ kind: 'router', name: r.name })),
     ...lab.hosts.map((h): Target => ({ kind: 'host', name: h.name })),
+    // Clients on the nodes' L2 network run commands the way hosts do.
+    ...(lab.cluster?.l2Clients ?? []).map((c): Target => ({ kind: 'host', name: c.name })),
     ...(lab.cluster?.nodes ?? []).flatMap((n): Target[] => [
       { kind: 'pe', node: n.name },
       { kind: 'speaker', node: n.name },
@@ -74,7 +76,7 @@ export function assertInLab(lab: Lab, t: Target): void {
     case 'router':
       return void router(lab, t.name);
     case 'host':
-      return void host(lab, t.name);
+      return void (findL2Client(lab, t.name) ?? host(lab, t.name));
     case 'pe':
     case 'speaker':
       return void clusterNode(lab, t.node);
@@ -91,15 +93,15 @@ export function assertInLab(lab: Lab, t: Target): void {
 export function nodeTarget(lab: Lab, name: string, clusterSide: 'pe' | 'speaker'): Target {
   const obj = findObject(lab, name);
   if (obj?.kind === 'router') return { kind: 'router', name };
-  if (obj?.kind === 'host') return { kind: 'host', name };
+  if (obj?.kind === 'host' || obj?.kind === 'l2-client') return { kind: 'host', name };
   if (obj?.kind === 'cluster-node') return { kind: clusterSide, node: name };
-  const all = [...lab.routers, ...lab.hosts, ...(lab.cluster?.nodes ?? [])].map((x) => x.name);
+  const all = [...lab.routers, ...lab.hosts, ...(lab.cluster?.l2Clients ?? []), ...(lab.cluster?.nodes ?? [])].map((x) => x.name);
   throw new LookupError(`lab ${lab.name} has no router, host or cluster node "${name}" (nodes: ${all.join(', ')})`);
 }
 
 /** The CLI's spelling of a target: `leafA`, `hostA_red`, `pe-kind-worker` (its speaker), `pe-kind-worker:pe`. */
 export function cliTargetNames(lab: Lab): string[] {
-  return [...lab.routers, ...lab.hosts].map((x) => x.name).concat((lab.cluster?.nodes ?? []).flatMap((n) => [n.name, `${n.name}:pe`]));
+  return [...lab.routers, ...lab.hosts, ...(lab.cluster?.l2Clients ?? [])].map((x) => x.name).concat((lab.cluster?.nodes ?? []).flatMap((n) => [n.name, `${n.name}:pe`]));
 }
 
 /** Parses the CLI's `name[:pe]` (`:speaker` is the default for a cluster node). Bad input names every node. */
@@ -108,6 +110,7 @@ export function parseTarget(lab: Lab, text: string): Target {
   const obj = rest.length === 0 ? findObject(lab, name ?? '') : undefined;
   if (obj?.kind === 'router' && side === undefined) return { kind: 'router', name: obj.router.name };
   if (obj?.kind === 'host' && side === undefined) return { kind: 'host', name: obj.host.name };
+  if (obj?.kind === 'l2-client' && side === undefined) return { kind: 'host', name: obj.client.name };
   if (obj?.kind === 'cluster-node' && (side === undefined || side === 'speaker' || side === 'pe')) return { kind: side ?? 'speaker', node: obj.node.name };
   throw new InputError('command line', 'node', `a node of lab ${lab.name}: ${cliTargetNames(lab).join(', ')} (got "${text}")`);
 }

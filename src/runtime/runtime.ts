@@ -46,7 +46,13 @@ export type Fault =
   /** Drop every frame on the interface both ways, link left up (src/runtime/silent-drop.ts). */
   | { readonly kind: 'drop-traffic'; readonly target: Target; readonly interface: string }
   | { readonly kind: 'restore-traffic'; readonly target: Target; readonly interface: string }
-  | { readonly kind: 'restart-frr'; readonly target: Target };
+  | { readonly kind: 'restart-frr'; readonly target: Target }
+  /** MetalLB's speaker on a node stops (or comes back): in L2 mode another node takes its Service IPs over. */
+  | { readonly kind: 'speaker-down'; readonly target: SpeakerTarget }
+  | { readonly kind: 'speaker-up'; readonly target: SpeakerTarget };
+
+/** A cluster node's host side, where MetalLB's speaker runs. */
+export type SpeakerTarget = Extract<Target, { kind: 'speaker' }>;
 
 export interface NodeStatus {
   readonly name: string;
@@ -137,6 +143,15 @@ export interface UpOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
+/** Which node answers ARP for a Service IP in MetalLB's L2 mode (MetalLB's ServiceL2Status). */
+export interface L2Status {
+  readonly namespace: string;
+  readonly name: string;
+  readonly ip: string;
+  /** Absent: no node announces the IP (no eligible node with a running speaker). */
+  readonly node?: string;
+}
+
 export interface Runtime {
   readonly kind: RuntimeKind;
   readonly lab: Lab;
@@ -178,6 +193,8 @@ export interface Runtime {
   /** The cluster API's view: frr-k8s BGPSessionStates and Service external IPs. */
   sessionStates(): Promise<readonly SessionState[]>;
   services(): Promise<readonly ServiceState[]>;
+  /** MetalLB L2 mode: the announcing node of each Service IP an L2Advertisement covers. Absent: not known. */
+  l2Statuses?(): Promise<readonly L2Status[]>;
   /** The workload pods (Deployment replicas), for checks that start from a pod or expect one. */
   pods?(): Promise<readonly PodState[]>;
 

@@ -8,7 +8,7 @@ import { validateCheck, type CheckSpec, type ValidatedCheck } from '../checks/ru
 import { ResolveError } from '../checks/resolver.ts';
 import { loadLab, labPath } from '../lab/load.ts';
 import type { Lab } from '../lab/model.ts';
-import { LookupError } from '../lab/query.ts';
+import { clusterNode, LookupError } from '../lab/query.ts';
 import { loadManifestFiles } from '../k8s/load.ts';
 import { manifestKey, type Manifest } from '../k8s/manifest.ts';
 import type { LabelChanges } from '../k8s/plan.ts';
@@ -43,7 +43,7 @@ export interface Scenario {
   readonly description: string;
   readonly tags: readonly string[];
   readonly runtimes: readonly ('netns' | 'kind')[];
-  readonly mode: 'evpn' | 'passthrough';
+  readonly mode: 'evpn' | 'passthrough' | 'l2';
   readonly lab: Lab;
   readonly manifests: readonly string[];
   readonly steps: readonly Step[];
@@ -172,6 +172,8 @@ function resolveFault(entry: FaultEntry, resolver: LabResolver): Fault {
   if ('linkUp' in entry) return { kind: 'link-up', ...on(entry.linkUp, 'pe') };
   if ('dropTraffic' in entry) return { kind: 'drop-traffic', ...on(entry.dropTraffic, 'speaker') };
   if ('restoreTraffic' in entry) return { kind: 'restore-traffic', ...on(entry.restoreTraffic, 'speaker') };
+  if ('speakerDown' in entry) return { kind: 'speaker-down', target: { kind: 'speaker', node: clusterNode(resolver.lab, entry.speakerDown.node).name } };
+  if ('speakerUp' in entry) return { kind: 'speaker-up', target: { kind: 'speaker', node: clusterNode(resolver.lab, entry.speakerUp.node).name } };
   return { kind: 'restart-frr', target: resolver.target(entry.restartFrr) };
 }
 

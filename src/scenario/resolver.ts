@@ -6,8 +6,9 @@ import type { PodState } from '../runtime/runtime.ts';
 import type { DesiredState, NodePlan } from '../k8s/plan.ts';
 import type { Lab } from '../lab/model.ts';
 import {
-  clusterNode, host, LookupError, peerAddressFacing, router, switchOfTor, vtepOf,
+  clusterNode, findL2Client, host, LookupError, peerAddressFacing, router, switchOfTor, vtepOf,
 } from '../lab/query.ts';
+import { NODE_NETWORK_CIDR } from '../lab/node-network.ts';
 import type { Target } from '../runtime/runtime.ts';
 
 export class LabResolver implements Resolver {
@@ -57,7 +58,8 @@ export class LabResolver implements Resolver {
 
   target(ref: NodeRef): Target {
     if ('router' in ref) return { kind: 'router', name: router(this.lab, ref.router).name };
-    if ('host' in ref) return { kind: 'host', name: host(this.lab, ref.host).name };
+    // A client on the nodes' L2 network is a host too: commands run in it the same way.
+    if ('host' in ref) return { kind: 'host', name: (findL2Client(this.lab, ref.host) ?? host(this.lab, ref.host)).name };
     if ('pe' in ref) return { kind: 'pe', node: clusterNode(this.lab, ref.pe).name };
     return { kind: 'speaker', node: clusterNode(this.lab, ref.speaker).name };
   }
@@ -133,11 +135,11 @@ export class LabResolver implements Resolver {
   }
 
   hostAddress(name: string): string {
-    return host(this.lab, name).address.ip;
+    return (findL2Client(this.lab, name) ?? host(this.lab, name)).address.ip;
   }
 
   hostSubnet(name: string): string {
-    return host(this.lab, name).subnet;
+    return findL2Client(this.lab, name) ? NODE_NETWORK_CIDR : host(this.lab, name).subnet;
   }
 
   serviceIPs(service: string): readonly string[] {

@@ -25,6 +25,9 @@ export const faultSchema = z.union([
   z.strictObject({ dropTraffic: linkRef }),
   z.strictObject({ restoreTraffic: linkRef }),
   z.strictObject({ restartFrr: nodeRef }),
+  // MetalLB's speaker on a node stops (speakerDown) or comes back (speakerUp).
+  z.strictObject({ speakerDown: z.strictObject({ node: nodeName }) }),
+  z.strictObject({ speakerUp: z.strictObject({ node: nodeName }) }),
 ]);
 export type FaultEntry = z.infer<typeof faultSchema>;
 
@@ -89,7 +92,8 @@ function scenarioSchema<S extends z.ZodType>(step: S) {
     }),
     spec: z.strictObject({
       lab: z.string().min(1),
-      mode: z.enum(['evpn', 'passthrough']),
+      // l2: MetalLB's L2 mode, Service IPs announced by ARP on the nodes' own network (no BGP).
+      mode: z.enum(['evpn', 'passthrough', 'l2']),
       runtimes: z.array(z.enum(['netns', 'kind'])).min(1).default(['netns', 'kind']),
       /** Applied, in order, before the first step. */
       manifests: z.array(relativeFile).default([]),

@@ -199,7 +199,7 @@ describe('validateCheck and the flat YAML form', () => {
   });
 
   it('every kind is registered', () => {
-    expect(checkKindNames()).toEqual(['bgp-session', 'bgp-route', 'bfd-session', 'evpn-route', 'kernel-route', 'http', 'k8s-status', 'frr-json']);
+    expect(checkKindNames()).toEqual(['bgp-session', 'bgp-route', 'bfd-session', 'evpn-route', 'kernel-route', 'http', 'k8s-status', 'frr-json', 'l2-announcement']);
   });
 });
 

@@ -146,3 +146,19 @@ describe('stableMac', () => {
     expect(shared).toEqual([]);
   });
 });
+
+describe('clients on the nodes\' L2 network', () => {
+  it('take the addresses after the nodes\' (as docker hands them out) unless given, each with eth0 and a stable MAC', () => {
+    const lab = parseLab(`${BASE_LAB}    l2Clients:\n      - { name: lan1 }\n      - { name: lan2, address: 172.18.9.9 }\n      - { name: lan3 }\n`, 'inline.yaml');
+    expect(lab.cluster!.l2Clients.map((c) => [c.name, c.interface, `${c.address.ip}/${c.address.prefixLength}`])).toEqual([
+      ['lan1', 'eth0', '172.18.0.4/16'],
+      ['lan2', 'eth0', '172.18.9.9/16'],
+      ['lan3', 'eth0', '172.18.0.6/16'],
+    ]);
+    expect(lab.cluster!.l2Clients[0]!.mac).toBe(stableMac('t', 'lan1', 'eth0'));
+  });
+
+  it('are none by default', () => {
+    expect(parseLab(BASE_LAB, 'inline.yaml').cluster!.l2Clients).toEqual([]);
+  });
+});

@@ -21,7 +21,28 @@ describe('the base lab used below', () => {
 });
 
 describe('validation errors name file, path and line', () => {
+  const clients = (entries: string): string => `${BASE_LAB}    l2Clients:\n${entries}`;
   const cases: { name: string; text: string; message: string }[] = [
+    {
+      name: 'an L2 client address off the nodes\' network',
+      text: clients('      - { name: lan1, address: 10.9.0.5 }\n'),
+      message: `${FILE}:${BASE_LAB.split('\n').length + 1}: spec.cluster.l2Clients[0].address: an address on the nodes' L2 network 172.18.0.0/16 (kind's docker network)`,
+    },
+    {
+      name: 'an L2 client on docker\'s gateway',
+      text: clients('      - { name: lan1, address: 172.18.0.1 }\n'),
+      message: `${FILE}:${BASE_LAB.split('\n').length + 1}: spec.cluster.l2Clients[0].address: an address other than 172.18.0.1 (the network's gateway)`,
+    },
+    {
+      name: 'an L2 client on a node\'s address',
+      text: clients('      - { name: lan1, address: 172.18.0.3 }\n'),
+      message: `${FILE}:${BASE_LAB.split('\n').length + 1}: spec.cluster.l2Clients[0].address: a unique address (172.18.0.3 for lan1:eth0 is already used by c-worker:eth0)`,
+    },
+    {
+      name: 'an L2 client named like a host',
+      text: clients('      - { name: h1 }\n'),
+      message: `${FILE}:${BASE_LAB.split('\n').length + 1}: spec.cluster.l2Clients[0].name: a unique name ("h1" is already used by spec.hosts.0.name)`,
+    },
     {
       name: 'unknown node in a link',
       text: edit('{ a: s1:e1, b: l1:up }', '{ a: s1:e1, b: zz:up }'),

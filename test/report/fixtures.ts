@@ -77,6 +77,7 @@ export const lab: Lab = {
   cluster: {
     name: 'pe-kind',
     nodeASN: 64514,
+    l2Clients: [],
     nodes: [
       { name: 'pe-kind-control-plane', role: 'control-plane', index: 0, attachments: [{ switch: 'leafkind1-sw', interface: 'toswitch1', address: { ip: '192.168.11.3', prefixLength: 24 }, mac: mac(30) }] },
       { name: 'pe-kind-worker', role: 'worker', index: 1, attachments: [{ switch: 'leafkind1-sw', interface: 'toswitch1', address: { ip: '192.168.11.4', prefixLength: 24 }, mac: mac(31) }] },

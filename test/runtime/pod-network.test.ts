@@ -1,6 +1,7 @@
 // The pod network's ip -batch lines (kindnet's wiring) and what the lab HTTP server answers.
 import { describe, expect, test } from 'vitest';
-import { nodeNetworkAddress, nodeNetworkLines, podLinkLines, podNs, podVeth } from '../../src/runtime/netns/pod-network.ts';
+import { nodeNetworkLines, podLinkLines, podNs, podVeth } from '../../src/runtime/netns/pod-network.ts';
+import { nodeNetworkAddress } from '../../src/lab/node-network.ts';
 import { instanceNames } from '../../src/runtime/netns/names.ts';
 import { renderNginxConfig } from '../../src/runtime/netns/pod-servers.ts';
 import { execFileSync, spawn } from 'node:child_process';

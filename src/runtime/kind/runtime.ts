@@ -490,6 +490,16 @@ export class KindRuntime implements Runtime {
       case 'drop-traffic':
       case 'restore-traffic':
         return this.silentDrop(fault.target, assertIfName(fault.interface), fault.kind === 'drop-traffic');
+      case 'speaker-down':
+      case 'speaker-up': {
+        // Freeze (or thaw) MetalLB's speaker process on the node: memberlist on the other
+        // speakers declares it gone and the L2 election moves its IPs, as when a speaker hangs.
+        const signal = fault.kind === 'speaker-down' ? '-STOP' : '-CONT';
+        const node = fault.target.node;
+        const r = await this.docker().exec(kindNodeContainer(node), ['pkill', signal, '-x', 'speaker'], { description: `${fault.kind} ${node}` });
+        if (r.exitCode !== 0) throw new LabBuildError(`${fault.kind} ${node} failed: no speaker process on the node (${(r.stderr || r.stdout).trim()})`);
+        return;
+      }
     }
   }
 

@@ -5,8 +5,7 @@
 // devices and FRR configuration towards the new plan.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputErrors, LabBuildError } from '../../errors.ts';
-import { notEmulated } from './emulated.ts';
+import { LabBuildError } from '../../errors.ts';
 import { parseBfdPeers } from '../bfd-peers.ts';
 import { manifestKey, type Manifest } from '../../k8s/manifest.ts';
 import { validateManifests } from '../../k8s/validate.ts';
@@ -14,7 +13,7 @@ import { computeDesiredState, mergeLabelChanges } from '../../k8s/desired.ts';
 import type { DesiredState, LabelChanges, NodePlan, PeL3VniPlan, PeRouterPlan, HostSessionPlan } from '../../k8s/plan.ts';
 import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
-import type { ApplyResult, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
+import type { ApplyResult, L2Status, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
 import { FORWARDING, l3vniDeviceLines, type ClusterNodePlan, type FabricPlan } from './plan.ts';
 import type { Lab } from '../../lab/model.ts';
@@ -29,6 +28,7 @@ import { podLinkLines, podNs, podVeth } from './pod-network.ts';
 import { listenerFor, startNginx, stopNginx } from './pod-servers.ts';
 import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
 import { run } from '../../proc/run.ts';
+import { L2Speakers } from './l2-speakers.ts';
 
 /** Between a PE's devices and its configuration: what reconcilePeDevices worked out. */
 interface PeConfigStep {
@@ -87,6 +87,10 @@ interface ClusterHost {
   vtysh(target: Target, command: string): Promise<string>;
 }
 
+/** MetalLB L2 mode's emulation notes, for `pelab status` and reports. */
+const L2_DEVIATION =
+  'MetalLB L2 mode: a stopped speaker hands its Service IPs on as soon as the fault is applied; MetalLB\'s memberlist takes a few seconds to declare a speaker dead, so real failovers take longer.';
+
 export class ClusterEmulator {
   private readonly rt: ClusterHost;
 
@@ -96,6 +100,21 @@ export class ClusterEmulator {
 
   private get ledger(): Ledger {
     return this.rt.ledger;
+  }
+
+  private get l2(): L2Speakers {
+    return new L2Speakers({ dir: this.rt.names.dir, ledger: this.ledger, owner: this.rt.instance, nsOf: (node) => this.nodePlan(node).ns });
+  }
+
+  /** A `speakerDown`/`speakerUp` fault: MetalLB's speaker on `node` stops or comes back. */
+  async setSpeakerDown(node: string, down: boolean): Promise<void> {
+    this.nodePlan(node);
+    await this.l2.setSpeakerDown(node, down, this.ledger.data.desired as DesiredState | undefined, this.rt.plan.clusterNodes.map((n) => n.name));
+  }
+
+  /** Who answers ARP for each Service IP (MetalLB's ServiceL2Status). */
+  async l2Statuses(): Promise<readonly L2Status[]> {
+    return this.l2.state.statuses;
   }
 
   private nodePlan(name: string): ClusterNodePlan {
@@ -185,8 +204,6 @@ export class ClusterEmulator {
     if (!cluster) throw new LabBuildError(`lab ${this.rt.lab.name} has no cluster to apply manifests to`);
     // Validate the whole set as the API server + controllers would see it.
     const { manifests: valid, warnings: more } = validateManifests(all);
-    const refused = notEmulated(valid);
-    if (refused.length > 0) throw new InputErrors(refused);
     const previousPodIPs = Object.fromEntries(Object.values(this.ledger.data.cluster ?? {}).flatMap((r) => ((r as RealisedNode).pods ?? []).map((p) => [p.key, p.ip])));
     const desired = computeDesiredState(valid, cluster, {
       previousAllocations: this.ledger.data.serviceIPs,
@@ -198,11 +215,14 @@ export class ClusterEmulator {
     const pods = desired.pods.flatMap((p) => listenerFor(p, podNs(this.rt.names, p)) ?? []);
     await new EndpointServer(this.rt.names.dir, this.ledger).update((l) => l.ns.startsWith(`${this.rt.names.prefix}pod.`), pods);
     const serviceIPs = Object.fromEntries(desired.services.filter((s) => s.ips.length > 0).map((s) => [`${s.namespace}/${s.name}`, [...s.ips]]));
+    // After kube-proxy's rules: a client that learns the MAC is answered at once.
+    await this.l2.reconcile(desired, cluster.nodes.map((n) => n.name));
+    const l2 = desired.services.some((s) => s.l2Candidates.length > 0);
     this.ledger.update((d) => {
       d.applied = valid.map((m) => ({ key: manifestKey(m), manifest: m }));
       d.serviceIPs = serviceIPs;
       d.desired = desired;
-      d.notes = [...desired.deviations];
+      d.notes = [...desired.deviations, ...(l2 ? [L2_DEVIATION] : [])];
     });
     return { warnings: [...warnings, ...more, ...desired.warnings], serviceIPs, desired };
   }

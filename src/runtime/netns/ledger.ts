@@ -36,6 +36,8 @@ interface LedgerData {
   serviceIPs: Record<string, string[]>;
   /** Labels changed on the running nodes (node -> key -> value, null = removed), on top of the lab's. */
   labelChanges?: Record<string, Record<string, string | null>>;
+  /** MetalLB L2 mode: speakers down and the announcing node per Service IP (l2-speakers.ts L2State). */
+  l2?: unknown;
   notes: string[];
   /** The FRR build the lab's daemons run (frr-build.ts); absent in ledgers written before it was recorded. */
   frr?: FrrBuild;

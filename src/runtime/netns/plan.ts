@@ -5,7 +5,7 @@ import { stableMac } from '../../lab/allocate.ts';
 import { hostSetupCommands } from '../../render/host-setup.ts';
 import type { Lab, Router } from '../../lab/model.ts';
 import { instanceNames, type InstanceNames } from './names.ts';
-import { nodeNetworkLines, nodeNetworkNs } from './pod-network.ts';
+import { l2ClientLines, nodeNetworkLines, nodeNetworkNs } from './pod-network.ts';
 
 /** Lines for `ip -n <ns> -batch -`, grouped by namespace. Insertion order is execution order. */
 export type Batches = Map<string, string[]>;
@@ -155,6 +155,14 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
     const net = nodeNetworkLines(names, lab.cluster.nodes);
     for (const [ns, lines] of net.links) push(links, ns, ...lines);
     for (const [ns, lines] of net.config) push(config, ns, ...lines.filter((l) => l !== 'link set lo up'));
+    // Clients on that network (MetalLB L2 mode's LAN): hosts like the fabric's, without a leaf.
+    for (const c of lab.cluster.l2Clients) {
+      addNs(names.ns(c.name), false);
+      hosts.push({ name: c.name, ns: names.ns(c.name) });
+    }
+    const clients = l2ClientLines(names, lab.cluster.l2Clients);
+    for (const [ns, lines] of clients.links) push(links, ns, ...lines);
+    for (const [ns, lines] of clients.config) push(config, ns, ...lines);
   }
 
   // Router interfaces: fabric links, host segments (in the VRF namespace when the segment is in

@@ -5,20 +5,12 @@
 //   side carries the gateway as a /32 and a /32 route to the pod;
 // - each node routes the other nodes' pod CIDRs via their node addresses (kindnet's routes).
 import { createHash } from 'node:crypto';
-import type { ClusterNode } from '../../lab/model.ts';
-import { hostAt, ipv4Network } from '../../net/ip.ts';
+import type { ClusterNode, L2Client } from '../../lab/model.ts';
+import { NODE_NETWORK, NODE_NETWORK_INTERFACE, nodeNetworkAddress } from '../../lab/node-network.ts';
 import { podCidrOf, type PodPlan } from '../../k8s/pods.ts';
 import type { InstanceNames } from './names.ts';
 
-/** kind's docker network; nodes get .2, .3, ... in node order (docker hands them out in start order). */
-const NODE_NETWORK = { network: '172.18.0.0', prefixLength: 16 } as const;
-/** The node's interface on the node network, as in a kind node container. */
-const NODE_NETWORK_INTERFACE = 'eth0';
 const SWITCH_BRIDGE = 'br0';
-
-export function nodeNetworkAddress(node: Pick<ClusterNode, 'index'>): string {
-  return hostAt(ipv4Network(`${NODE_NETWORK.network}/${NODE_NETWORK.prefixLength}`), 2 + node.index);
-}
 
 /** The namespace standing for kind's docker network (a bridge). */
 export function nodeNetworkNs(names: InstanceNames): string {
@@ -49,6 +41,20 @@ export function nodeNetworkLines(names: InstanceNames, nodes: readonly ClusterNo
       ...nodes.filter((o) => o.name !== n.name).map((o) => `route add ${podCidrOf(o).network}/24 via ${nodeNetworkAddress(o)} dev ${NODE_NETWORK_INTERFACE}`),
     ]);
   }
+  return { links, config };
+}
+
+/** Clients on the node network (`cluster.l2Clients`): a veth from the bridge to the client's `eth0`. */
+export function l2ClientLines(names: InstanceNames, clients: readonly L2Client[]): { links: Map<string, string[]>; config: Map<string, string[]> } {
+  const bridgeNs = nodeNetworkNs(names);
+  const links = new Map<string, string[]>([[bridgeNs, []]]);
+  const config = new Map<string, string[]>([[bridgeNs, []]]);
+  clients.forEach((c, i) => {
+    const port = `client${i}`;
+    links.get(bridgeNs)!.push(`link add ${port} type veth peer name ${c.interface} address ${c.mac} netns ${names.ns(c.name)}`);
+    config.get(bridgeNs)!.push(`link set ${port} master ${SWITCH_BRIDGE}`, `link set ${port} up`);
+    config.set(names.ns(c.name), [`address add ${c.address.ip}/${c.address.prefixLength} dev ${c.interface}`, `link set ${c.interface} up`]);
+  });
   return { links, config };
 }
 

@@ -50,6 +50,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { why: 'nginx pods run real nginx', paths: ['/usr/sbin/nginx'], package: 'nginx', scope: 'lab' },
   { why: 'nginx pods serve the stock welcome page', paths: ['/usr/share/nginx/html/index.html'], package: 'nginx-common', scope: 'lab', data: true },
   { why: 'kube-proxy\'s rules in the emulated nodes', paths: ['/usr/sbin/nft'], package: 'nftables', scope: 'lab' },
+  { why: 'ARP probes from clients on the nodes\' network (l2-announcement checks)', paths: ['/usr/bin/arping'], package: 'iputils-arping', scope: 'lab' },
   { why: 'topology picture tests', paths: ['/usr/bin/dot'], package: 'graphviz', scope: 'test' },
   { why: 'JUnit output validation tests', paths: ['/usr/bin/xmllint'], package: 'libxml2-utils', scope: 'test' },
   { why: 'HTML report tests in headless Chromium (playwright-core drives it)', paths: ['/usr/bin/chromium'], package: 'chromium', scope: 'test' },

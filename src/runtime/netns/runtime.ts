@@ -13,7 +13,7 @@ import { run } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
 import type { LabelChanges } from '../../k8s/plan.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, FrrInfo, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, FrrInfo, L2Status, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { EndpointServer } from './endpoints.ts';
 import { baseDaemons, FrrRouter, ledgerFrrBuild } from './frr.ts';
@@ -334,6 +334,10 @@ export class NetnsRuntime implements Runtime {
       case 'restart-frr':
         await this.restartFrr(fault.target);
         return;
+      case 'speaker-down':
+      case 'speaker-up':
+        await this.cluster.setSpeakerDown(fault.target.node, fault.kind === 'speaker-down');
+        return;
     }
   }
 
@@ -381,6 +385,10 @@ export class NetnsRuntime implements Runtime {
 
   async services(): Promise<readonly ServiceState[]> {
     return this.cluster.services();
+  }
+
+  async l2Statuses(): Promise<readonly L2Status[]> {
+    return this.cluster.l2Statuses();
   }
 
   async pods(): Promise<readonly PodState[]> {

@@ -22,6 +22,7 @@ export const singlecluster: Cluster = {
   name: 'pe-kind',
   nodeASN: 64514,
   nodes: [node('pe-kind-control-plane', 'control-plane', 0), node('pe-kind-worker', 'worker', 1), node('pe-kind-worker2', 'worker', 2)],
+  l2Clients: [],
 };
 
 export const scenarioFiles = (scenario: string, files: readonly string[]) =>
