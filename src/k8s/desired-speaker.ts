@@ -31,7 +31,7 @@ export interface ServiceForAdvertisement {
   readonly announcesFrom: (node: string) => boolean;
 }
 
-type Field = 'asn' | 'port' | 'password' | 'ebgpMultiHop' | 'holdTime' | 'keepaliveTime' | 'connectTime' | 'localPref' | 'id' | 'bfdProfile';
+type Field = 'asn' | 'port' | 'password' | 'ebgpMultiHop' | 'holdTime' | 'keepaliveTime' | 'connectTime' | 'localPref' | 'id' | 'bfdProfile' | 'enableGracefulRestart';
 
 /** Where a merged value came from, to point an error at the right object and field. */
 interface Source {
@@ -50,6 +50,7 @@ interface NeighborDraft {
   keepalive?: number;
   connect?: number;
   bfdProfile?: string;
+  gracefulRestart: boolean;
   advertiseAll: boolean;
   readonly advertise: Set<string>;
   readonly localPref: Map<string, { value: number; source: Source }>;
@@ -84,6 +85,7 @@ function emptyNeighbor(address: string, source: Source, remoteAs: RemoteAs): Nei
     address,
     remoteAs,
     ebgpMultihop: false,
+    gracefulRestart: false,
     advertiseAll: false,
     advertise: new Set(),
     localPref: new Map(),
@@ -133,6 +135,9 @@ function mergeNeighbor(r: RouterDraft, incoming: NeighborDraft, node: string, er
     ['connectTime', 'connect time', incoming.connect ?? 60, cur.connect ?? 60],
     // Unset BFD merges with a set one (frr-k8s takes the profile); two different profiles conflict.
     ['bfdProfile', 'BFD profile', incoming.bfdProfile ?? cur.bfdProfile ?? 'none', cur.bfdProfile ?? incoming.bfdProfile ?? 'none'],
+    // frr-k8s's merge keeps whichever configuration it merges first (merge.go has no rule for it):
+    // pelab refuses the disagreement rather than guess that order.
+    ['enableGracefulRestart', 'enableGracefulRestart', incoming.gracefulRestart, cur.gracefulRestart],
   ];
   for (const [field, what, a, b] of checks) {
     // A keepalive derived from a conflicting hold time is the same conflict: report it once.
@@ -183,6 +188,7 @@ function peerSource(peer: Obj<BGPPeerSpec>): Source {
     localPref: 'spec.localPref',
     id: 'spec.routerID',
     bfdProfile: 'spec.bfdProfile',
+    enableGracefulRestart: 'spec.enableGracefulRestart',
   };
   return { manifest: peer.manifest, label: `BGPPeer ${peer.name}`, path: (f) => (f === 'asn' ? 'spec.myASN' : fields[f]) };
 }
@@ -269,6 +275,7 @@ function addMetalLB(
     n.port = peer.spec.peerPort;
     n.password = peer.spec.password ?? peerSecretPassword(peer, o);
     n.ebgpMultihop = peer.spec.ebgpMultiHop ?? false;
+    n.gracefulRestart = peer.spec.enableGracefulRestart ?? false;
     n.hold = t.hold;
     n.keepalive = t.keepalive;
     n.connect = seconds(peer.spec.connectTime);
@@ -328,6 +335,7 @@ function addFRRConfigurations(r: RouterDraft, node: string, labels: Readonly<Rec
         n.port = nb.port;
         n.password = nb.password ?? frrNeighborSecretPassword(nb.passwordSecret, o);
         n.ebgpMultihop = nb.ebgpMultiHop ?? false;
+        n.gracefulRestart = nb.enableGracefulRestart ?? false;
         n.hold = t.hold;
         n.keepalive = t.keepalive;
         n.connect = seconds(nb.connectTime);
@@ -387,6 +395,7 @@ function finishNeighbor(n: NeighborDraft, routerPrefixes: readonly string[], tun
     ...(n.password !== undefined ? { password: n.password } : {}),
     ebgpMultihop: n.ebgpMultihop,
     ...(n.bfdProfile !== undefined ? { bfdProfile: n.bfdProfile } : {}),
+    ...(n.gracefulRestart ? { gracefulRestart: true } : {}),
     timers: {
       ...(n.hold !== undefined ? { holdSeconds: n.hold, keepaliveSeconds: n.keepalive } : {}),
       connectSeconds: n.connect ?? tuning.connectTimeSeconds,

@@ -132,6 +132,8 @@ export interface SpeakerNeighborPlan {
   readonly timers: NeighborTimers;
   /** BFD on this session: the profile's name (its settings are in SpeakerPlan.bfdProfiles). */
   readonly bfdProfile?: string;
+  /** BGP graceful restart on this session (enableGracefulRestart). */
+  readonly gracefulRestart?: boolean;
   /** Only this neighbor's prefixes (of its address family), sorted. */
   readonly advertise: readonly AdvertisedPrefix[];
   readonly receive: ReceivePolicy;

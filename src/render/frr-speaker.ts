@@ -91,6 +91,7 @@ export function renderSpeaker(s: SpeakerPlan, options: FrrRenderOptions = {}): s
   for (const n of neighbors) {
     lines.push(...sessionLines(n.address, n));
     if (n.bfdProfile !== undefined) lines.push(` neighbor ${n.address} bfd`, ` neighbor ${n.address} bfd profile ${n.bfdProfile}`);
+    if (n.gracefulRestart) lines.push(` neighbor ${n.address} graceful-restart`);
   }
   for (const f of ['ipv4', 'ipv6'] as const) {
     const af = [

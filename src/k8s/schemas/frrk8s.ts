@@ -40,6 +40,7 @@ const neighbor = z
     keepaliveTime: duration.optional(),
     connectTime: duration.optional(),
     ebgpMultiHop: z.boolean().optional(),
+    enableGracefulRestart: z.boolean().optional(),
     /** A profile of this object's spec.bgp.bfdProfiles (frr-k8s looks nowhere else). */
     bfdProfile: z.string().min(1).optional(),
     toAdvertise: z

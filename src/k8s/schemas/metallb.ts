@@ -74,6 +74,8 @@ export const bgpPeerSpec = z
     routerID: ipv4Address.optional(),
     nodeSelectors: z.array(labelSelector).optional(),
     bfdProfile: z.string().min(1).optional(),
+    /** `neighbor X graceful-restart` (frr-k8s's neighborsession.tmpl). */
+    enableGracefulRestart: z.boolean().optional(),
     // A SecretReference; MetalLB only reads Secrets in its own namespace.
     passwordSecret: z.strictObject({ name: dnsSubdomain, namespace: z.string().min(1).optional() }).optional(),
   })
