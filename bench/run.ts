@@ -16,6 +16,7 @@ import { loadLab, parseLab } from '../src/lab/load.ts';
 import type { Manifest } from '../src/k8s/manifest.ts';
 import { leftoverInstances, teardownInstance } from '../src/runtime/netns/teardown.ts';
 import { preflight } from '../src/runtime/netns/preflight.ts';
+import { frrBuildForNewLab } from '../src/runtime/netns/frr-build.ts';
 import { loadScenario, type Scenario } from '../src/scenario/load.ts';
 import { REPO_ROOT } from '../src/paths.ts';
 import { generateLeafSpineYaml } from './generate-lab.ts';
@@ -120,16 +121,17 @@ function longestHoldS(scenario: Scenario): number {
 }
 
 /**
- * Why FRR 10 cannot run here (the netns runtime's own preflight with PELAB_FRR=10), or undefined
- * when it can: the FRR 10 column is skipped with that reason instead of being left out silently.
+ * Why FRR 10 cannot run here (the netns runtime's own preflight and build selection with
+ * PELAB_FRR=10: e.g. the private root is not built), or undefined when it can: the FRR 10 column
+ * is skipped with that reason instead of being left out silently.
  */
-async function frr10Unavailable(): Promise<string | undefined> {
+async function frr10Availability(): Promise<{ readonly version: string } | { readonly skip: string }> {
   return withFrr10(async () => {
     try {
       await preflight();
-      return undefined;
+      return { version: frrBuildForNewLab().version };
     } catch (e) {
-      return e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return { skip: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
     }
   });
 }
@@ -206,7 +208,8 @@ async function main(): Promise<number> {
 
   // Defined up front so the table keeps this order.
   const want = (sec: Section): boolean => o.sections.has(sec);
-  const frr10Skip = want('scenario') ? await frr10Unavailable() : undefined;
+  const frr10 = want('scenario') ? await frr10Availability() : undefined;
+  const frr10Skip = frr10 && 'skip' in frr10 ? frr10.skip : undefined;
   if (frr10Skip) log(`FRR 10 column skipped: ${frr10Skip}`);
   if (want('bringup')) {
     metrics.define('bringup.up_s', 'bring-up (singlecluster)', 'pelab up returns', 's', { target: TARGET_UP, note: 'NetnsRuntime.up(): namespaces, links, FRR of every router and node, endpoints' });
@@ -517,7 +520,7 @@ async function main(): Promise<number> {
   if (want('scenario')) {
     const skip: Cell = frr10Skip ? { skipped: '' } : undefined;
     const row = (label: string, id: string) => ({ label, cells: [m(`scenario.${id}`), skip ?? m(`scenario10.${id}`)] });
-    sideBySide.push(formatSideBySide('metallb-evpn on each FRR (median (min–max); runs interleaved)', [`FRR ${machine.frr.split(' ')[0]} (system)`, 'FRR 10 (PELAB_FRR=10)'], [
+    sideBySide.push(formatSideBySide('metallb-evpn on each FRR (median (min–max); runs interleaved)', [`FRR ${machine.frr.split(' ')[0]} (system)`, frr10 && 'version' in frr10 ? `FRR ${frr10.version} (PELAB_FRR=10)` : 'FRR 10 (PELAB_FRR=10)'], [
       row('up, apply, checks, down', 'total_s'),
       row('phase up', 'up_s'),
       row('phase apply', 'apply_s'),
