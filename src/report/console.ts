@@ -64,7 +64,7 @@ function colorAllowed(env: Readonly<Record<string, string | undefined>>): boolea
   return v === undefined || v === '';
 }
 
-function isLiveTerminal(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
+export function isLiveTerminal(stream: OutputStream, env: Readonly<Record<string, string | undefined>>): boolean {
   return stream.isTTY === true && env['CI'] !== 'true';
 }
 
@@ -243,16 +243,21 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
   let step: { text: string; startedAt: number } | undefined;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  // A pseudo-terminal nobody sized (script(1) without a terminal, some CI wrappers) reports 0x0:
+  // drawing for it as 80x24 beats wrapping every character onto its own line.
+  const columns = () => stream.columns || 80;
+  const rows = () => stream.rows || 24;
+  const sized = { write: (s: string) => stream.write(s), isTTY: stream.isTTY, get columns() { return columns(); }, get rows() { return rows(); } };
   // The cursor stays visible: hiding it would need restoring on every way out of the process.
-  const update = live ? createLogUpdate(stream as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  const update = live ? createLogUpdate(sized as unknown as NodeJS.WriteStream, { showCursor: true }) : undefined;
 
   const stamp = () => p.dim(`[${formatDuration(now() - t0).padStart(6)}]`);
 
   const erase = () => update?.clear();
   const draw = () => {
     // One row stays free: log-update's frame ends with a newline, so the cursor takes the last row.
-    const height = (stream.rows ?? 24) - 1;
-    const lines = formatLiveLines({ phase, step, running }, now(), frame++, stream.columns ?? 80, p, height);
+    const height = rows() - 1;
+    const lines = formatLiveLines({ phase, step, running }, now(), frame++, columns(), p, height);
     if (lines.length > 0) update?.(lines.join('\n'));
     else erase();
   };

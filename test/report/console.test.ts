@@ -236,6 +236,15 @@ describe('live view on a 12-row terminal (xterm.js headless)', () => {
     term.dispose();
   });
 
+  it('a terminal that reports 0x0 (an unsized pseudo-terminal) is drawn as 80x24, not one character per line', () => {
+    const s = new Capture(true, 0);
+    const r = createConsoleReporter({ stream: s, env: {}, tickMs: 0, color: false });
+    r.phaseStart('up');
+    r.phaseEnd('namespaces', 560);
+    r.close();
+    expect(s.text).toContain('✓ phase namespaces 560ms');
+  });
+
   it('shows the step a long bring-up is in (kind), and only on a terminal', async () => {
     const c = clock();
     const tty = new Capture(true, 200);

@@ -4,7 +4,7 @@
 import { ExitCode, InputError, LabNotUpError } from '../../errors.ts';
 import { loadManifestFiles } from '../../k8s/load.ts';
 import { createRuntime, dryRunKinds, providerOf } from '../../runtime/registry.ts';
-import type { LabStatus, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
+import type { LabStatus, ProgressEvent, Runtime, RuntimeKind } from '../../runtime/runtime.ts';
 import { instanceOption, labFromOption, runtimeKind } from '../args.ts';
 import type { GlobalOptions, OutputFormat } from '../options.ts';
 import { formatOutput } from '../output.ts';
@@ -12,6 +12,7 @@ import { attachInstance, runningInstance } from '../instance.ts';
 import { parseTarget } from '../../runtime/roles.ts';
 import { withInterruptCleanup } from '../interrupt.ts';
 import { withInstance } from '../../runtime/claim.ts';
+import { createConsoleReporter, isLiveTerminal } from '../../report/console.ts';
 
 /** Which instance a command is about. */
 export interface InstanceOptions extends GlobalOptions {
@@ -50,9 +51,18 @@ export async function up(values: InstanceOptions & { readonly artifact?: readonl
   const lab = await labFromOption(values.lab);
   const rt = await createRuntime(kind, lab, { ...(name ? { instance: name } : {}), dryRun, artifacts: [...(values.artifact ?? [])] });
   const started = performance.now();
-  await holding(rt, 'up', () =>
-    withInterruptCleanup(rt, (signal) => rt.up({ signal, onPhase: (name, ms) => process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) })),
-  );
+  // On a terminal the bring-up is live (phases as they end, the long step in progress); in logs
+  // and pipes, one line per phase as before.
+  const live = !rt.dryRun && isLiveTerminal(process.stderr, process.env) ? createConsoleReporter({ stream: process.stderr }) : undefined;
+  const options = live
+    ? { onPhase: (name: string, ms: number) => live.phaseEnd(name, ms), onProgress: (e: ProgressEvent) => live.progress?.(e) }
+    : { onPhase: (name: string, ms: number) => void process.stderr.write(`  ${name.padEnd(28)} ${ms} ms\n`) };
+  live?.phaseStart(`up ${rt.instance}`);
+  try {
+    await holding(rt, 'up', () => withInterruptCleanup(rt, (signal) => rt.up({ signal, ...options })));
+  } finally {
+    live?.close();
+  }
   if (rt.dryRun) dryRunNote(rt, 'built');
   else process.stdout.write(`lab ${rt.instance} (${lab.name}) is up on ${rt.kind} in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
