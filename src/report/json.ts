@@ -56,6 +56,8 @@ export interface JsonReport {
   readonly warnings: readonly string[];
   /** Path of the failure bundle, or null when none was written. */
   readonly bundle: string | null;
+  /** The FRR the lab's routers ran and where it came from; null where the runtime does not say. */
+  readonly frr: { readonly version: string; readonly source: string } | null;
 }
 
 export interface JsonMultiReport {
@@ -109,6 +111,7 @@ export function toJsonReport(r: RunResult): JsonReport {
     timeline: r.timeline.map((e) => ({ at: ms(e.at), what: e.what })),
     warnings: [...r.warnings],
     bundle: r.bundle ?? null,
+    frr: r.frr ? { version: r.frr.version, source: r.frr.source } : null,
   };
 }
 

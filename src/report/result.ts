@@ -1,4 +1,5 @@
 // The result of running one scenario: what the console, JSON, JUnit and bundle writers consume.
+import type { FrrInfo } from '../runtime/runtime.ts';
 
 export type CheckStatus = 'passed' | 'failed';
 
@@ -54,6 +55,8 @@ export interface RunResult {
   readonly timeline: readonly TimelineEvent[];
   /** Path of the failure bundle, when one was written. */
   readonly bundle?: string;
+  /** The FRR build the lab's routers ran and where it came from, where the runtime knows it. */
+  readonly frr?: FrrInfo;
   /** Warnings raised while loading or applying (e.g. legacy API conversions). */
   readonly warnings: readonly string[];
 }

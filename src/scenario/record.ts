@@ -1,5 +1,6 @@
 // What a run records as it goes: phases, checks, warnings and the timeline, and the RunResult
 // the reports read, built from them at any point (a partial one goes into the failure bundle).
+import type { FrrInfo } from '../runtime/runtime.ts';
 import type { Reporter } from '../report/console.ts';
 import type { CheckResult, PhaseResult, RunResult, TimelineEvent } from '../report/result.ts';
 
@@ -11,6 +12,8 @@ export class RunRecord {
   readonly timeline: TimelineEvent[] = [];
   readonly warnings: string[] = [];
   bundle: string | undefined;
+  /** The FRR build the lab ran, once the lab is up (Runtime.frrInfo). */
+  frr: FrrInfo | undefined;
 
   private readonly header: Pick<RunResult, 'scenario' | 'runtime' | 'lab'>;
   private readonly reporter: Reporter | undefined;
@@ -72,6 +75,7 @@ export class RunRecord {
       failures: this.failures(),
       timeline: [...this.timeline],
       ...(this.bundle ? { bundle: this.bundle } : {}),
+      ...(this.frr ? { frr: this.frr } : {}),
       warnings: [...this.warnings, ...(error instanceof Error ? [`lab error: ${error.message}`] : [])],
     };
   }

@@ -40,6 +40,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   try {
     try {
       await bringUp(rt, record, options.signal, (e) => options.reporter.progress?.(e));
+      record.frr = rt.frrInfo?.();
       const ticker = setInterval(() => void live.refreshServices().catch(() => undefined), SERVICE_REFRESH_MS);
       try {
         await walkSteps(scenario, live.handlers, options.signal);

@@ -41,6 +41,15 @@ describe('toJsonReport', () => {
     expect(r.failures[0]!.message).toMatch(/^hostA_red reaches .*: expected HTTP 200 .*, observed \{"exitCode":28/);
   });
 
+  it('names the FRR that ran and where it came from, null where the runtime does not say', () => {
+    const frr = { version: '10.3', source: 'Debian package frr 10.3-3+deb13u1 from the private Debian 13 root /x' };
+    const r = toJsonReport({ ...passingRun, frr });
+    expect(r.frr).toEqual(frr);
+    expectValid(r);
+    expect(toJsonReport(passingRun).frr).toBeNull();
+    expect(valid({ ...r, frr: { version: '10.3' } })).toBe(false);
+  });
+
   it('writes null for a missing bundle and rounds durations', () => {
     const r = toJsonReport({ ...passingRun, ms: 12.6, phases: [{ name: 'x', ms: 0.4 }] });
     expect(r.bundle).toBeNull();

@@ -84,6 +84,7 @@ export async function down(values: InstanceOptions & { readonly all: boolean }):
 
 function formatStatus(rt: Runtime, s: LabStatus): string {
   const lines = [`lab ${rt.instance} (${s.lab}) on ${s.runtime}: ${rt.dryRun ? 'unknown (dry run)' : s.up ? 'up' : 'NOT fully up'}`];
+  if (s.frr) lines.push(`FRR ${s.frr.version}: ${s.frr.source}`);
   for (const n of s.nodes) lines.push(`  ${n.state.padEnd(5)} ${n.kind.padEnd(8)} ${n.name.padEnd(24)} ${n.detail ?? ''}`);
   if (s.applied.length > 0) lines.push('applied:', ...s.applied.map((a) => `  ${a}`));
   for (const note of s.notes) lines.push(`note: ${note}`);
