@@ -64,7 +64,8 @@ export function nodeLabels(node: ClusterNode): Record<string, string> {
   return {
     'kubernetes.io/hostname': node.name,
     'kubernetes.io/os': 'linux',
-    // kubeadm marks a kind control-plane node so that load balancers skip it (MetalLB honours it).
+    // kubeadm marks a kind control-plane node so that load balancers skip it (MetalLB would, but
+    // pelab's speakers run with ignoreExcludeLB: src/k8s/l2-election.ts).
     ...(node.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '', [EXCLUDE_FROM_LB_LABEL]: '' } : {}),
     ...(node.labels ?? {}),
   };

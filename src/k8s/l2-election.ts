@@ -6,8 +6,9 @@
 // nodesWithEndpoint, ipAdvertisementFor):
 // - no ready endpoint anywhere: nobody announces;
 // - a node is eligible when an L2Advertisement covering the Service's pool selects it
-//   (nodeSelectors, empty = all) and it is not labelled
-//   node.kubernetes.io/exclude-from-external-load-balancers (ignoreExcludeLB is off by default);
+//   (nodeSelectors, empty = all) and, unless the speaker runs with ignoreExcludeLB (pelab installs
+//   it so, as the OpenPERouter demos do: METALLB_IGNORE_EXCLUDE_LB), it is not labelled
+//   node.kubernetes.io/exclude-from-external-load-balancers;
 // - `externalTrafficPolicy: Local`: only eligible nodes with a ready endpoint;
 // - the order: eligible nodes sorted by sha256(node name + "#" + first Service IP), bytewise
 //   ascending; the first one announces ("sort.Slice(availableNodes, ... sha256.Sum256([]byte(
@@ -23,6 +24,13 @@ import { advertisedPools } from './validate.ts';
 
 /** The label kubeadm puts on control-plane nodes; MetalLB skips such nodes unless told otherwise. */
 export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+/**
+ * MetalLB's speaker setting `ignoreExcludeLB` as pelab deploys MetalLB on every runtime (the kind
+ * runtime's helm values read it; the OpenPERouter demos set it): nodes labelled
+ * EXCLUDE_FROM_LB_LABEL, kind's control plane among them, still announce.
+ */
+export const METALLB_IGNORE_EXCLUDE_LB = true;
 
 /** A node MetalLB may elect, with the interfaces it would answer on (`all` = every interface). */
 export interface L2Candidate {
@@ -70,7 +78,7 @@ export function l2Candidates(
   );
   const interfacesOn = new Map<string, readonly string[] | 'all'>();
   for (const node of nodes) {
-    if (Object.hasOwn(node.labels, EXCLUDE_FROM_LB_LABEL)) continue;
+    if (!METALLB_IGNORE_EXCLUDE_LB && Object.hasOwn(node.labels, EXCLUDE_FROM_LB_LABEL)) continue;
     if (service.externalTrafficPolicy === 'Local' && !service.endpointNodes.includes(node.name)) continue;
     const selecting = covering.filter((adv) => (adv.spec.nodeSelectors ?? []).length === 0 || (adv.spec.nodeSelectors ?? []).some((s) => selectorMatches(s, node.labels)));
     if (selecting.length === 0) continue;

@@ -29,17 +29,18 @@ describe('L2 candidates of the platform guide scenario', async () => {
   const d = computeDesiredState(base, cluster);
   const candidates = (name: string, state = d) => state.services.find((s) => s.name === name)!.l2Candidates;
 
-  test('the control plane is never a candidate (kubeadm labels it exclude-from-external-load-balancers)', () => {
+  test('the control plane counts although kubeadm labels it exclude-from-external-load-balancers: the speakers run with ignoreExcludeLB', () => {
     expect(d.nodes.find((n) => n.node === 'l2-control-plane')!.labels).toHaveProperty(['node.kubernetes.io/exclude-from-external-load-balancers'], '');
     expect(candidates('envoy-gateway')).toEqual([
       { node: 'l2-worker2', interfaces: 'all' },
+      { node: 'l2-control-plane', interfaces: 'all' },
       { node: 'l2-worker', interfaces: 'all' },
     ]);
   });
 
   test('Services sharing an IP share the election', () => {
     expect(candidates('shared-http')).toEqual(candidates('shared-alt'));
-    expect(candidates('shared-http').map((c) => c.node)).toEqual(['l2-worker', 'l2-worker2']);
+    expect(candidates('shared-http').map((c) => c.node)).toEqual(['l2-worker', 'l2-worker2', 'l2-control-plane']);
   });
 
   test('nodeSelectors and interfaces narrow the candidates; an advertisement without interfaces means all', () => {
@@ -64,13 +65,11 @@ describe('L2 candidates of the platform guide scenario', async () => {
   test('electL2: the first candidate whose speaker runs wins; with none left, nobody announces', () => {
     expect(electL2(d.services, []).statuses.filter((s) => s.name === 'envoy-gateway')).toEqual([{ namespace: 'default', name: 'envoy-gateway', ip: '172.18.255.200', node: 'l2-worker2' }]);
     const down = electL2(d.services, ['l2-worker2']);
-    expect(down.statuses.find((s) => s.name === 'envoy-gateway')!.node).toBe('l2-worker');
-    expect(down.perNode.get('l2-worker')).toEqual([
-      { ip: '172.18.255.200', interfaces: 'all' },
-      { ip: '172.18.255.201', interfaces: 'all' },
-    ]);
+    expect(down.statuses.find((s) => s.name === 'envoy-gateway')!.node).toBe('l2-control-plane');
+    expect(down.perNode.get('l2-control-plane')).toEqual([{ ip: '172.18.255.200', interfaces: 'all' }]);
+    expect(down.perNode.get('l2-worker')).toEqual([{ ip: '172.18.255.201', interfaces: 'all' }]);
     expect(down.perNode.has('l2-worker2')).toBe(false);
-    const none = electL2(d.services, ['l2-worker', 'l2-worker2']);
+    const none = electL2(d.services, ['l2-control-plane', 'l2-worker', 'l2-worker2']);
     expect(none.statuses.every((s) => s.node === undefined)).toBe(true);
     expect(none.perNode.size).toBe(0);
   });

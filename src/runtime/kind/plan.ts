@@ -13,6 +13,7 @@ import type { Lab } from '../../lab/model.ts';
 import { PINNED, splitImage, type Artifacts, type ChartName, type ChartSource } from './artifacts.ts';
 import type { DockerCall } from './docker-call.ts';
 import { assertIfName, assertK8sName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
+import { METALLB_IGNORE_EXCLUDE_LB } from '../../k8s/l2-election.ts';
 
 
 export type Phase =
@@ -153,7 +154,7 @@ export function chartValues(name: ChartName, options: Pick<PlanOptions, 'session
         ['frrk8s.external', 'true'],
         ['frrk8s.namespace', FRRK8S.namespace],
         ['speaker.frr.enabled', 'false'],
-        ['speaker.ignoreExcludeLB', 'true'],
+        ['speaker.ignoreExcludeLB', String(METALLB_IGNORE_EXCLUDE_LB)],
       ];
     case 'openperouter':
       // The chart's default tag is its appVersion, v0.0.0 on main: always set the tag.

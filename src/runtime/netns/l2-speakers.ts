@@ -76,9 +76,13 @@ export class L2Speakers {
     return this.ledger.data.processes.find((p) => p.label === label(node) && isSameProcess(p));
   }
 
-  /** Elects and (re)configures every node's announcer; starts one where a node has an IP to announce. */
+  /**
+   * Elects and (re)configures every node's announcer. One runs on every node that may announce
+   * some IP, as MetalLB's speaker runs on every node: a failover only reconfigures it.
+   */
   async reconcile(desired: DesiredState, nodes: readonly string[], speakersDown = this.state.speakersDown): Promise<void> {
     const { statuses, perNode } = electL2(desired.services, speakersDown);
+    const candidates = new Set(desired.services.flatMap((s) => s.l2Candidates.map((c) => c.node)));
     const generation = this.state.generation + 1;
     mkdirSync(this.dir, { recursive: true });
     this.ledger.addPaths([this.dir]);
@@ -86,7 +90,7 @@ export class L2Speakers {
       nodes.map(async (node) => {
         const announce = perNode.get(node) ?? [];
         const proc = this.running(node);
-        if (speakersDown.includes(node) || (!proc && announce.length === 0)) return;
+        if (speakersDown.includes(node) || (!proc && !candidates.has(node))) return;
         writeFileSync(this.configFile(node), JSON.stringify({ generation, announce }));
         if (proc) process.kill(proc.pid, 'SIGHUP');
         else await spawnOwned(this.nsOf(node), ['python3', '-S', L2_SPEAKER, this.configFile(node)], label(node), this.ledger, this.owner);
