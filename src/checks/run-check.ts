@@ -7,6 +7,7 @@ import type { CheckResult } from '../report/result.ts';
 import { durationSchema, formatDuration } from '../units/duration.ts';
 import { brief } from '../text/summary.ts';
 import { consistently, eventually, type Attempt, type PollResult } from '../proc/wait.ts';
+import type { Clock } from '../proc/clock.ts';
 import { getCheckKind, checkKindNames } from './registry.ts';
 import type { Resolver } from './resolver.ts';
 import type { AnyCheckKind, CheckMode, Evaluation } from './kinds/types.ts';
@@ -136,6 +137,8 @@ export interface RunCheckOptions {
   readonly resolver: Resolver;
   readonly signal?: AbortSignal;
   readonly onAttempt?: (info: AttemptInfo) => void;
+  /** The wait's clock; tests pass a fake one so attempt counts and hold times are exact under load. */
+  readonly clock?: Clock;
 }
 
 interface Observed {
@@ -202,6 +205,7 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
     attemptTimeoutMs: check.attemptTimeoutMs,
     onAttempt,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
   const r =
     check.mode === 'eventually'
