@@ -62,6 +62,14 @@ export interface RealisedPod {
   readonly server: PodPlan['server'];
 }
 
+/**
+ * The config of a router that nothing configures any more (every manifest for it deleted): its
+ * name only. frr-reload refuses an empty file ("is an empty file"); this one removes the rest. Pure.
+ */
+function unconfiguredRouter(hostname: string): string {
+  return `hostname ${hostname}\n!\n`;
+}
+
 /** What agnhost netexec on a node's host side listens on (upstream's hosts run it on 8090 too). */
 const NODE_ENDPOINT_PORT = 8090;
 
@@ -269,8 +277,10 @@ export class ClusterEmulator {
     // A deleted L3VNI's namespace is parked, never deleted: zebra crashes on a netns VRF removed
     // and created again, on 8.4.4 and on 10.3 alike (see the end of frr-quirks.ts).
     const parked = [...new Set([...r.parkedVrfs, ...removed.map((v) => v.vrf)])].filter((v) => !added.some((a) => a.vrf === v));
-    const rendered = pe ? renderPeRouter(pe, { hostname: `${node}-pe` }) : '';
-    const peConfig = pe && quirks.netnsLinesInConfig ? withNetnsVrfLines(rendered, parked) : rendered;
+    // With every OpenPERouter object deleted, a PE that was configured keeps its name (and, on
+    // 8.4, its parked VRFs' stanzas) and nothing else.
+    const rendered = pe ? renderPeRouter(pe, { hostname: `${node}-pe` }) : r.peConfig !== '' ? unconfiguredRouter(`${node}-pe`) : '';
+    const peConfig = rendered !== '' && quirks.netnsLinesInConfig ? withNetnsVrfLines(rendered, parked) : rendered;
 
     const newVrfs = added.filter((v) => !r.parkedVrfs.includes(v.vrf));
     for (const v of newVrfs) {
@@ -353,7 +363,7 @@ export class ClusterEmulator {
     const stableId = this.rt.lab.cluster?.nodes.find((n) => n.name === node)?.attachments[0]?.address.ip;
     const speakerConfig = plan.speaker
       ? renderSpeaker({ ...plan.speaker, ...(plan.speaker.routerId === undefined && stableId ? { routerId: stableId } : {}) }, { hostname: node })
-      : '';
+      : r.speakerConfig !== '' ? unconfiguredRouter(node) : '';
     if (speakerConfig !== r.speakerConfig) {
       const first = r.speakerConfig === '';
       await this.pushConfig(this.speaker(node), ns.ns, speakerConfig, first);
