@@ -19,6 +19,9 @@ export interface RunResult {
   readonly ms: number;
 }
 
+/** How long past its timeout a command's inherited pipes may stay open before run() stops reading them. */
+const PIPE_GRACE_MS = 500;
+
 type TraceHook = (argv: readonly string[], result: RunResult) => void;
 
 let traceHook: TraceHook | undefined;
@@ -30,18 +33,27 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const [file, ...args] = argv;
   if (!file) throw new Error('run: empty argv');
   const started = performance.now();
-  const child = await execa(file, args, {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const subprocess = execa(file, args, {
     reject: false,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: timeoutMs,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.signal ? { cancelSignal: options.signal } : {}),
     stripFinalNewline: false,
   });
+  // execa settles only once stdout and stderr close. A daemon the command started (`zebra -d`,
+  // `sh -c 'x &'`) inherits them and can hold them open for its whole life, so the timeout alone
+  // kills the command but never returns. Past the deadline plus a grace, stop reading instead.
+  const pipeDeadline = setTimeout(() => {
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
+  }, timeoutMs + PIPE_GRACE_MS);
+  const child = await subprocess.finally(() => clearTimeout(pipeDeadline));
   const result: RunResult = {
     exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
     stdout: String(child.stdout ?? ''),
-    stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${options.timeoutMs ?? 30_000} ms)` : String(child.stderr ?? ''),
+    stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${timeoutMs} ms)` : String(child.stderr ?? ''),
     ms: Math.round(performance.now() - started),
   };
   traceHook?.(argv, result);
