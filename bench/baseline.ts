@@ -146,7 +146,7 @@ async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: Node
   }
 }
 
-export interface BaselineOptions {
+interface BaselineOptions {
   /**
    * Also what `pelab up` starts beyond the fabric: the cluster nodes' (unconfigured) PE router
    * and speaker FRR instances and the HTTP endpoints, so the end state matches `up`'s.

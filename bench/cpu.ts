@@ -16,7 +16,7 @@ function ticksPerSecond(): number {
   return ticks;
 }
 
-export interface CpuSnapshot {
+interface CpuSnapshot {
   readonly self: NodeJS.CpuUsage;
   /** cutime + cstime of reaped children, seconds. */
   readonly children: number;

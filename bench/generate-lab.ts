@@ -3,7 +3,7 @@
 // src/lab/load.ts parseLab() reads like any file under labs/).
 import { stringify } from 'yaml';
 
-export interface LeafSpineOptions {
+interface LeafSpineOptions {
   /** Number of leaves, each with one red host (1..120). */
   readonly leaves: number;
   /** Lab name (also the namespace prefix); defaults to `gen-<leaves>-leaves`. */

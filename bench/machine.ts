@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { listNamespaces } from '../src/runtime/netns/netops.ts';
 
-export interface MachineInfo {
+interface MachineInfo {
   readonly cpuModel: string;
   readonly cores: number;
   readonly memoryGiB: number;

@@ -11,7 +11,7 @@ import { OWNER_ENV } from '../src/runtime/claim.ts';
 
 export type ProcKind = 'frr' | 'holder' | 'endpoint' | 'nginx' | 'other';
 
-export interface ProcStat {
+interface ProcStat {
   readonly comm: string;
   readonly ppid: number;
   /** utime + stime, clock ticks. */
@@ -73,7 +73,7 @@ function emptyKinds(): Record<ProcKind, MemTotals> {
   return { frr: { pssKiB: 0, rssKiB: 0, processes: 0 }, holder: { pssKiB: 0, rssKiB: 0, processes: 0 }, endpoint: { pssKiB: 0, rssKiB: 0, processes: 0 }, nginx: { pssKiB: 0, rssKiB: 0, processes: 0 }, other: { pssKiB: 0, rssKiB: 0, processes: 0 } };
 }
 
-export class Sampler {
+class Sampler {
   /** pid -> owner mark (null: none); `recheck` for our own children that may not have exec'd yet. */
   private readonly owners = new Map<number, { owner: string | null; recheck: boolean }>();
   /** pids present at the previous scan. */

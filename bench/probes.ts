@@ -12,8 +12,8 @@ import { nsPath } from '../src/runtime/netns/netops.ts';
 import type { FabricPlan } from '../src/runtime/netns/plan.ts';
 import type { Querier } from './vty.ts';
 
-export const SUMMARY_CMD = 'show bgp vrf all summary json';
-export const TYPE5_CMD = 'show bgp l2vpn evpn route type prefix json';
+const SUMMARY_CMD = 'show bgp vrf all summary json';
+const TYPE5_CMD = 'show bgp l2vpn evpn route type prefix json';
 
 export interface RouterProbe {
   /** `<instance>/<router>` (or `/pe`, `/speaker` for a cluster node). */
@@ -78,7 +78,7 @@ export function expectedDynamicPeers(torAddress: string | undefined, lastSession
   return probes.filter((p) => p.role === 'pe' && (lastSessions.get(p.label) ?? []).some((s) => s.peer === torAddress)).length;
 }
 
-export interface PollOptions {
+interface PollOptions {
   /** performance.now() of the moment times are measured from. */
   readonly t0: number;
   readonly intervalMs: number;
@@ -97,7 +97,7 @@ export interface EstablishedResult {
   readonly queries: number;
 }
 
-export class WaitTimeout extends Error {}
+class WaitTimeout extends Error {}
 
 /**
  * Polls the pending instances until each has all its sessions Established, then verifies all of

@@ -34,7 +34,7 @@ export interface BenchContext {
 }
 
 /** The EVPN demo's objects the bring-up section follows. */
-export const DEMO = { service: { namespace: 'red', name: 'nginx-service-red' }, host: 'hostA_red', leaf: 'leafA', bodyContains: 'Welcome to nginx!' } as const;
+const DEMO = { service: { namespace: 'red', name: 'nginx-service-red' }, host: 'hostA_red', leaf: 'leafA', bodyContains: 'Welcome to nginx!' } as const;
 
 async function withLab<T>(ctx: BenchContext, instances: readonly string[], fn: () => Promise<T>): Promise<T> {
   // Leftovers of a killed earlier run are removed before the clock starts.
@@ -59,7 +59,7 @@ const abs = (t: number): number => performance.timeOrigin + t;
  * up() returns once the HTTP endpoints are spawned, not once they have started: keep sampling
  * memory until at least this long after up so that the peak includes them.
  */
-export const MEMORY_SETTLE_MS = 3000;
+const MEMORY_SETTLE_MS = 3000;
 
 async function settle(upEnd: number): Promise<void> {
   const left = upEnd + MEMORY_SETTLE_MS - performance.now();
@@ -75,7 +75,7 @@ export interface MemSummary {
   readonly samples: number;
 }
 
-export function memSummary(m: MemResult): MemSummary {
+function memSummary(m: MemResult): MemSummary {
   return {
     peakPssMiB: MiB(m.peak.pssKiB),
     peakRssMiB: MiB(m.peakRssKiB),
@@ -86,7 +86,7 @@ export function memSummary(m: MemResult): MemSummary {
   };
 }
 
-export interface FabricRun {
+interface FabricRun {
   readonly instance: string;
   readonly upMs: number;
   readonly establishedMs: number;
@@ -127,7 +127,7 @@ export async function pelabFabricRun(ctx: BenchContext, lab: Lab, instance: stri
   });
 }
 
-export interface FullRun {
+interface FullRun {
   readonly instance: string;
   readonly upMs: number;
   readonly applyMs: number;
@@ -224,7 +224,7 @@ function diagnoseRoute(vrfNs: string | undefined, ip: string): string {
   return `${DEMO.leaf} red VRF: route ${ipOut(['route', 'show', `${ip}/32`])}; neighbors ${ipOut(['neigh', 'show'])}`;
 }
 
-export interface BaselineRun {
+interface BaselineRun {
   readonly instance: string;
   readonly sameEndState: boolean;
   readonly upMs: number;
@@ -318,7 +318,7 @@ export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instanc
   });
 }
 
-export interface ParallelRun {
+interface ParallelRun {
   readonly labs: number;
   readonly upAllMs: number;
   readonly establishedMs: number;

@@ -17,7 +17,7 @@ export interface Metric {
   readonly note?: string;
 }
 
-export interface Summary {
+interface Summary {
   readonly median?: number;
   readonly min?: number;
   readonly max?: number;
@@ -41,7 +41,7 @@ export function summarize(m: Pick<Metric, 'samples' | 'failures' | 'target'>): S
   return { ...base, verdict: med <= m.target.value ? 'PASS' : 'MISS' };
 }
 
-export function formatValue(v: number | undefined, unit: Metric['unit']): string {
+function formatValue(v: number | undefined, unit: Metric['unit']): string {
   if (v === undefined) return '-';
   switch (unit) {
     case 's':
@@ -55,7 +55,7 @@ export function formatValue(v: number | undefined, unit: Metric['unit']): string
   }
 }
 
-export function formatTarget(t: Target | undefined, unit: Metric['unit']): string {
+function formatTarget(t: Target | undefined, unit: Metric['unit']): string {
   return t ? `${t.op === '<=' ? '≤' : t.op} ${formatValue(t.value, unit).replace('.00 s', ' s')}` : '';
 }
 

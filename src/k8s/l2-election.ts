@@ -38,7 +38,7 @@ export interface L2Candidate {
   readonly interfaces: readonly string[] | 'all';
 }
 
-export interface L2ServiceInput {
+interface L2ServiceInput {
   readonly labels: Readonly<Record<string, string>>;
   readonly ips: readonly string[];
   readonly pool: string;
@@ -47,7 +47,7 @@ export interface L2ServiceInput {
   readonly endpointNodes: readonly string[];
 }
 
-export interface L2NodeInput {
+interface L2NodeInput {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
 }

@@ -11,7 +11,7 @@ import { ResolveError, serviceNameSchema, type Resolver } from '../resolver.ts';
 import { CHECK_DEFAULTS } from '../defaults.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
-export const l2AnnouncementParams = z.strictObject({
+const l2AnnouncementParams = z.strictObject({
   service: serviceNameSchema,
   /** A client on the nodes' L2 network (`cluster.l2Clients`) that sends the ARP probe. */
   from: z.string().min(1),
@@ -20,7 +20,7 @@ export const l2AnnouncementParams = z.strictObject({
   /** Send the ARP probe (default). false: judge the elected node and the client's neighbor entry only. */
   arpProbe: z.boolean().default(true),
 });
-export type L2AnnouncementParams = z.infer<typeof l2AnnouncementParams>;
+type L2AnnouncementParams = z.infer<typeof l2AnnouncementParams>;
 
 export interface L2AnnouncementPlan {
   readonly service: string;
@@ -33,7 +33,7 @@ export interface L2AnnouncementPlan {
   readonly arpProbe: boolean;
 }
 
-export interface L2AnnouncementObserved {
+interface L2AnnouncementObserved {
   /** The cluster's view; undefined when the runtime cannot tell. */
   readonly elected?: string | null;
   /** MACs that answered the probe, lower case, in order of arrival (duplicates kept); undefined: no probe sent. */

@@ -12,11 +12,11 @@ import { eventuallyValue } from '../../proc/wait.ts';
 import { spawnOwned } from './daemon.ts';
 import { isSameProcess, type Ledger } from './ledger.ts';
 
-export const L2_SPEAKER = join(dirname(fileURLToPath(import.meta.url)), 'l2-speaker.py');
+const L2_SPEAKER = join(dirname(fileURLToPath(import.meta.url)), 'l2-speaker.py');
 const READY_TIMEOUT_MS = 10_000;
 
 /** What one node's announcer answers for. */
-export interface NodeAnnouncement {
+interface NodeAnnouncement {
   readonly ip: string;
   readonly interfaces: readonly string[] | 'all';
 }
@@ -43,7 +43,7 @@ export function electL2(services: DesiredState['services'], speakersDown: readon
 }
 
 /** What the ledger keeps about L2 mode across pelab processes. */
-export interface L2State {
+interface L2State {
   speakersDown: string[];
   statuses: L2Status[];
   generation: number;
