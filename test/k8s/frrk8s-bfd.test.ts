@@ -8,8 +8,8 @@ import { computeDesiredState } from '../../src/k8s/desired.ts';
 import { parseManifests } from '../../src/k8s/load.ts';
 import { validateManifests } from '../../src/k8s/validate.ts';
 import { renderSpeaker } from '../../src/render/frr-speaker.ts';
-import { InputErrors, type InputError } from '../../src/errors.ts';
 import { singlecluster } from './helpers/cluster.ts';
+import { desiredStateErrors } from './helpers/errors.ts';
 import { validateUpstream } from './helpers/upstream.ts';
 import { FrrInstance, frrAvailable, rejectedLines } from './helpers/frr.ts';
 import { missingShared } from '../helpers/shared.ts';
@@ -31,15 +31,7 @@ spec:
           - {address: 192.169.10.1, asn: 64514, bfdProfile: full, toReceive: {allowed: {mode: all}}}
 `;
 
-function errorsOf(text: string): InputError[] {
-  try {
-    computeDesiredState(parseManifests(text, 'cfg.yaml'), singlecluster);
-  } catch (e) {
-    if (e instanceof InputErrors) return [...e.errors];
-    throw e;
-  }
-  return [];
-}
+const errorsOf = (text: string) => desiredStateErrors(text, 'cfg.yaml');
 
 const second = (name: string, profile: string, neighbor = '192.169.10.9') => `---
 apiVersion: frrk8s.metallb.io/v1beta1

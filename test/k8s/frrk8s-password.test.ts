@@ -4,8 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { computeDesiredState } from '../../src/k8s/desired.ts';
 import { parseManifests } from '../../src/k8s/load.ts';
-import { InputErrors, type InputError } from '../../src/errors.ts';
 import { singlecluster } from './helpers/cluster.ts';
+import { desiredStateErrors } from './helpers/errors.ts';
 import { validateUpstream } from './helpers/upstream.ts';
 import { missingShared } from '../helpers/shared.ts';
 
@@ -22,15 +22,7 @@ spec:
 const SECRET = (ns = 'frr-k8s-system', type = 'kubernetes.io/basic-auth', data = '{password: s3cret}') =>
   `---\napiVersion: v1\nkind: Secret\nmetadata: {name: md5-pw, namespace: ${ns}}\ntype: ${type}\nstringData: ${data}\n`;
 
-function errorsOf(text: string): InputError[] {
-  try {
-    computeDesiredState(parseManifests(text, 'cfg.yaml'), singlecluster);
-  } catch (e) {
-    if (e instanceof InputErrors) return [...e.errors];
-    throw e;
-  }
-  return [];
-}
+const errorsOf = (text: string) => desiredStateErrors(text, 'cfg.yaml');
 
 describe('FRRConfiguration neighbor passwordSecret', () => {
   test.skipIf(missingShared('upstream/crds', 'the frr-k8s CRD') !== undefined)('is a field of the real frr-k8s CRD', () => {

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { computeDesiredState } from '../../src/k8s/desired.ts';
 import { parseManifests } from '../../src/k8s/load.ts';
 import { renderSpeaker } from '../../src/render/frr-speaker.ts';
-import { InputErrors, type InputError } from '../../src/errors.ts';
 import { singlecluster } from './helpers/cluster.ts';
+import { desiredStateErrors } from './helpers/errors.ts';
 import { validateUpstream } from './helpers/upstream.ts';
 import { FrrInstance, frrAvailable, rejectedLines } from './helpers/frr.ts';
 import { missingShared } from '../helpers/shared.ts';
@@ -29,15 +29,7 @@ spec:
           - {address: 192.169.10.1, asn: 64514, enableGracefulRestart: ${gr}, toReceive: {allowed: {mode: all}}}
 `;
 
-function errorsOf(text: string): InputError[] {
-  try {
-    computeDesiredState(parseManifests(text, 'gr.yaml'), singlecluster);
-  } catch (e) {
-    if (e instanceof InputErrors) return [...e.errors];
-    throw e;
-  }
-  return [];
-}
+const errorsOf = (text: string) => desiredStateErrors(text, 'gr.yaml');
 
 describe('graceful restart', () => {
   test.skipIf(missingShared('upstream/crds', 'the MetalLB and frr-k8s CRDs') !== undefined)('a field of both real CRDs', () => {

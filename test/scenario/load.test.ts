@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, InputErrors } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { loadErrors } from './load-errors.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -34,16 +34,6 @@ ${steps}`,
   return file;
 }
 
-async function errorsOf(file: string): Promise<InputError[]> {
-  try {
-    await loadScenario(file);
-  } catch (e) {
-    if (e instanceof InputErrors) return [...e.errors];
-    if (e instanceof InputError) return [e];
-    throw e;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 describe('loadScenario', () => {
   it('loads a valid scenario with its lab, steps and manifests', async () => {
@@ -59,7 +49,7 @@ describe('loadScenario', () => {
 
   it('an unknown lab node names the file, line and path', async () => {
     const file = write('    - { check: bgp-session, on: { router: leafZ }, peer: 10.0.0.1 }\n');
-    const [e] = await errorsOf(file);
+    const [e] = await loadErrors(file);
     expect(e!.file).toBe(file);
     expect(e!.line).toBe(9);
     expect(e!.path).toBe('spec.steps[0]');
@@ -67,7 +57,7 @@ describe('loadScenario', () => {
   });
 
   it('a fault on a node the lab lacks is bad input at load, naming the step', async () => {
-    const [e] = await errorsOf(write('    - fault: { linkDown: { node: edge9, interface: eth1 } }\n'));
+    const [e] = await loadErrors(write('    - fault: { linkDown: { node: edge9, interface: eth1 } }\n'));
     expect(e!.line).toBe(9);
     expect(e!.path).toBe('spec.steps[0].fault');
     expect(e!.expected).toContain('no router, host or cluster node "edge9"');
@@ -85,28 +75,28 @@ describe('loadScenario', () => {
 
   it('an unknown check parameter points into the check', async () => {
     const file = write('    - checks:\n        - { check: http, from: client_red, to: 10.93.0.1, colour: red }\n');
-    const errors = await errorsOf(file);
+    const errors = await loadErrors(file);
     expect(errors.some((e) => e.path.startsWith('spec.steps[0].checks[0]') && /colour/.test(e.message))).toBe(true);
   });
 
   it('a step with two actions is rejected', async () => {
-    const [e] = await errorsOf(write('    - { apply: m/all.yaml, delete: m/all.yaml }\n'));
+    const [e] = await loadErrors(write('    - { apply: m/all.yaml, delete: m/all.yaml }\n'));
     expect(e!.path).toBe('spec.steps[0]');
     expect(e!.expected).toMatch(/exactly one of .*found apply and delete/);
   });
 
   it('a missing manifest file is bad input naming that file', async () => {
-    const errors = await errorsOf(write('    - { apply: m/missing.yaml }\n'));
+    const errors = await loadErrors(write('    - { apply: m/missing.yaml }\n'));
     expect(errors.some((e) => e.file.endsWith('m/missing.yaml') && /readable (manifest )?file/.test(e.expected))).toBe(true);
   });
 
   it('a malformed duration is bad input', async () => {
-    const errors = await errorsOf(write('    - { check: http, from: client_red, to: 10.93.0.1, within: 10 seconds }\n'));
+    const errors = await loadErrors(write('    - { check: http, from: client_red, to: 10.93.0.1, within: 10 seconds }\n'));
     expect(errors.some((e) => e.path.includes('within'))).toBe(true);
   });
 
   it('an unknown top-level field is bad input with its line', async () => {
-    const errors = await errorsOf(write('    - { check: http, from: client_red, to: 10.93.0.1 }\n', '  colour: red\n'));
+    const errors = await loadErrors(write('    - { check: http, from: client_red, to: 10.93.0.1 }\n', '  colour: red\n'));
     expect(errors.some((e) => e.path === 'spec.colour' && e.line === 8)).toBe(true);
   });
 });

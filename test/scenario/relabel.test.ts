@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, InputErrors } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { loadErrors } from './load-errors.ts';
 import { computeDesiredState, mergeLabelChanges, withLabelChanges } from '../../src/k8s/desired.ts';
 import { loadManifestFiles } from '../../src/k8s/load.ts';
 import { loadLab } from '../../src/lab/load.ts';
@@ -22,16 +22,6 @@ function write(steps: string): string {
   return file;
 }
 
-async function errorsOf(file: string): Promise<InputError[]> {
-  try {
-    await loadScenario(file);
-  } catch (e) {
-    if (e instanceof InputErrors) return [...e.errors];
-    if (e instanceof InputError) return [e];
-    throw e;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 describe('relabel step', () => {
   it('loads with the node and the changes: a value sets, null removes', async () => {
@@ -45,21 +35,21 @@ describe('relabel step', () => {
 
   it('an unknown node names the file, line and path, and lists the nodes', async () => {
     const file = write('    - relabel: { node: nobody, labels: { a: b } }\n');
-    const [e] = await errorsOf(file);
+    const [e] = await loadErrors(file);
     expect([e!.file, e!.line, e!.path]).toEqual([file, 9, 'spec.steps[0].relabel.node']);
     expect(e!.expected).toMatch(/^a cluster node of lab mini \(nobody is not; nodes: /);
   });
 
   it('refuses labels the kubelet owns, keys and values Kubernetes refuses, and an empty change', async () => {
-    const [own] = await errorsOf(write('    - relabel: { node: mini-control-plane, labels: { kubernetes.io/hostname: x } }\n'));
+    const [own] = await loadErrors(write('    - relabel: { node: mini-control-plane, labels: { kubernetes.io/hostname: x } }\n'));
     expect(own!.path).toBe('spec.steps[0].relabel.labels["kubernetes.io/hostname"]');
     expect(own!.expected).toMatch(/the kubelet does not own/);
-    const [key] = await errorsOf(write('    - relabel: { node: mini-control-plane, labels: { "-bad": x } }\n'));
+    const [key] = await loadErrors(write('    - relabel: { node: mini-control-plane, labels: { "-bad": x } }\n'));
     expect(key!.expected).toMatch(/a label key/);
-    const [value] = await errorsOf(write('    - relabel: { node: mini-control-plane, labels: { a: "has space" } }\n'));
+    const [value] = await loadErrors(write('    - relabel: { node: mini-control-plane, labels: { a: "has space" } }\n'));
     expect(value!.path).toBe('spec.steps[0].relabel.labels.a');
     expect(value!.expected).toMatch(/a label value/);
-    const [none] = await errorsOf(write('    - relabel: { node: mini-control-plane, labels: {} }\n'));
+    const [none] = await loadErrors(write('    - relabel: { node: mini-control-plane, labels: {} }\n'));
     expect(none!.expected).toMatch(/at least one label/);
   });
 
