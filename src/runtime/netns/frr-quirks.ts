@@ -3,7 +3,7 @@
 // version that needed it: on FRR 10 the runtime behaves as upstream's router (FRR 10.x) does.
 import { frrMajor, type FrrBuild } from './frr-build.ts';
 
-export interface FrrQuirks {
+interface FrrQuirks {
   /**
    * FRR 10 moved the configuration of zebra (and staticd) behind mgmtd: without a running mgmtd,
    * vtysh refuses configuration ("mgmtd is not running"). Start it before zebra. 8.4 has none.
