@@ -56,6 +56,10 @@ export interface EngineState {
   queries: Map<string, URLSearchParams>;
   /** Exec creations: the container and the body sent. */
   created: { container: string; Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean; AttachStdin: boolean }[];
+  /** Networks by name: the body of POST /networks/create (or a stand-in for one that existed). */
+  networks: Map<string, Record<string, unknown>>;
+  /** Containers by name: the body of POST /containers/create, and whether it was started. */
+  containerBodies: Map<string, { body: Record<string, unknown>; started: boolean }>;
 }
 
 export function engineState(overrides: Partial<EngineState> = {}): EngineState {
@@ -74,6 +78,8 @@ export function engineState(overrides: Partial<EngineState> = {}): EngineState {
     requests: [],
     queries: new Map(),
     created: [],
+    networks: new Map(),
+    containerBodies: new Map(),
     ...overrides,
   };
 }
@@ -112,6 +118,35 @@ export async function startEngine(state: EngineState): Promise<{ docker: Docker;
     if (path === '/version') return send(res, 200, fixture('docker/version.json'));
     if (path === '/info') return send(res, 200, fixture(state.info));
     if (path === '/containers/json') return send(res, 200, state.containers.map((n, i) => ({ Id: `${i}`, Names: [`/${n}`] })));
+    // Networks and containers: the engine's documented answers (Engine API: NetworkInspect,
+    // NetworkCreate, ContainerCreate, ContainerStart, ContainerDelete), 404 with its message.
+    const network = /^\/networks\/([^/]+)$/.exec(path);
+    if (network && req.method === 'GET') {
+      const name = decodeURIComponent(network[1]!);
+      if (!state.networks.has(name)) return send(res, 404, { message: `network ${name} not found` });
+      return send(res, 200, { Name: name, ...state.networks.get(name) });
+    }
+    if (path === '/networks/create' && req.method === 'POST') {
+      const spec = JSON.parse(body.toString()) as Record<string, unknown>;
+      state.networks.set(String(spec['Name']), spec);
+      return send(res, 201, { Id: `net-${String(spec['Name'])}`, Warning: '' });
+    }
+    if (path === '/containers/create' && req.method === 'POST') {
+      const name = url.searchParams.get('name') ?? '';
+      if (state.containerBodies.has(name)) return send(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
+      state.containerBodies.set(name, { body: JSON.parse(body.toString()) as Record<string, unknown>, started: false });
+      return send(res, 201, { Id: name, Warnings: [] });
+    }
+    const lifecycle = /^\/containers\/([^/]+)(\/start)?$/.exec(path);
+    if (lifecycle && (req.method === 'DELETE' || (req.method === 'POST' && lifecycle[2]))) {
+      const name = decodeURIComponent(lifecycle[1]!);
+      const c = state.containerBodies.get(name);
+      if (!c) return send(res, 404, { message: `No such container: ${name}` });
+      if (req.method === 'DELETE') state.containerBodies.delete(name);
+      else c.started = true;
+      res.writeHead(204);
+      return res.end();
+    }
     const dist = /^\/distribution\/(.+)\/json$/.exec(path);
     if (dist && req.method === 'GET') {
       const ref = decodeURIComponent(dist[1]!);

@@ -145,3 +145,53 @@ describe('image pulls and archives through dockerode', () => {
     await expect(dockerodeClient(new Dockerode({ socketPath: join(dir, 'none.sock') })).version()).rejects.toThrow(/ENOENT/);
   });
 });
+
+// L2 clients (cluster.l2Clients): the kind network with its IPv4 subnet configured, and a
+// container at a fixed address on it. The engine here is the stand-in (docker-engine.ts).
+describe('networks and client containers through dockerode', () => {
+  const spec = {
+    name: 'kind',
+    ipv4Subnet: '172.18.0.0/16',
+    ipv4Gateway: '172.18.0.1',
+    ipv6Subnet: 'fc00:f853:ccd:e793::/64',
+    options: { 'com.docker.network.bridge.enable_ip_masquerade': 'true' },
+  };
+
+  it('creates the network with both subnets configured, and leaves an existing one alone', async () => {
+    const state = engineState();
+    const client = dockerodeClient(await engine(state));
+    await client.ensureNetwork(spec);
+    expect(state.networks.get('kind')).toMatchObject({
+      Name: 'kind',
+      Driver: 'bridge',
+      EnableIPv6: true,
+      IPAM: { Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }, { Subnet: 'fc00:f853:ccd:e793::/64' }] },
+      Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'true' },
+    });
+    const existing = engineState({ networks: new Map([['kind', { Driver: 'bridge' }]]) });
+    await dockerodeClient(await engine(existing)).ensureNetwork(spec);
+    expect(existing.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(existing.networks.get('kind')).toEqual({ Driver: 'bridge' });
+  });
+
+  it('starts a container at its address on the network, replacing a stale one; removes it, absent or not', async () => {
+    const state = engineState();
+    const client = dockerodeClient(await engine(state));
+    const run = { name: 'clab-l2-client', image: 'nicolaka/netshoot:v0.13', network: 'kind', ipv4Address: '172.18.0.5', argv: ['sleep', 'infinity'] };
+    await client.run(run);
+    await client.run(run);
+    const c = state.containerBodies.get('clab-l2-client')!;
+    expect(c.started).toBe(true);
+    expect(c.body).toMatchObject({
+      Image: 'nicolaka/netshoot:v0.13',
+      Cmd: ['sleep', 'infinity'],
+      HostConfig: { NetworkMode: 'kind' },
+      NetworkingConfig: { EndpointsConfig: { kind: { IPAMConfig: { IPv4Address: '172.18.0.5' } } } },
+    });
+    expect(state.requests.filter((r) => r.startsWith('DELETE'))).toEqual(['DELETE /containers/clab-l2-client', 'DELETE /containers/clab-l2-client']);
+    await client.remove('clab-l2-client');
+    expect(state.containerBodies.has('clab-l2-client')).toBe(false);
+    await client.remove('clab-l2-client');
+    await expect(client.run({ ...run, name: 'bad name' })).rejects.toThrow();
+  });
+});

@@ -8,7 +8,7 @@ import type { RunOptions, RunResult } from '../../src/proc/run.ts';
 import type { Clock } from '../../src/proc/clock.ts';
 import { RealExecutor, type Executor, type StepOutcome, type WaitUntilOptions } from '../../src/runtime/kind/executor.ts';
 import type { ClusterApi } from '../../src/runtime/kind/kube.ts';
-import { dockerExecArgv, type DockerClient, type DockerExecOptions } from '../../src/runtime/kind/docker.ts';
+import { dockerExecArgv, type DockerClient, type DockerExecOptions, type NetworkSpec, type RunSpec } from '../../src/runtime/kind/docker.ts';
 import { dockerCliArgv } from '../../src/runtime/kind/docker-call.ts';
 import type { Step } from '../../src/runtime/kind/plan.ts';
 import { repoRoot } from '../lab/helpers.ts';
@@ -106,6 +106,18 @@ export class RecordingDocker implements DockerClient {
 
   async save(ref: string, platform: string, path: string): Promise<void> {
     await this.executor.command('docker save', dockerCliArgv({ op: 'save', ref, platform, path }));
+  }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<void> {
+    await this.executor.command('docker network create', dockerCliArgv({ op: 'network', ...spec }));
+  }
+
+  async run(spec: RunSpec): Promise<void> {
+    await this.executor.command('docker run', dockerCliArgv({ op: 'run', ...spec }));
+  }
+
+  async remove(container: string): Promise<void> {
+    await this.executor.command('docker rm', dockerCliArgv({ op: 'remove', container }));
   }
 }
 

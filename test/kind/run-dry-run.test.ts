@@ -116,3 +116,34 @@ describe.each(['metallb-evpn.yaml', 'evpn-routes-per-vni.yaml'])('dry-run of %s 
     expect(lines.filter((l) => /\$ kubectl .* exec .* ip vrf exec/.test(l))).toEqual([]);
   });
 });
+
+// MetalLB L2 mode on kind: the lab's client is a container on kind's node network at its lab
+// address (a fixed address needs the network's IPv4 subnet configured, so the plan creates `kind`
+// with it before containerlab creates the cluster), checks reach it by docker exec, and down removes it.
+describe('dry-run of metallb-l2 on kind', () => {
+  it('creates the kind network with its IPv4 subnet, starts the client at its address, probes from it, removes it', async () => {
+    const { outcome, text } = await dryRun('kind', 'metallb-l2.yaml');
+    expect(outcome.exitCode).toBe(0);
+    const lines = text.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const network = at(/\$ docker network create --driver bridge --subnet 172\.18\.0\.0\/16 --gateway 172\.18\.0\.1 --ipv6 --subnet fc00:f853:ccd:e793::\/64 --opt com\.docker\.network\.bridge\.enable_ip_masquerade=true kind  # Docker API: GET \/networks\/kind /);
+    const deploy = at(/\$ containerlab deploy /);
+    const pull = at(/\$ docker image pull --platform linux\/\S+ nicolaka\/netshoot:v0\.13  # Docker API: POST \/images\/create/);
+    // The container is named as exec.ts names a fabric host, so the checks' docker exec reaches it.
+    const client = /\$ docker run --detach --name (clab-\S+-client) --network kind --ip 172\.18\.0\.5 nicolaka\/netshoot:v0\.13 sleep infinity  # Docker API: /.exec(text)?.[1] ?? 'no client container started';
+    const run = at(new RegExp(`\\$ docker run --detach --name ${client} `));
+    const arping = at(new RegExp(`\\$ docker exec ${client} arping -b -c \\d -w 1 -I eth0 172\\.18\\.255\\.`));
+    const remove = at(new RegExp(`\\$ docker rm --force ${client}  # Docker API: DELETE /containers/${client}\\?force=1`));
+    const destroy = at(/\$ containerlab destroy /);
+    expect(network).toBeGreaterThan(0);
+    expect(deploy).toBeGreaterThan(network);
+    expect(pull).toBeGreaterThan(deploy);
+    expect(run).toBeGreaterThan(pull);
+    expect(arping).toBeGreaterThan(run);
+    expect(remove).toBeGreaterThan(arping);
+    expect(destroy).toBeGreaterThan(arping);
+    expect(remove).toBeGreaterThan(destroy);
+    // The Engine API requests pelab sends for them.
+    expect(text).toContain(`POST /containers/create?name=${client}, POST /containers/${client}/start`);
+  });
+});

@@ -21,7 +21,7 @@ interface ChartArtifact {
   readonly why: string;
 }
 
-export type ImageName = 'router' | 'frrk8s' | 'frrk8sFrr' | 'metallbController' | 'metallbSpeaker' | 'fabric' | 'host' | 'node' | 'workload';
+export type ImageName = 'router' | 'frrk8s' | 'frrk8sFrr' | 'metallbController' | 'metallbSpeaker' | 'fabric' | 'host' | 'client' | 'node' | 'workload';
 
 interface ImageArtifact {
   readonly ref: string;
@@ -79,6 +79,7 @@ export const PINNED: Artifacts = {
     metallbSpeaker: { ref: 'quay.io/metallb/speaker:v0.15.3', why: 'the appVersion of the MetalLB chart above', preload: false },
     fabric: { ref: 'quay.io/frrouting/frr:10.6.0', why: "the fabric routers' FRR in upstream's lab (clab/ topology)", preload: false },
     host: { ref: 'registry.k8s.io/e2e-test-images/agnhost:2.53', why: 'HTTP server that reports the client address; has curl and iproute2', preload: false },
+    client: { ref: 'nicolaka/netshoot:v0.13', why: "L2 clients (cluster.l2Clients): iputils arping (the l2-announcement check's probe, as on netns), curl and iproute2", preload: false },
     node: { ref: 'kindest/node:v1.32.2', why: "upstream's KIND_NODE_VERSION; kind 0.27's default node image", preload: false },
     workload: { ref: 'nginx:1.27', why: "the scenarios' workload image, loaded once instead of pulled by every node", preload: true },
   },

@@ -11,7 +11,17 @@ export type DockerCall =
   /** Pulls one platform of an image from its registry. */
   | { readonly op: 'pull'; readonly ref: string; readonly platform: string }
   /** Writes one platform of a pulled image as an archive (what `kind load image-archive` reads). */
-  | { readonly op: 'save'; readonly ref: string; readonly platform: string; readonly path: string };
+  | { readonly op: 'save'; readonly ref: string; readonly platform: string; readonly path: string }
+  /**
+   * Creates a bridge network with the given subnets, unless one of that name exists (then nothing
+   * changes). Docker gives a container a fixed address only on a network whose subnet was configured
+   * by the user, which kind's own `kind` network is not for IPv4 (it sets only the IPv6 one).
+   */
+  | { readonly op: 'network'; readonly name: string; readonly ipv4Subnet: string; readonly ipv4Gateway: string; readonly ipv6Subnet: string; readonly options: Readonly<Record<string, string>> }
+  /** Creates and starts a container on one network at a fixed IPv4 address (a stale one of that name is removed first). */
+  | { readonly op: 'run'; readonly name: string; readonly image: string; readonly network: string; readonly ipv4Address: string; readonly argv: readonly string[] }
+  /** Removes a container, running or not; absent is fine. */
+  | { readonly op: 'remove'; readonly container: string };
 
 /** `linux/amd64` -> the OCI platform object the engine's image endpoints take, JSON-encoded. */
 export function ociPlatform(platform: string): string {
@@ -43,6 +53,17 @@ export function dockerCliArgv(call: DockerCall): string[] {
       return ['docker', 'image', 'pull', '--platform', call.platform, call.ref];
     case 'save':
       return ['docker', 'image', 'save', '--platform', call.platform, '--output', call.path, call.ref];
+    case 'network':
+      return [
+        'docker', 'network', 'create', '--driver', 'bridge',
+        '--subnet', call.ipv4Subnet, '--gateway', call.ipv4Gateway, '--ipv6', '--subnet', call.ipv6Subnet,
+        ...Object.entries(call.options).flatMap(([k, v]) => ['--opt', `${k}=${v}`]),
+        call.name,
+      ];
+    case 'run':
+      return ['docker', 'run', '--detach', '--name', assertContainer(call.name), '--network', call.network, '--ip', call.ipv4Address, call.image, ...call.argv];
+    case 'remove':
+      return ['docker', 'rm', '--force', assertContainer(call.container)];
   }
 }
 
@@ -59,5 +80,11 @@ export function dockerApiRequest(call: DockerCall): string {
     }
     case 'save':
       return `GET /images/${call.ref}/get?${new URLSearchParams({ platform: ociPlatform(call.platform) }).toString()} > ${call.path}`;
+    case 'network':
+      return `GET /networks/${call.name} (404: POST /networks/create)`;
+    case 'run':
+      return `DELETE /containers/${assertContainer(call.name)}?force=1 (404 ignored), POST /containers/create?name=${call.name}, POST /containers/${call.name}/start`;
+    case 'remove':
+      return `DELETE /containers/${assertContainer(call.container)}?force=1 (404 ignored)`;
   }
 }

@@ -45,7 +45,19 @@ export interface DockerClient {
   pull(ref: string, platform: string, options?: TransferOptions): Promise<void>;
   /** Writes one platform of a local image as a tar archive at `path`. */
   save(ref: string, platform: string, path: string, options?: TransferOptions): Promise<void>;
+  /** Creates the network unless one of its name exists. */
+  ensureNetwork(spec: NetworkSpec): Promise<void>;
+  /** Creates and starts a container at a fixed address, replacing a stale one of the same name. */
+  run(spec: RunSpec): Promise<void>;
+  /** Removes a container, running or not; absent is fine. */
+  remove(container: string): Promise<void>;
 }
+
+export type NetworkSpec = Omit<Extract<DockerCall, { op: 'network' }>, 'op'>;
+export type RunSpec = Omit<Extract<DockerCall, { op: 'run' }>, 'op'>;
+
+/** dockerode's errors carry the engine's HTTP status. */
+const isNotFound = (e: unknown): boolean => (e as { statusCode?: number } | null)?.statusCode === 404;
 
 /** One message of the engine's pull stream (moby's jsonmessage). */
 export interface PullMessage {
@@ -164,6 +176,43 @@ export function dockerodeClient(docker: Docker = new Docker()): DockerClient {
       return { exitCode: info.ExitCode ?? 1, stdout, stderr, ms };
     },
 
+    async ensureNetwork(spec) {
+      try {
+        await docker.getNetwork(spec.name).inspect();
+        return;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      await docker.createNetwork({
+        Name: spec.name,
+        Driver: 'bridge',
+        EnableIPv6: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: spec.ipv4Subnet, Gateway: spec.ipv4Gateway }, { Subnet: spec.ipv6Subnet }] },
+        Options: { ...spec.options },
+      });
+    },
+
+    async run(spec) {
+      const name = assertContainer(spec.name);
+      await this.remove(name);
+      const container = await docker.createContainer({
+        name,
+        Image: spec.image,
+        Cmd: [...spec.argv],
+        HostConfig: { NetworkMode: spec.network },
+        NetworkingConfig: { EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.ipv4Address } } } },
+      });
+      await container.start();
+    },
+
+    async remove(container) {
+      try {
+        await docker.getContainer(assertContainer(container)).remove({ force: true });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    },
+
     async logs(container) {
       const data = await docker.getContainer(assertContainer(container)).logs({ stdout: true, stderr: true, timestamps: true, follow: false });
       return demuxDockerStream(Buffer.isBuffer(data) ? data : Buffer.from(String(data)));
@@ -255,6 +304,18 @@ export class PrintingDocker implements DockerClient {
   async save(ref: string, platform: string, path: string): Promise<void> {
     this.note(formatDockerCall(`save ${ref}`, { op: 'save', ref, platform, path }));
   }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<void> {
+    this.note(formatDockerCall(`network ${spec.name} with a configured IPv4 subnet`, { op: 'network', ...spec }));
+  }
+
+  async run(spec: RunSpec): Promise<void> {
+    this.note(formatDockerCall(`container ${spec.name}`, { op: 'run', ...spec }));
+  }
+
+  async remove(container: string): Promise<void> {
+    this.note(formatDockerCall(`remove container ${container}`, { op: 'remove', container }));
+  }
 }
 
 /**
@@ -291,5 +352,15 @@ async function dockerCall(docker: DockerClient, call: DockerCall, timeoutMs: num
       return docker.pull(call.ref, call.platform, transfer);
     case 'save':
       return docker.save(call.ref, call.platform, call.path, transfer);
+    case 'network': {
+      const { op: _op, ...spec } = call;
+      return docker.ensureNetwork(spec);
+    }
+    case 'run': {
+      const { op: _op, ...spec } = call;
+      return docker.run(spec);
+    }
+    case 'remove':
+      return docker.remove(call.container);
   }
 }

@@ -14,6 +14,18 @@ import { PINNED, splitImage, type Artifacts, type ChartName, type ChartSource } 
 import type { DockerCall } from './docker-call.ts';
 import { assertIfName, assertK8sName, clabContainer, FRRK8S, kindNodeContainer, METALLB, OPENPEROUTER, workFiles, type LabRecord } from './names.ts';
 import { METALLB_IGNORE_EXCLUDE_LB } from '../../k8s/l2-election.ts';
+import { NODE_NETWORK_CIDR, NODE_NETWORK_GATEWAY } from '../../lab/node-network.ts';
+
+/**
+ * kind's node network as kind itself creates it (kind 0.27 network.go: bridge, IP masquerade, the
+ * IPv6 ULA subnet derived from the name), plus the IPv4 subnet the lab model assumes, configured:
+ * kind reuses a network of that name.
+ */
+const KIND_NETWORK = {
+  name: 'kind',
+  ipv6Subnet: 'fc00:f853:ccd:e793::/64',
+  options: { 'com.docker.network.bridge.enable_ip_masquerade': 'true' },
+} as const;
 
 
 export type Phase =
@@ -24,6 +36,7 @@ export type Phase =
   | 'kubeconfig'
   | 'fabric'
   | 'hosts'
+  | 'l2-clients'
   | 'images'
   | 'charts'
   | 'namespaces'
@@ -353,6 +366,15 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
     steps.push({ phase: 'bridges', description: `bring host bridge ${br} up`, argv: ['ip', 'link', 'set', 'dev', br, 'up'] });
   }
 
+  if (cluster && cluster.l2Clients.length > 0) {
+    steps.push({
+      phase: 'l2-clients',
+      description: `create docker network ${KIND_NETWORK.name} with ${NODE_NETWORK_CIDR} configured (kind then uses it), unless it exists`,
+      docker: { op: 'network', ...KIND_NETWORK, ipv4Subnet: NODE_NETWORK_CIDR, ipv4Gateway: NODE_NETWORK_GATEWAY },
+      hint: `a client's fixed address needs ${KIND_NETWORK.name}'s IPv4 subnet configured; a ${KIND_NETWORK.name} network kind created itself has none: delete its other kind clusters, \`docker network rm ${KIND_NETWORK.name}\`, and bring the lab up again`,
+    });
+  }
+
   steps.push({
     phase: 'containerlab',
     description: cluster
@@ -401,6 +423,20 @@ export function planUp(lab: Lab, options: PlanOptions): Step[] {
   }
 
   if (!cluster) return steps;
+
+  if (cluster.l2Clients.length > 0) {
+    const image = artifacts.images.client.ref;
+    steps.push({ phase: 'l2-clients', description: `pull ${image} (L2 clients)`, docker: { op: 'pull', ref: image, platform: options.platform ?? hostPlatform() }, long: true, timeoutMs: 10 * MINUTE });
+    for (const c of cluster.l2Clients) {
+      steps.push({
+        phase: 'l2-clients',
+        description: `start L2 client ${c.name} on docker network ${KIND_NETWORK.name} at ${c.address.ip}`,
+        // Named as the fabric hosts are, so checks reach it through the same docker exec (exec.ts).
+        docker: { op: 'run', name: clabContainer(lab, c.name), image, network: KIND_NETWORK.name, ipv4Address: c.address.ip, argv: ['sleep', 'infinity'] },
+        hint: `docker refuses a fixed address on a network whose IPv4 subnet it chose itself: \`docker network rm ${KIND_NETWORK.name}\` once no kind cluster uses it, then bring the lab up again`,
+      });
+    }
+  }
 
   steps.push(...imageLoadSteps(artifacts, options.workDir, cluster.name, options.platform ?? hostPlatform()));
   for (const [name, chart] of Object.entries(artifacts.charts) as [ChartName, Artifacts['charts'][ChartName]][]) {
@@ -457,6 +493,10 @@ export function planDown(lab: Lab, options: PlanOptions): Step[] {
       timeoutMs: 10 * MINUTE,
     },
   ];
+  for (const c of lab.cluster?.l2Clients ?? []) {
+    // Not part of the containerlab topology, so containerlab destroy leaves it.
+    steps.push({ phase: 'teardown', description: `remove L2 client ${c.name}`, docker: { op: 'remove', container: clabContainer(lab, c.name) } });
+  }
   if (lab.cluster) {
     steps.push({
       phase: 'teardown',
