@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FRR10_ROOT, frrMajor, installedFrr } from '../../src/runtime/netns/frr-build.ts';
+import { hasBfdIdleRegression } from '../../src/runtime/netns/frr-quirks.ts';
 import { canRunLabs, leftovers, pelab, readJson, ROOT, skipReason } from './helpers.ts';
 
 interface JsonResult {
@@ -31,22 +32,15 @@ const builds = [
 
 const scenarios = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
 
-/**
- * Scenarios that do not pass on FRR 10 yet, with what was observed: skipped there with the reason
- * printed, never counted as passed. metallb-bgp-production: Debian 13's FRR (10.3-3+deb13u1, i.e.
- * 10.3.0) has upstream regression 1fb48f5d13 (FRR 10.2, for issue #16186): peer_active() is false
- * while a `neighbor X bfd` session is down, so a peer reset to Idle gets no start timer. The right
- * password's frr-reload resets the speaker's peer to Idle while its BFD is down, and the router only
- * creates its BFD session for a dynamic (listen range) peer once BGP connects: deadlock, Idle for
- * good (measured 2026-12-01: `clear bgp` keeps it Idle; with `no neighbor X bfd` it goes to Connect).
- * Fixed upstream by PR #18562 (only an Established peer is gated), in 10.3.1 and 10.2.2; frr-k8s
- * ships 10.4.3 (BFD gating only with `neighbor X bfd strict`), so the real system comes back and
- * the scenario's expectation stands. 8.4.4 passes.
- */
-const notYetOnFrr10: Readonly<Record<string, string>> = {
-  'metallb-bgp-production.yaml':
-    "Debian 13's FRR 10.3.0 keeps a peer Idle while its BFD is down (upstream regression 1fb48f5d13, fixed in 10.3.1 by PR #18562; frr-k8s's 10.4.3 does not): sessions never return after the MD5 password is corrected",
-};
+// metallb-bgp-production is skipped only on the FRR versions with upstream regression 1fb48f5d13
+// (see hasBfdIdleRegression): 8.4.4 and 10.7.1 pass it; frr-k8s's 10.4.3 has no such gating.
+const frr10Version = canRunLabs && frr10Ready ? (system !== undefined && frrMajor(system) >= 10 ? system : installedFrr(FRR10_ROOT))?.version : undefined;
+const notYetOnFrr10: Readonly<Record<string, string>> =
+  frr10Version !== undefined && hasBfdIdleRegression(frr10Version)
+    ? {
+        'metallb-bgp-production.yaml': `FRR ${frr10Version} keeps a peer Idle while its BFD is down (upstream regression 1fb48f5d13, fixed in 10.3.1 by PR #18562; frr-k8s's 10.4.3 does not): sessions never return after the MD5 password is corrected. FRR10_SUITE=forky make frr10-root builds FRR 10.7.1, which passes`,
+      }
+    : {};
 
 // Two scenarios at a time (vitest.config.ts maxConcurrency): each has its own lab instance, most
 // of a scenario is waiting on BGP and `for:` holds, and one at a time made this file the longest

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
 import { dpkgVersion, FRR10_ROOT, frrMajor, inFrrBuild, installedFrr, selectFrrBuild, upstreamVersion, type FrrBuild } from '../../src/runtime/netns/frr-build.ts';
-import { frrQuirks } from '../../src/runtime/netns/frr-quirks.ts';
+import { frrQuirks, hasBfdIdleRegression } from '../../src/runtime/netns/frr-quirks.ts';
 import { baseDaemons, isL3vniStillBeingRemoved } from '../../src/runtime/netns/frr.ts';
 
 const system84: FrrBuild = { version: '8.4.4', source: 'Debian package frr 8.4.4-1.1~deb12u2 from the system (/usr/lib/frr)' };
@@ -36,7 +36,7 @@ describe('FRR versions from dpkg', () => {
   it.skipIf(!existsSync(`${FRR10_ROOT}/.pelab-complete`))('reads the private root\'s FRR 10 (make frr10-root)', () => {
     const b = installedFrr(FRR10_ROOT);
     expect(frrMajor(b!)).toBe(10);
-    expect(b?.source).toContain('private Debian 13 root');
+    expect(b?.source).toMatch(/private Debian (13 \(trixie\)|forky) root/);
     expect(b?.root).toBe(FRR10_ROOT);
   });
 });
@@ -78,6 +78,10 @@ describe('commands of a build', () => {
   it('writes netns lines into VRF stanzas on 8.4 only', () => {
     expect(frrQuirks(system84).netnsLinesInConfig).toBe(true);
     expect(frrQuirks(system103).netnsLinesInConfig).toBe(false);
+  });
+  it('knows which versions keep a BFD-down peer Idle (regression 1fb48f5d13, fixed in 10.2.2 and 10.3.1)', () => {
+    const affected = ['8.4.4', '10.1', '10.2', '10.2.1', '10.2.2', '10.3', '10.3.0', '10.3.1', '10.4.3', '10.7.1'].filter(hasBfdIdleRegression);
+    expect(affected).toEqual(['10.2', '10.2.1', '10.3', '10.3.0']);
   });
   it('retries removing a VRF\'s BGP instance while bgpd still holds its L3VNI, on both versions\' wording', () => {
     expect(isL3vniStillBeingRemoved('% Please unconfigure l3vni 100')).toBe(true);

@@ -1,6 +1,6 @@
 // Which FRR build a lab runs, and how its commands are started. Two builds exist:
 // - the system's FRR (Debian 12: 8.4.4, Debian 13: 10.3), run as is;
-// - FRR 10 from the private Debian 13 root that scripts/frr10-root.sh builds (PELAB_FRR=10 on a
+// - FRR 10 from the private Debian 13 root (or testing, FRR10_SUITE=forky) that scripts/frr10-root.sh builds (PELAB_FRR=10 on a
 //   machine whose own FRR is older): trixie's FRR needs glibc 2.38, so it cannot be installed
 //   into bookworm. Its daemons, vtysh and frr-reload run chrooted into that root, inside the
 //   router's private mount namespace, where /proc, /sys and the host's FRR and pelab folders are
@@ -46,11 +46,22 @@ export function upstreamVersion(debian: string): string {
   return debian.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[~+].*$/, '');
 }
 
+/** The Debian release a root holds, from its os-release ("Debian 13 (trixie)"); Debian 13 is the default build. */
+function debianRelease(root: string): string {
+  const file = join(root, 'etc/os-release');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const field = (name: string) => new RegExp(`^${name}="?([^"\\n]*)"?$`, 'm').exec(text)?.[1];
+  const version = field('VERSION_ID');
+  const codename = field('VERSION_CODENAME');
+  if (version && codename) return `Debian ${version} (${codename})`;
+  return codename ? `Debian ${codename}` : 'Debian';
+}
+
 /** The FRR build installed under `root` ('' for the system), from dpkg or else `zebra --version`. */
 export function installedFrr(root: string): FrrBuild | undefined {
   const statusFile = join(root || '/', 'var/lib/dpkg/status');
   const debian = existsSync(statusFile) ? dpkgVersion(readFileSync(statusFile, 'utf8'), 'frr') : undefined;
-  const where = root ? `the private Debian 13 root ${root}` : `the system (${FRR_BIN})`;
+  const where = root ? `the private ${debianRelease(root)} root ${root}` : `the system (${FRR_BIN})`;
   if (debian) return { version: upstreamVersion(debian), source: `Debian package frr ${debian} from ${where}`, ...(root ? { root } : {}) };
   const argv = root ? ['chroot', root, join(FRR_BIN, 'zebra'), '--version'] : [join(FRR_BIN, 'zebra'), '--version'];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });

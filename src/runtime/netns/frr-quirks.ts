@@ -30,3 +30,17 @@ export function frrQuirks(build: Pick<FrrBuild, 'version'>): FrrQuirks {
 // right after the re-applied `vrf red / vni 100`). Upstream: FRR PR #9238 fixed one such crash
 // (8.0); #15164 and #19232 report more with netns VRFs on 9.x/10.x. Upstream's router runs VRF
 // devices, not netns VRFs, so it does not meet this; pelab's parking is a deviation it reports.
+
+/**
+ * FRR regression 1fb48f5d13 (10.2, for issue #16186): peer_active() is false while a `neighbor X
+ * bfd` session is down, so a peer reset to Idle (a password change, a clear) gets no start timer.
+ * Against a router that creates its BFD session only once BGP connects (a dynamic, listen-range
+ * peer), the session stays Idle for good. Measured 2026-12-01 on Debian 13's 10.3-3+deb13u1
+ * (`clear bgp` keeps it Idle; with `no neighbor X bfd` it goes to Connect). Fixed by PR #18562
+ * (only an Established peer is gated) in 10.2.2 and 10.3.1; 10.4+ gates only with `bfd strict`,
+ * so frr-k8s's 10.4.3 and FRR 10.7.1 recover. Not emulated away: the lab runs what FRR does.
+ */
+export function hasBfdIdleRegression(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return major === 10 && ((minor === 2 && patch < 2) || (minor === 3 && patch < 1));
+}
