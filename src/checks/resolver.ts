@@ -154,6 +154,16 @@ export function resolvePeer(resolver: Resolver, on: NodeRef, peer: PeerRef, vrf?
   return typeof peer === 'string' ? peer : resolver.peerAddress(on, peer, vrf);
 }
 
+/** Both ends of a session a check looks at (BGP or BFD): where it runs, its label, the peer's address, the VRF. */
+export function sessionEnds(resolver: Resolver, on: NodeRef, peer: PeerRef, vrf: string | undefined) {
+  return {
+    target: resolver.target(on),
+    on: nodeRefLabel(on),
+    peer: resolvePeer(resolver, on, peer, vrf),
+    ...(vrf !== undefined ? { vrf } : {}),
+  };
+}
+
 function firstServiceIP(resolver: Resolver, service: string): string {
   const ips = resolver.serviceIPs(service);
   const ip = ips.find((i) => !i.includes(':')) ?? ips[0];

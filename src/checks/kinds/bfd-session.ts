@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
 import { parseBfdPeers, type BfdPeer } from '../../runtime/bfd-peers.ts';
-import { describeRef, nodeRefLabel, nodeRefSchema, peerRefSchema, resolvePeer, type NodeRef, type PeerRef, type Resolver } from '../resolver.ts';
+import { describeRef, nodeRefLabel, nodeRefSchema, peerRefSchema, sessionEnds, type NodeRef, type PeerRef, type Resolver } from '../resolver.ts';
 import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf, parts, vrfPart, vtyshText } from './common.ts';
 import type { CheckKind, Evaluation } from './types.ts';
@@ -150,12 +150,8 @@ export const bfdSession: CheckKind<BfdSessionParams, BfdSessionPlan, BfdSessionO
   defaults: () => CHECK_DEFAULTS['bfd-session'],
   describe: (p) => expectedText({ on: nodeRefLabel(p.on as NodeRef), peer: describeRef(p.peer), vrf: p.vrf, state: p.state, expect: expectOf(p), remote: p.remote }),
   plan(p, resolver: Resolver) {
-    const on = p.on as NodeRef;
     return {
-      target: resolver.target(on),
-      on: nodeRefLabel(on),
-      peer: resolvePeer(resolver, on, p.peer as PeerRef, p.vrf),
-      ...(p.vrf !== undefined ? { vrf: p.vrf } : {}),
+      ...sessionEnds(resolver, p.on as NodeRef, p.peer as PeerRef, p.vrf),
       state: p.state,
       expect: expectOf(p),
       ...(p.remote !== undefined ? { remote: p.remote } : {}),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Target } from '../../runtime/runtime.ts';
 import { parseBgpNeighbor, parseBgpSummary, type Afi, type BgpNeighbor } from '../parse/bgp.ts';
 import {
-  describeRef, nodeRefLabel, nodeRefSchema, peerRefSchema, resolvePeer, type NodeRef, type PeerRef, type Resolver,
+  describeRef, nodeRefLabel, nodeRefSchema, peerRefSchema, sessionEnds, type NodeRef, type PeerRef, type Resolver,
 } from '../resolver.ts';
 import { CHECK_DEFAULTS } from '../defaults.ts';
 import { inVrf, vrfPart, vtyshText } from './common.ts';
@@ -103,13 +103,9 @@ export const bgpSession: CheckKind<BgpSessionParams, BgpSessionPlan, BgpSessionO
   describe: (p) =>
     expectedText({ on: nodeRefLabel(p.on as NodeRef), peer: describeRef(p.peer), vrf: p.vrf, afi: p.afi, state: p.state }),
   plan(p, resolver: Resolver) {
-    const on = p.on as NodeRef;
     return {
-      target: resolver.target(on),
-      on: nodeRefLabel(on),
-      peer: resolvePeer(resolver, on, p.peer as PeerRef, p.vrf),
+      ...sessionEnds(resolver, p.on as NodeRef, p.peer as PeerRef, p.vrf),
       peerRef: p.peer as PeerRef,
-      ...(p.vrf !== undefined ? { vrf: p.vrf } : {}),
       ...(p.afi !== undefined ? { afi: p.afi } : {}),
       state: p.state,
     };
