@@ -19,6 +19,9 @@ function children(pid: number, instance: string): Map<number, { marked: boolean;
   } catch {
     return found;
   }
+  // Until bin/pelab (a bash launcher) has exec'd Node, its children are the launcher's own command
+  // substitutions (`$(readlink -f "$0")`), not processes pelab starts: pelab sets the mark for those.
+  if (!parentCmd.includes('src/cli/main.ts')) return found;
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
