@@ -387,29 +387,26 @@ async function main(): Promise<number> {
       return undefined;
     };
     const holdS = longestHoldS(scenario);
+    // One run's phases under a metric prefix: the system FRR's runs and FRR 10's are recorded alike.
+    const addPhases = (prefix: string, r: ScenarioRun): void => {
+      metrics.add(`${prefix}.total_s`, s(r.resultMs));
+      metrics.add(`${prefix}.up_s`, s(r.phases['up'] ?? 0));
+      metrics.add(`${prefix}.apply_s`, s(r.phases['apply manifests'] ?? 0));
+      metrics.add(`${prefix}.checks_s`, s(r.checksMs));
+      metrics.add(`${prefix}.checks_over_hold_s`, s(r.checksMs) - holdS);
+      metrics.add(`${prefix}.down_s`, s(r.phases['down'] ?? 0));
+    };
     if (want('scenario')) {
       for (let run = 1; run <= o.runs && !interrupted; run++) {
         log(`scenario run ${run}/${o.runs}`);
         if (!frr10Skip) {
           // Interleaved with the system FRR's runs, so drift on a shared machine hits both.
           const r10 = await withFrr10(() => scenarioOnce('scenario metallb-evpn on FRR 10', 'scenarioFrr10', ['scenario10.total_s']));
-          if (r10) {
-            metrics.add('scenario10.total_s', s(r10.resultMs));
-            metrics.add('scenario10.up_s', s(r10.phases['up'] ?? 0));
-            metrics.add('scenario10.apply_s', s(r10.phases['apply manifests'] ?? 0));
-            metrics.add('scenario10.checks_s', s(r10.checksMs));
-            metrics.add('scenario10.checks_over_hold_s', s(r10.checksMs) - holdS);
-            metrics.add('scenario10.down_s', s(r10.phases['down'] ?? 0));
-          }
+          if (r10) addPhases('scenario10', r10);
         }
         const r = await scenarioOnce('scenario metallb-evpn', 'scenario', ['scenario.total_s']);
         if (!r) continue;
-        metrics.add('scenario.total_s', s(r.resultMs));
-        metrics.add('scenario.up_s', s(r.phases['up'] ?? 0));
-        metrics.add('scenario.apply_s', s(r.phases['apply manifests'] ?? 0));
-        metrics.add('scenario.checks_s', s(r.checksMs));
-        metrics.add('scenario.checks_over_hold_s', s(r.checksMs) - holdS);
-        metrics.add('scenario.down_s', s(r.phases['down'] ?? 0));
+        addPhases('scenario', r);
         metrics.add('scenario.pss_mib', r.memory.peakPssMiB);
         metrics.add('cpu.scenario_self_s', r.cpu.self);
         metrics.add('cpu.scenario_commands_s', r.cpu.childCommands);
