@@ -2,7 +2,7 @@
 // teardown, memory and CPU, against a baseline of the same commands run directly, and scale.
 //
 //   node bench/run.ts [--runs N] [--tail-runs N] [--json FILE] [--quick] [--only a,b]
-//                     [--poll-ms MS] [--sizes 2,4,8,16] [--parallel 1,2,4]
+//                     [--poll-ms MS] [--sizes 2,4,8,16,32] [--parallel 1,2,4]
 //
 // Sections: bringup (incl. teardown, memory, CPU), baseline (also with a second lab up beside
 // it), scenario (on the system FRR and, where it runs, on FRR 10), tail (the scenario N times in
@@ -23,7 +23,7 @@ import { generateLeafSpineYaml } from './generate-lab.ts';
 import { formatMachine, machineInfo } from './machine.ts';
 import { MemorySampler } from './sampler.ts';
 import { baselineRun, besideAnotherLab, pelabFabricRun, pelabFullRun, parallelRun, scenarioRun, type BenchContext, type ScenarioRun } from './sections.ts';
-import { formatSideBySide, formatTable, median, summarize, type Cell, type Metric, type Target } from './stats.ts';
+import { formatSideBySide, formatTable, median, slope, summarize, type Cell, type Metric, type Target } from './stats.ts';
 import { ProbeWorker } from './probe-worker.ts';
 
 export const SCHEMA = 'pelab-bench';
@@ -67,7 +67,7 @@ function options() {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: node bench/run.ts [--runs N] [--tail-runs N] [--json FILE] [--quick] [--only bringup,baseline,scenario,tail,scale,tuning] [--poll-ms 25] [--sample-ms 500] [--sizes 2,4,8,16] [--parallel 1,2,4]\n');
+    process.stdout.write('usage: node bench/run.ts [--runs N] [--tail-runs N] [--json FILE] [--quick] [--only bringup,baseline,scenario,tail,scale,tuning] [--poll-ms 25] [--sample-ms 500] [--sizes 2,4,8,16,32] [--parallel 1,2,4]\n');
     process.exit(0);
   }
   const quick = values.quick ?? false;
@@ -82,7 +82,7 @@ function options() {
     sections: new Set(only as Section[]),
     pollMs: values['poll-ms'] ? numbers(values['poll-ms'], '--poll-ms')[0]! : 25,
     sampleMs: values['sample-ms'] ? numbers(values['sample-ms'], '--sample-ms')[0]! : 500,
-    sizes: values.sizes ? numbers(values.sizes, '--sizes') : quick ? [2, 4] : [2, 4, 8, 16],
+    sizes: values.sizes ? numbers(values.sizes, '--sizes') : quick ? [2, 4] : [2, 4, 8, 16, 32],
     parallel: values.parallel ? numbers(values.parallel, '--parallel') : quick ? [1, 2] : [1, 2, 4],
   };
 }
@@ -283,6 +283,11 @@ async function main(): Promise<number> {
       metrics.define(`scale.leaves${n}_up_s`, 'scale: generated 1 spine × N leaves', `${n} leaves: up returns`, 's');
       metrics.define(`scale.leaves${n}_pss_mib`, 'scale: generated 1 spine × N leaves', `${n} leaves: peak PSS`, 'MiB');
     }
+    if (o.sizes.length > 1) {
+      const note = 'least-squares slope over the sizes of one run, the spine and fixed costs excluded';
+      metrics.define('scale.per_leaf_pss_mib', 'scale: generated 1 spine × N leaves', 'each further leaf (+ its host): PSS', 'MiB', { note });
+      metrics.define('scale.per_leaf_s', 'scale: generated 1 spine × N leaves', 'each further leaf (+ its host): → Established', 's', { note });
+    }
   }
   if (want('tuning')) {
     for (const c of CONCURRENCY) {
@@ -441,6 +446,7 @@ async function main(): Promise<number> {
           metrics.add(`scale.parallel${n}_pss_mib`, r.memory.peakPssMiB);
           metrics.add(`scale.parallel${n}_teardown_s`, s(r.teardownMs));
         }
+        const curve: { leaves: number; pssMiB: number; establishedS: number }[] = [];
         for (const n of o.sizes) {
           const lab = parseLab(generateLeafSpineYaml({ leaves: n, name: `gen-${n}-leaves` }), `bench/generate-lab.ts (${n} leaves)`);
           const r = await attempt(`${n} leaves`, [`scale.leaves${n}_s`], () => pelabFabricRun(ctx, lab, `bench-l${n}`));
@@ -449,7 +455,12 @@ async function main(): Promise<number> {
           metrics.add(`scale.leaves${n}_s`, s(r.establishedMs));
           metrics.add(`scale.leaves${n}_up_s`, s(r.upMs));
           metrics.add(`scale.leaves${n}_pss_mib`, r.memory.peakPssMiB);
+          curve.push({ leaves: n, pssMiB: r.memory.peakPssMiB, establishedS: s(r.establishedMs) });
         }
+        const perLeafPss = slope(curve.map((c) => ({ x: c.leaves, y: c.pssMiB })));
+        const perLeafS = slope(curve.map((c) => ({ x: c.leaves, y: c.establishedS })));
+        if (perLeafPss !== undefined) metrics.add('scale.per_leaf_pss_mib', perLeafPss);
+        if (perLeafS !== undefined) metrics.add('scale.per_leaf_s', perLeafS);
       }
     }
 

@@ -32,6 +32,20 @@ export function median(xs: readonly number[]): number | undefined {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * The least-squares slope of y over x: what one more unit of x costs (memory or time per leaf).
+ * Undefined with fewer than two distinct x values.
+ */
+export function slope(points: readonly { x: number; y: number }[]): number | undefined {
+  const n = points.length;
+  if (n < 2) return undefined;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  if (sxx === 0) return undefined;
+  return points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx;
+}
+
 /** PASS/MISS against the target by the median; FAIL when a run failed; '-' without a target. */
 export function summarize(m: Pick<Metric, 'samples' | 'failures' | 'target'>): Summary {
   const med = median(m.samples);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBgpSummary, type BgpSession } from '../../src/checks/parse/bgp.ts';
 import { kindOf, ownerOf, parseRollup, parseStat } from '../../bench/mem-sampler.ts';
 import { establishedPeers, expectedDynamicPeers, probeDone, type RouterProbe } from '../../bench/probes.ts';
-import { formatSideBySide, formatTable, groupBySection, median, summarize, type Metric } from '../../bench/stats.ts';
+import { formatSideBySide, formatTable, groupBySection, median, slope, summarize, type Metric } from '../../bench/stats.ts';
 import { categoryOf } from '../../bench/trace.ts';
 
 const fixture = (name: string): string => readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'frr', name), 'utf8');
@@ -16,6 +16,15 @@ describe('statistics', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeUndefined();
+  });
+
+  it('fits the cost of one more leaf as a least-squares slope', () => {
+    // 70 MiB fixed plus 18.5 MiB per leaf, with noise that cancels out.
+    const pts = [2, 4, 8, 16, 32].map((x, i) => ({ x, y: 70 + 18.5 * x + (i % 2 === 0 ? 1 : -1) * (i === 4 ? 0 : 1) }));
+    expect(slope(pts)).toBeCloseTo(18.5, 0);
+    expect(slope([{ x: 1, y: 5 }, { x: 3, y: 9 }])).toBe(2);
+    expect(slope([{ x: 4, y: 1 }, { x: 4, y: 2 }])).toBeUndefined();
+    expect(slope([{ x: 4, y: 1 }])).toBeUndefined();
   });
 
   it('judges the median against the target, and a failed run as FAIL', () => {
