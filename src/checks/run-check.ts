@@ -10,7 +10,7 @@ import { consistently, eventually, type Attempt, type PollResult } from '../proc
 import type { Clock } from '../proc/clock.ts';
 import { getCheckKind, checkKindNames } from './registry.ts';
 import type { Resolver } from './resolver.ts';
-import type { AnyCheckKind, CheckMode, Evaluation } from './kinds/types.ts';
+import type { AnyCheckKind, CheckMode, CheckScope, Evaluation } from './kinds/types.ts';
 
 /** A check as the scenario layer hands it over: the kind's params still unvalidated. */
 export interface CheckSpec {
@@ -176,15 +176,37 @@ function targetOf(plan: unknown): Target | undefined {
   return typeof t === 'object' && t !== null && 'kind' in t ? (t as Target) : undefined;
 }
 
+/** What a check's probes keep across attempts; all of it is closed when the check ends. */
+class ScopeOfOneCheck implements CheckScope {
+  private readonly kept = new Map<string, { close(): void }>();
+
+  reuse<T extends { close(): void }>(key: string, make: () => T): T {
+    const found = this.kept.get(key);
+    if (found) return found as T;
+    const made = make();
+    this.kept.set(key, made);
+    return made;
+  }
+
+  close(): void {
+    for (const k of this.kept.values()) k.close();
+    this.kept.clear();
+  }
+}
+
 /** Runs a validated check. Never throws for a failing check: it returns a failed CheckResult. */
 export async function runValidatedCheck(check: ValidatedCheck, options: RunCheckOptions): Promise<CheckResult> {
   const { kind, params } = check;
-  const probe = async (ctx: { signal: AbortSignal; budgetMs: number }): Promise<Observed> => {
+  const scope = new ScopeOfOneCheck();
+  const probe = async (ctx: { signal: AbortSignal; budgetMs: number; holdEndsInMs?: number }): Promise<Observed> => {
     // Resolved on every attempt: a service IP or a session may appear while we wait.
     const plan: unknown = kind.plan(params, options.resolver);
     // Whole milliseconds: the budget near a `within:` deadline is fractional (clock readings), and
     // execa refuses a fractional timeout, which failed every such http attempt but the last.
-    const observed: unknown = await kind.probe(plan, { runtime: options.runtime, signal: ctx.signal, budgetMs: Math.floor(ctx.budgetMs) });
+    const observed: unknown = await kind.probe(plan, {
+      runtime: options.runtime, signal: ctx.signal, budgetMs: Math.floor(ctx.budgetMs), scope,
+      ...(ctx.holdEndsInMs !== undefined ? { hold: { endsInMs: ctx.holdEndsInMs, intervalMs: check.intervalMs } } : {}),
+    });
     return { plan, observed };
   };
   const evaluate = (o: Observed): Evaluation => kind.evaluate(o.plan, o.observed);
@@ -207,10 +229,15 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   };
-  const r =
-    check.mode === 'eventually'
-      ? await eventually(probe, evaluate, { ...common, timeoutMs: check.timeoutMs })
-      : await consistently(probe, evaluate, { ...common, durationMs: check.durationMs });
+  let r: PollResult<Observed, Evaluation>;
+  try {
+    r =
+      check.mode === 'eventually'
+        ? await eventually(probe, evaluate, { ...common, timeoutMs: check.timeoutMs })
+        : await consistently(probe, evaluate, { ...common, durationMs: check.durationMs });
+  } finally {
+    scope.close();
+  }
   const last = r.last;
   const expected = last?.verdict?.expected ?? r.lastObserved?.verdict?.expected ?? check.description;
   const observed = observedOf(last, r.lastObserved);

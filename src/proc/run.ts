@@ -62,3 +62,54 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   }
   return result;
 }
+
+/** A command whose stdout is read while it runs (a series of probes in one process). */
+export interface StreamedRun {
+  /** stdout, chunk by chunk as it arrives (UTF-8); a listener sees only chunks after it was added. */
+  onStdout(listener: (chunk: string) => void): void;
+  /** Settles when the command has ended (stdout empty here: it went to the listeners). */
+  readonly result: Promise<RunResult>;
+  /** Ends the command now (SIGTERM); `result` still settles. */
+  stop(): void;
+}
+
+/**
+ * Starts a command and streams its stdout. Like run(): argv only, a timeout, the trace hook (once,
+ * when it ends), and never throws for a failing command: `result` carries the exit code.
+ */
+export function runStream(argv: readonly string[], options: Pick<RunOptions, 'timeoutMs' | 'signal'> = {}): StreamedRun {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('runStream: empty argv');
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const subprocess = execa(file, args, {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    buffer: { stdout: false, stderr: true },
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    stripFinalNewline: false,
+  });
+  const listeners: ((chunk: string) => void)[] = [];
+  subprocess.stdout?.setEncoding('utf8');
+  subprocess.stdout?.on('data', (chunk: string) => {
+    for (const l of listeners) l(chunk);
+  });
+  const result = subprocess.then((child) => {
+    const r: RunResult = {
+      exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
+      stdout: '',
+      stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${timeoutMs} ms)` : String(child.stderr ?? ''),
+      ms: Math.round(performance.now() - started),
+    };
+    traceHook?.(argv, r);
+    return r;
+  });
+  return {
+    onStdout: (listener) => listeners.push(listener),
+    result,
+    stop: () => {
+      subprocess.kill();
+    },
+  };
+}

@@ -36,6 +36,16 @@ export interface ExecResult {
   readonly ms: number;
 }
 
+/** A command on a target whose stdout is read while it runs (src/proc/run.ts runStream). */
+export interface ExecStream {
+  /** stdout chunks as they arrive; a listener sees only chunks after it was added. */
+  onStdout(listener: (chunk: string) => void): void;
+  /** Settles when the command has ended; its stdout went to the listeners. */
+  readonly result: Promise<ExecResult>;
+  /** Ends the command now; `result` still settles. */
+  stop(): void;
+}
+
 /**
  * A fault carries its target resolved from the lab when the scenario loads (src/runtime/roles.ts
  * nodeTarget): a runtime only places it, it does not look names up again.
@@ -167,6 +177,11 @@ export interface Runtime {
   frrInfo?(): FrrInfo | undefined;
 
   exec(target: Target, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Like exec, with stdout streamed while the command runs: one process for a series of probes
+   * (an isolation check's curl attempts). Absent: callers fall back to one exec per probe.
+   */
+  execStream?(target: Target, argv: readonly string[], options?: Omit<ExecOptions, 'input'>): ExecStream;
   /**
    * `vtysh -c <command>` on the target's FRR. Returns vtysh's raw stdout, JSON commands included:
    * parsing is the caller's (checks parse through src/checks/parse/*).

@@ -151,6 +151,21 @@ describe('consistently', () => {
     expect(seen).toEqual([0, 50, 100, 150, 200]);
   });
 
+  it('timers that fire a hair early do not add up to an extra attempt, and each attempt knows when the hold ends', async () => {
+    const clock = new FakeClock();
+    // Real timers fire up to about a millisecond early against performance.now().
+    const early = { now: () => clock.now(), sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms - 0.6, signal) };
+    const seen: [number, number | undefined][] = [];
+    const r = await clock.run(consistently(async (ctx: ProbeContext) => {
+      seen.push([clock.now(), ctx.holdEndsInMs]);
+      await clock.sleep(300);
+      return 1;
+    }, () => ({ ok: true }), { durationMs: 3000, intervalMs: 500, clock: early }));
+    expect(r).toMatchObject({ ok: true, reason: 'held', attempts: 7 });
+    expect(seen.map(([, ends]) => ends)).toEqual([3000, 2500, 2000, 1500, 1000, 500, 0]);
+    expect(seen.at(-1)![0]).toBeCloseTo(2999.4, 5);
+  });
+
   it('breaks at the first failing attempt, with that attempt as the last observed', async () => {
     const clock = new FakeClock();
     const r = await clock.run(consistently(counter(clock), (n: number): V => ({ ok: n < 3, value: n }), { durationMs: 5000, intervalMs: 10, clock }));

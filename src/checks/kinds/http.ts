@@ -13,6 +13,7 @@ import {
   addressRefSchema, describePodRef, describeRef, nodeRefLabel, nodeRefSchema, podRefSchema, resolveAddress, type AddressRef, type NodeRef, type PodRef, type Resolver,
 } from '../resolver.ts';
 import { CHECK_DEFAULTS } from '../defaults.ts';
+import { canStream, CurlSeries } from '../curl-series.ts';
 import { brief, inVrf, parts } from './common.ts';
 import type { CheckKind, Evaluation, ProbeEnv } from './types.ts';
 
@@ -221,6 +222,13 @@ export const http: CheckKind<HttpParams, HttpPlan, HttpOutcome> = {
     // curl gives up on its own a little before the attempt's budget, so a timeout is classified
     // (exit 28) instead of being cut off by the poller.
     const maxTimeMs = Math.max(100, env.budgetMs - CURL_MARGIN_MS);
+    // An isolation hold's attempts share one curl (src/checks/curl-series.ts) where the runtime can
+    // stream a command's output; elsewhere (kind) each attempt is its own curl.
+    const { runtime, scope, hold } = env;
+    if (plan.isolated && scope !== undefined && hold !== undefined && canStream(runtime)) {
+      const series = scope.reuse('http-isolation-series', () => new CurlSeries(runtime));
+      return series.next(plan, { intervalMs: hold.intervalMs, maxTimeMs }, hold.endsInMs, env.signal);
+    }
     const r = await env.runtime.exec(plan.target, curlArgv({
       url: plan.url,
       maxTimeS: maxTimeMs / 1000,

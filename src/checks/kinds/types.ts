@@ -22,6 +22,21 @@ export interface ProbeEnv {
   readonly signal: AbortSignal;
   /** Time this attempt may take. */
   readonly budgetMs: number;
+  /** consistently: the attempts' schedule (src/proc/wait.ts), for a probe that plans a series. */
+  readonly hold?: {
+    /** From this attempt's start to the hold's end, when the last attempt starts. */
+    readonly endsInMs: number;
+    /** Start to start. */
+    readonly intervalMs: number;
+  };
+  /** What may outlive one attempt (a process reused by the next ones); ended with the check. */
+  readonly scope?: CheckScope;
+}
+
+/** Lives as long as one check run: the runner closes what it holds when the check ends. */
+export interface CheckScope {
+  /** The value kept under `key`, made on first use. */
+  reuse<T extends { close(): void }>(key: string, make: () => T): T;
 }
 
 /**

@@ -56,19 +56,88 @@ export function parseCurl(result: { readonly exitCode: number; readonly stdout: 
   const body = at >= 0 ? result.stdout.slice(0, at) : result.stdout;
   const trailer = at >= 0 ? result.stdout.slice(at + marker.length).trim() : '';
   const [code, remoteIp, , localIp] = trailer.split(' ');
-  const status = Number(code ?? 0) || 0;
   const error = result.stderr.trim().split('\n').find((l) => l.startsWith('curl:')) ?? (result.stderr.trim() || undefined);
+  return outcomeOf({ exitCode: result.exitCode, status: Number(code ?? 0) || 0, body, remoteIp, localIp, error });
+}
+
+function outcomeOf(t: { exitCode: number; status: number; body: string; remoteIp: string | undefined; localIp: string | undefined; error: string | undefined }): CurlOutcome {
   // A timeout with a remote address means the TCP connection was made and the answer was slow:
   // that is not isolation, however short the attempt's --max-time (curl prints no remote address
   // while its SYN goes unanswered, nor when the connection is refused).
-  const connectedThenTimedOut = result.exitCode === 28 && Boolean(remoteIp);
+  const connectedThenTimedOut = t.exitCode === 28 && Boolean(t.remoteIp);
   return {
-    kind: connectedThenTimedOut ? 'error' : classifyCurlExit(result.exitCode),
-    exitCode: result.exitCode,
-    status,
-    body,
-    ...(remoteIp ? { remoteIp } : {}),
-    ...(localIp ? { localIp } : {}),
-    ...(result.exitCode !== 0 && error ? { error } : {}),
+    kind: connectedThenTimedOut ? 'error' : classifyCurlExit(t.exitCode),
+    exitCode: t.exitCode,
+    status: t.status,
+    body: t.body,
+    ...(t.remoteIp ? { remoteIp: t.remoteIp } : {}),
+    ...(t.localIp ? { localIp: t.localIp } : {}),
+    ...(t.exitCode !== 0 && t.error ? { error: t.error } : {}),
   };
+}
+
+// A series: ONE curl process makes `count` attempts at one URL, each a new transfer with its own
+// TCP connect (curl opens a new connection when the previous one failed or, for an answer, the
+// check has already failed), started `intervalMs` apart start to start (curl's --rate: a transfer
+// that ran longer than the interval is followed at once). Each transfer's outcome is a trailer
+// line with curl's per-transfer exit code (%{exitcode}, curl 7.75+) and message (%{errormsg}),
+// read while curl runs, so every attempt is judged when it ends, as one process per attempt was.
+
+export interface CurlSeriesRequest extends CurlRequest {
+  readonly count: number;
+  readonly intervalMs: number;
+  /** Unique per series: a body that happens to contain a trailer cannot pass for one. */
+  readonly nonce: string;
+}
+
+const seriesMark = (nonce: string): string => `[pelab-curl ${nonce}]`;
+
+export function curlSeriesArgv(req: CurlSeriesRequest): string[] {
+  if (!Number.isInteger(req.count) || req.count < 1) throw new Error(`curl series: count ${req.count} is not a positive integer`);
+  if (!/^[A-Za-z0-9]+$/.test(req.nonce)) throw new Error(`curl series: nonce ${JSON.stringify(req.nonce)} must be alphanumeric`);
+  const connect = req.connectTimeoutS !== undefined ? ['--connect-timeout', tenths(Math.min(req.connectTimeoutS, req.maxTimeS))] : [];
+  // --rate counts whole transfers per unit; per hour keeps a 500 ms interval exact (7200/h) and
+  // any other within a fraction of a millisecond.
+  const perHour = Math.max(1, Math.round(3_600_000 / req.intervalMs));
+  // stdbuf -oL: curl writes its -w trailer through stdio, block-buffered on a pipe; without it a
+  // transfer's outcome reached pelab only when a later transfer flushed (measured 0.2-0.8 s late).
+  return [
+    'stdbuf', '-oL', 'curl', '-sS', '--no-buffer', '--rate', `${perHour}/h`, '--max-time', tenths(req.maxTimeS), ...connect,
+    '-w', `\\n${seriesMark(req.nonce)} %{exitcode} %{http_code} %{remote_ip} %{remote_port} %{local_ip} %{errormsg}\\n`,
+    ...Array.from({ length: req.count }, () => req.url),
+  ];
+}
+
+/** Reads a series' stdout as it arrives: each completed transfer comes out once, in order. */
+export class CurlSeriesReader {
+  private buffer = '';
+  private readonly mark: string;
+
+  constructor(nonce: string) {
+    this.mark = `\n${seriesMark(nonce)} `;
+  }
+
+  push(chunk: string): CurlOutcome[] {
+    this.buffer += chunk;
+    const out: CurlOutcome[] = [];
+    for (;;) {
+      const at = this.buffer.indexOf(this.mark);
+      if (at < 0) return out;
+      const eol = this.buffer.indexOf('\n', at + this.mark.length);
+      if (eol < 0) return out;
+      const [exit, code, remoteIp, , localIp, ...message] = this.buffer.slice(at + this.mark.length, eol).split(' ');
+      const exitCode = Number(exit);
+      const errormsg = message.join(' ').trim();
+      out.push(outcomeOf({
+        exitCode: Number.isInteger(exitCode) ? exitCode : -1,
+        status: Number(code ?? 0) || 0,
+        body: this.buffer.slice(0, at),
+        remoteIp: remoteIp || undefined,
+        localIp: localIp || undefined,
+        // The same line a single curl prints on stderr.
+        error: errormsg ? `curl: (${exit}) ${errormsg}` : undefined,
+      }));
+      this.buffer = this.buffer.slice(eol + 1);
+    }
+  }
 }

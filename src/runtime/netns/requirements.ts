@@ -46,6 +46,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { why: 'VRF views and namespace bind mounts', paths: ['/usr/bin/umount', '/bin/umount'], package: 'mount', scope: 'lab' },
   { why: 'router hostnames in their UTS namespace', paths: ['/usr/bin/hostname', '/bin/hostname'], package: 'hostname', scope: 'lab' },
   { why: 'HTTP reachability checks', paths: ['/usr/bin/curl'], package: 'curl', scope: 'lab' },
+  { why: 'isolation checks read one curl\'s transfers as they end (line-buffered stdout)', paths: ['/usr/bin/stdbuf'], package: 'coreutils', scope: 'lab' },
   // nginx-light is only a metapackage over `nginx` on Debian 12 and 13: `nginx` owns the binary on both.
   { why: 'nginx pods run real nginx', paths: ['/usr/sbin/nginx'], package: 'nginx', scope: 'lab' },
   { why: 'nginx pods serve the stock welcome page', paths: ['/usr/share/nginx/html/index.html'], package: 'nginx-common', scope: 'lab', data: true },

@@ -9,11 +9,11 @@ import { basename, join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
 import type { Lab } from '../../lab/model.ts';
 import { renderFabricRouter } from '../../render/frr-fabric.ts';
-import { run } from '../../proc/run.ts';
+import { run, runStream } from '../../proc/run.ts';
 import type { Manifest } from '../../k8s/manifest.ts';
 import type { LabelChanges } from '../../k8s/plan.ts';
 import type {
-  ApplyResult, BundleExtra, ExecOptions, ExecResult, Fault, FrrInfo, L2Status, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
+  ApplyResult, BundleExtra, ExecOptions, ExecResult, ExecStream, Fault, FrrInfo, L2Status, LabStatus, NodeStatus, PodState, Runtime, ServiceState, SessionState, Target,
 } from '../runtime.ts';
 import { EndpointServer } from './endpoints.ts';
 import { baseDaemons, FrrRouter, ledgerFrrBuild } from './frr.ts';
@@ -233,6 +233,10 @@ export class NetnsRuntime implements Runtime {
       ...(options.input !== undefined ? { input: options.input } : {}),
     });
     return r;
+  }
+
+  execStream(target: Target, argv: readonly string[], options: Omit<ExecOptions, 'input'> = {}): ExecStream {
+    return runStream(inNs(this.nsOf(target, options.vrf), argv), { timeoutMs: options.timeoutMs ?? 30_000 });
   }
 
   /**
