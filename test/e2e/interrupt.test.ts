@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { soak } from '../soak/soak.ts';
-import { canRunLabs, leftovers, pelab, PELAB, ROOT, skipReason } from './helpers.ts';
+import { canRunLabs, type CliResult, leftovers, pelab, PELAB, ROOT, skipReason } from './helpers.ts';
 
 const INSTANCES = ['int-lock', 'int-half', 'int-soak', 'int-mark', 'int-orph'];
 
@@ -44,21 +44,75 @@ function children(pid: number, instance: string): Map<number, { marked: boolean;
   return found;
 }
 
-describe.skipIf(!canRunLabs)(`interrupt safety${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+/** Whether `pid` is stopped (state T in /proc/PID/stat); false once it has exited. */
+function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Leaves `pid` stopped (SIGSTOP) at a moment the lock file `lock` names it as holder: stopped, it
+ * cannot release the lock. Tries again (SIGCONT, a short pause) until the lock is its; throws when
+ * it exits first or `deadlineMs` passes.
+ */
+async function stopWhileHoldingLock(pid: number, lock: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    process.kill(pid, 'SIGSTOP');
+    while (!isStopped(pid)) {
+      if (!existsSync(`/proc/${pid}`) || Date.now() >= end) throw new Error(`pelab up (pid ${pid}) ended before it was seen holding ${lock}`);
+      await delay(1);
+    }
+    let holder: number | undefined;
+    try {
+      holder = (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid;
+    } catch {
+      // Not taken yet.
+    }
+    if (holder === pid) return;
+    process.kill(pid, 'SIGCONT');
+    await delay(10);
+  }
+  throw new Error(`pelab up (pid ${pid}) was never seen holding ${lock} within ${deadlineMs} ms`);
+}
+
+// Each test has an instance of its own (INSTANCES), so they run concurrently (vitest.config.ts
+// maxConcurrency): the short ones beside the 10 interrupted runs instead of before them.
+describe.skipIf(!canRunLabs)(`interrupt safety${skipReason ? ` (skipped: ${skipReason})` : ''}`, { concurrent: true }, () => {
   beforeAll(async () => {
     for (const name of INSTANCES) if ((await leftovers(name)).length > 0) await pelab(['down', '--name', name]);
   });
 
+  // The longest first, so the others run beside it.
+  it('10 interrupted runs (make soak with SOAK_N=10) leave nothing behind', { timeout: 240_000 }, async () => {
+    const lines: string[] = [];
+    const seed = Date.now() % 1_000_000;
+    const r = await soak({ runs: 10, instance: 'int-soak', seed, log: (l) => lines.push(l) });
+    expect(r.runs).toHaveLength(10);
+    expect(r.withLeftovers, `seed ${seed}\n${lines.join('\n')}`).toBe(0);
+  });
+
   it('a second command on a lab that is busy stops with exit 2 and names the first', { timeout: 120_000 }, async () => {
     const first = execa(PELAB, ['up', '--lab', 'mini', '--name', 'int-lock'], { cwd: ROOT, reject: false });
-    // The lock exists from the moment the first up has its instance.
-    const end = Date.now() + 20_000;
-    while (!existsSync('/run/lock/pelab/int-lock.lock') && Date.now() < end) await delay(10);
-    const second = await pelab(['down', '--name', 'int-lock']);
+    const pid = first.pid!;
+    // The overlap is made certain, not likely: on a quiet machine the first up once finished before
+    // the second command started. The first is held stopped at a moment it holds the lock, so it
+    // cannot release the lock before the second command has tried; then it goes on where it was.
+    await stopWhileHoldingLock(pid, '/run/lock/pelab/int-lock.lock', 20_000);
+    let second: CliResult;
+    try {
+      second = await pelab(['down', '--name', 'int-lock']);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
     const up = await first;
     expect(up.exitCode, String(up.stderr)).toBe(0);
-    expect(second.exitCode).toBe(2);
-    expect(second.stderr).toMatch(/"int-lock" is in use by pelab up \(pid \d+/);
+    expect(second.exitCode, second.stderr).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`"int-lock" is in use by pelab up \\(pid ${pid},`));
     // The first up was not disturbed: its lab is complete.
     const status = await pelab(['status', '--name', 'int-lock']);
     expect(status.exitCode, status.stdout).toBe(0);
@@ -110,13 +164,5 @@ describe.skipIf(!canRunLabs)(`interrupt safety${skipReason ? ` (skipped: ${skipR
     expect(down.exitCode, down.stderr).toBe(0);
     expect((await orphan).signal).toBe('SIGKILL');
     expect(await leftovers('int-orph')).toEqual([]);
-  });
-
-  it('10 interrupted runs (make soak with SOAK_N=10) leave nothing behind', { timeout: 240_000 }, async () => {
-    const lines: string[] = [];
-    const seed = Date.now() % 1_000_000;
-    const r = await soak({ runs: 10, instance: 'int-soak', seed, log: (l) => lines.push(l) });
-    expect(r.runs).toHaveLength(10);
-    expect(r.withLeftovers, `seed ${seed}\n${lines.join('\n')}`).toBe(0);
   });
 });
