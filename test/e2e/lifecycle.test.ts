@@ -18,10 +18,42 @@ async function untilLedgerHasNamespaces(instance: string, deadlineMs: number): P
 
 const INSTANCES = ['lc-a', 'lc-b', 'lc-c', 'lc-k', 'lc-d', 'lc-i', 'lc-e'];
 
-describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+// Each test has lab instances of its own (INSTANCES), so they run concurrently (vitest.config.ts
+// maxConcurrency): one after another they waited on seven bring-ups in a row.
+describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipReason})` : ''}`, { concurrent: true }, () => {
   // A previous run that was itself killed must not make this one fail.
   beforeAll(async () => {
     for (const name of INSTANCES) if ((await leftovers(name)).length > 0) await pelab(['down', '--name', name]);
+  });
+
+  // Deleting every manifest at once left the PE and speaker with an empty config, which
+  // frr-reload refuses ("is an empty file"): the delete failed with exit 3.
+  it('deleting every manifest at once leaves the routers unconfigured, and applying again restores them', { timeout: 120_000 }, async () => {
+    const manifests = ['scenarios/mini-evpn/manifests.yaml'];
+    expect((await pelab(['up', '--lab', 'mini', '--name', 'lc-e'])).exitCode).toBe(0);
+    try {
+      expect((await pelab(['apply', '--name', 'lc-e', ...manifests])).exitCode).toBe(0);
+      const deleted = await pelab(['delete', '--name', 'lc-e', ...manifests]);
+      expect(deleted.exitCode, deleted.stderr).toBe(0);
+      const config = await pelab(['exec', '--name', 'lc-e', 'mini-control-plane:pe', '--', 'vtysh', '-c', 'show running-config']);
+      expect(config.stdout).toContain('hostname mini-control-plane-pe');
+      expect(config.stdout).not.toMatch(/^router bgp/m);
+      const speaker = await pelab(['exec', '--name', 'lc-e', 'mini-control-plane', '--', 'vtysh', '-c', 'show running-config']);
+      expect(speaker.stdout).not.toMatch(/^router bgp/m);
+      const again = await pelab(['apply', '--name', 'lc-e', ...manifests]);
+      expect(again.exitCode).toBe(0);
+      // The Service's address as the apply allocated it ("service web/web: <ip>").
+      const ip = /^service web\/web: (\S+)$/m.exec(again.stdout + again.stderr)?.[1];
+      expect(ip).toBeDefined();
+      let code = '';
+      for (const end = Date.now() + 30_000; Date.now() < end && code !== '200'; await delay(250)) {
+        code = (await pelab(['exec', '--name', 'lc-e', 'client_red', '--', 'curl', '-s', '-m', '1', '-o', '/dev/null', '-w', '%{http_code}', `http://${ip}:8080/clientip`])).stdout;
+      }
+      expect(code).toBe('200');
+    } finally {
+      await pelab(['down', '--name', 'lc-e']);
+    }
+    expect(await leftovers('lc-e')).toEqual([]);
   });
 
   it('up, status, exec, down leave nothing behind', { timeout: 120_000 }, async () => {
@@ -113,35 +145,5 @@ describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipRe
     const r = await child;
     expect(r.exitCode).toBe(130);
     expect(await leftovers('lc-i')).toEqual([]);
-  });
-
-  // Deleting every manifest at once left the PE and speaker with an empty config, which
-  // frr-reload refuses ("is an empty file"): the delete failed with exit 3.
-  it('deleting every manifest at once leaves the routers unconfigured, and applying again restores them', { timeout: 120_000 }, async () => {
-    const manifests = ['scenarios/mini-evpn/manifests.yaml'];
-    expect((await pelab(['up', '--lab', 'mini', '--name', 'lc-e'])).exitCode).toBe(0);
-    try {
-      expect((await pelab(['apply', '--name', 'lc-e', ...manifests])).exitCode).toBe(0);
-      const deleted = await pelab(['delete', '--name', 'lc-e', ...manifests]);
-      expect(deleted.exitCode, deleted.stderr).toBe(0);
-      const config = await pelab(['exec', '--name', 'lc-e', 'mini-control-plane:pe', '--', 'vtysh', '-c', 'show running-config']);
-      expect(config.stdout).toContain('hostname mini-control-plane-pe');
-      expect(config.stdout).not.toMatch(/^router bgp/m);
-      const speaker = await pelab(['exec', '--name', 'lc-e', 'mini-control-plane', '--', 'vtysh', '-c', 'show running-config']);
-      expect(speaker.stdout).not.toMatch(/^router bgp/m);
-      const again = await pelab(['apply', '--name', 'lc-e', ...manifests]);
-      expect(again.exitCode).toBe(0);
-      // The Service's address as the apply allocated it ("service web/web: <ip>").
-      const ip = /^service web\/web: (\S+)$/m.exec(again.stdout + again.stderr)?.[1];
-      expect(ip).toBeDefined();
-      let code = '';
-      for (const end = Date.now() + 30_000; Date.now() < end && code !== '200'; await delay(250)) {
-        code = (await pelab(['exec', '--name', 'lc-e', 'client_red', '--', 'curl', '-s', '-m', '1', '-o', '/dev/null', '-w', '%{http_code}', `http://${ip}:8080/clientip`])).stdout;
-      }
-      expect(code).toBe('200');
-    } finally {
-      await pelab(['down', '--name', 'lc-e']);
-    }
-    expect(await leftovers('lc-e')).toEqual([]);
   });
 });

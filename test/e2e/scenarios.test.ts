@@ -42,10 +42,10 @@ const notYetOnFrr10: Readonly<Record<string, string>> =
       }
     : {};
 
-// Two scenarios at a time (vitest.config.ts maxConcurrency): each has its own lab instance, most
-// of a scenario is waiting on BGP and `for:` holds, and one at a time made this file the longest
-// part of `make test` (about 110 s for 11 scenarios).
-describe.each(builds)('shipped scenarios on netns with $label', ({ env, prefix, skip, version }) => {
+// Three scenarios at a time across both FRR builds (vitest.config.ts maxConcurrency): each has its
+// own lab instance and most of a scenario is waiting on BGP and `for:` holds. Two at a time, one
+// build after the other, made this file 110 s of a 182 s `make test`.
+describe.each(builds)('shipped scenarios on netns with $label', { concurrent: true }, ({ env, prefix, skip, version }) => {
   describe.skipIf(skip !== '')(`${skip ? `(skipped: ${skip})` : 'runs'}`, { concurrent: true }, () => {
     it('ships the demos and at least two more', () => {
       expect(scenarios).toEqual(expect.arrayContaining(['metallb-evpn.yaml', 'metallb-passthrough.yaml', 'evpn-withdrawal.yaml', 'evpn-routes-per-vni.yaml']));
