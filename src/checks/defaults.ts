@@ -35,6 +35,8 @@ export const CHECK_DEFAULTS = {
   // (an attempt samples the path when its SYN goes out, not over its wait), so the check ends
   // about one connect timeout after the hold. A shorter wait would risk a reachable service
   // counted as isolated when curl is scheduled late on a loaded machine.
+  // Where the runtime streams output (netns), the attempts are transfers of one curl
+  // (checks/curl-series.ts), on this same schedule.
   'http-isolation': { timeoutMs: 20_000, durationMs: 3_000, intervalMs: 500, attemptTimeoutMs: 2_000, connectTimeoutMs: 300 },
   // frr-k8s refreshes BGPSessionState every 2 min by default (frrStatus.pollInterval).
   // On netns a poll reads the speakers over their vty sockets; on kind it is one API read.

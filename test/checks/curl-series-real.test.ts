@@ -4,9 +4,11 @@
 // real poll (src/proc/wait.ts) on real time; the Runtime is a stand-in whose exec/execStream enter
 // that namespace, and the same check runs once with one curl per attempt (exec only) to compare.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidatedCheck, validateCheck, type AttemptInfo } from '../../src/checks/run-check.ts';
 import { run, runStream } from '../../src/proc/run.ts';
+import { eventuallyValue } from '../../src/proc/wait.ts';
 import { canStream, CurlSeries } from '../../src/checks/curl-series.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import { fixtureResolver } from './fixtures.ts';
@@ -20,7 +22,16 @@ const SERVICE_IP = '172.30.0.10';
 let holder: ChildProcess | undefined;
 let server: ChildProcess | undefined;
 const nsArgv = (argv: readonly string[]): string[] => ['nsenter', `--net=/proc/${holder!.pid}/ns/net`, '--', ...argv];
+/** True once the holder has its own namespace (unshare done, sleep exec'd): never touch the host's. */
+const holderReady = (): boolean => {
+  try {
+    return readFileSync(`/proc/${holder!.pid}/comm`, 'utf8').trim() === 'sleep' && readlinkSync(`/proc/${holder!.pid}/ns/net`) !== readlinkSync('/proc/self/ns/net');
+  } catch {
+    return false;
+  }
+};
 const inNs = (argv: readonly string[]) => {
+  if (!holderReady()) throw new Error('the private namespace is not ready: refusing to run in the host namespace');
   const r = spawnSync(nsArgv(argv)[0]!, nsArgv(argv).slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
 };
@@ -57,19 +68,18 @@ async function isolationCheck(runtime: Runtime, forMs: number, onAttempt?: (a: A
 describe.skipIf(skipReason !== undefined)('isolation through one curl series, for real', () => {
   beforeAll(async () => {
     holder = spawn('unshare', ['--net', '--', 'sleep', 'infinity'], { stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventuallyValue(async () => (holderReady() ? true : undefined), { what: 'the private namespace', timeoutMs: 10_000, intervalMs: 20 });
     inNs(['ip', 'link', 'set', 'lo', 'up']);
     inNs(['ip', 'address', 'add', `${SERVICE_IP}/32`, 'dev', 'lo']);
     inNs(['nft', 'add', 'table', 'inet', 'crseries']);
     inNs(['nft', 'add', 'chain', 'inet', 'crseries', 'out', '{ type filter hook output priority 0; }']);
     server = spawn(nsArgv([])[0]!, [...nsArgv([]).slice(1), 'python3', '-m', 'http.server', '80', '--bind', SERVICE_IP, '--directory', '/nonexistent-dir'], { stdio: 'ignore' });
     // The server is up once a plain curl gets an answer.
-    for (let i = 0; i < 50; i++) {
+    await eventuallyValue(async () => {
       const r = await run(nsArgv(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `http://${SERVICE_IP}/`]), { allowFailure: true });
-      if (r.stdout === '404') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  });
+      return r.stdout === '404' ? true : undefined;
+    }, { what: 'the HTTP server in the private namespace', timeoutMs: 20_000, intervalMs: 100 });
+  }, 40_000);
   afterAll(() => {
     server?.kill();
     holder?.kill();
@@ -79,9 +89,9 @@ describe.skipIf(skipReason !== undefined)('isolation through one curl series, fo
     flushDrops();
     inNs(DROP);
     const perAttempt = namespaceRuntime(false);
-    const before = await isolationCheck(perAttempt, 3000);
     const series = namespaceRuntime(true);
-    const after = await isolationCheck(series, 3000);
+    // Side by side (independent checks, one namespace): the same 3 s of wall time for both.
+    const [before, after] = await Promise.all([isolationCheck(perAttempt, 3000), isolationCheck(series, 3000)]);
     for (const { r, attempts } of [before, after]) {
       expect(r).toMatchObject({ status: 'passed', attempts: 7, observed: { outcome: 'timeout', curlExit: 28 } });
       expect(attempts.every((a) => a.ok)).toBe(true);
