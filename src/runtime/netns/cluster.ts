@@ -241,11 +241,14 @@ export class ClusterEmulator {
     // creates. A speaker configured before its peer address is reachable fails its first start
     // and backs off for seconds (measured: a 5-7 s late session in two of three runs).
     const peConfig = await this.reconcilePeDevices(plan, r);
-    // Then the PE's and the speaker's configs at once. bgpd opens a session only 1 s after its
-    // neighbor is configured (BGP_INIT_START_TIMER), and both sides connect: the session comes
-    // 1 s after the later of the two configs, so loading them one after the other put the
-    // speaker's whole load (0.3-0.4 s) on every run's path to its first route.
-    await Promise.all([this.reconcilePeConfig(plan, r, peConfig), this.reconcileHostSide(plan, desired, r)]);
+    // Then the PE's and the speaker's configs at once, before anything else. bgpd opens a session
+    // only 1 s after its neighbor is released (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits
+    // BGP_POST_CONFIG_DELAY_SECONDS the same way), and the checks start when apply ends: so every
+    // step that does not feed a session (L3VNI devices, pods, kube-proxy's rules) runs inside
+    // that second instead of before it. Nothing observes the lab in between: apply returns
+    // only once all of it is in place.
+    await Promise.all([this.reconcilePeConfig(plan, r, peConfig), this.reconcileSpeakerConfig(plan, r)]);
+    await Promise.all([this.reconcilePeVrfDevices(plan, r, peConfig), this.reconcileWorkloads(plan, desired, r)]);
     this.saveRealised(plan.node, r);
   }
 
@@ -257,16 +260,16 @@ export class ClusterEmulator {
     const wantVrfs = pe?.l3vnis ?? [];
     // Underlay: the PE takes over the node's fabric interface with its address, and the VTEP.
     if (pe) {
-      for (const itf of pe.interfaces) {
-        if (r.underlay.includes(itf.name)) continue;
-        await ipBatch(ns.ns, [`link set ${itf.name} netns ${ns.peNs}`]);
-        await ipBatch(ns.peNs, [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
-        r.underlay.push(itf.name);
-      }
-      if (pe.vtep && r.vtep !== pe.vtep) {
-        await ipBatch(ns.peNs, [...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`]);
-        r.vtep = pe.vtep;
-      }
+      // One `ip` per namespace: these run before the configs, so every process here is on the
+      // path to the first session.
+      const moved = pe.interfaces.filter((itf) => !r.underlay.includes(itf.name));
+      if (moved.length > 0) await ipBatch(ns.ns, moved.map((itf) => `link set ${itf.name} netns ${ns.peNs}`));
+      const inPe = moved.flatMap((itf) => [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
+      const newVtep = pe.vtep !== undefined && r.vtep !== pe.vtep;
+      if (newVtep) inPe.push(...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`);
+      if (inPe.length > 0) await ipBatch(ns.peNs, inPe);
+      r.underlay.push(...moved.map((itf) => itf.name));
+      if (newVtep) r.vtep = pe.vtep;
     }
 
     // VRFs that go away: configuration first, so FRR withdraws before the devices vanish.
@@ -291,23 +294,20 @@ export class ClusterEmulator {
       await applySysctls(new Map([[vrfNs, FORWARDING]]));
       await this.pe(node, []).exposeVrf(v.vrf, vrfNs);
     }
-    for (const v of added) {
-      if (v.hostSession) await this.createHostSession(ns.ns, this.vrfNs(node, v.vrf), v.hostSession);
-    }
-    if (pe?.passthrough && !r.passthrough) {
-      await this.createHostSession(ns.ns, ns.peNs, pe.passthrough.hostSession);
-      r.passthrough = true;
-    }
+    const sessions = added.flatMap((v) => (v.hostSession ? [{ routerNs: this.vrfNs(node, v.vrf), hs: v.hostSession }] : []));
+    const passthrough = pe?.passthrough !== undefined && !r.passthrough;
+    if (passthrough) sessions.push({ routerNs: ns.peNs, hs: pe!.passthrough!.hostSession });
+    await this.createHostSessions(ns.ns, sessions);
+    if (passthrough) r.passthrough = true;
     if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));
     return { peConfig, added, removed, parked };
   }
 
-  /** The PE's configuration, then the L3VNI devices of added VRFs, then what removed VRFs leave. */
+  /** The PE's configuration: a deleted L3VNI taken down first, then the new config. */
   private async reconcilePeConfig(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<void> {
     const node = plan.node;
     const ns = this.nodePlan(node);
-    const pe = plan.pe;
-    const { peConfig, added, removed, parked } = step;
+    const { peConfig, removed } = step;
     // frr-reload removes `router bgp X vrf V` before the VRF's `vni`, which bgpd refuses ("Please
     // unconfigure l3vni"); take a deleted L3VNI down in the order FRR accepts first.
     for (const v of removed) {
@@ -322,7 +322,15 @@ export class ClusterEmulator {
       await this.pushConfig(this.pe(node), ns.peNs, peConfig, r.peConfig === '');
       r.peConfig = peConfig;
     }
+  }
 
+  /** After the PE's configuration: the L3VNI devices of added VRFs, then what removed VRFs leave. */
+  private async reconcilePeVrfDevices(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
+    const pe = plan.pe;
+    const { added, removed, parked } = step;
+    // zebra must know the VRF's VNI (the config just loaded) before its VXLAN device exists, or the L3VNI stays down.
     for (const v of added) {
       const vrfNs = this.vrfNs(node, v.vrf);
       const lines = l3vniDeviceLines(v.vni, pe!.vtep!, pe!.routerMac, vrfNs, { bridge: v.bridge, vxlan: v.vxlan });
@@ -343,20 +351,13 @@ export class ClusterEmulator {
     }
   }
 
-  private async reconcileHostSide(plan: NodePlan, desired: DesiredState, r: RealisedNode): Promise<void> {
+  /**
+   * The speaker's (MetalLB + frr-k8s) configuration. Its prefixes need no route in the RIB
+   * (`no bgp network import-check`), so it does not wait for the pods or kube-proxy's rules.
+   */
+  private async reconcileSpeakerConfig(plan: NodePlan, r: RealisedNode): Promise<void> {
     const node = plan.node;
     const ns = this.nodePlan(node);
-    // The speaker (MetalLB + frr-k8s), the node's pods and kube-proxy's rules. kube-proxy puts
-    // no LoadBalancer IP on an interface: its DNAT rules catch the traffic as it arrives.
-    await this.reconcilePods(plan, desired, r);
-    const kubeProxy = renderKubeProxy(node, proxiedServices(desired));
-    if (kubeProxy !== r.kubeProxy) {
-      const file = join(this.rt.names.dir, 'configs', `${ns.ns}.nft`);
-      writeFileSync(file, kubeProxy);
-      const loaded = await run(inNs(ns.ns, ['nft', '-f', file]), { allowFailure: true });
-      if (loaded.exitCode !== 0) throw new LabBuildError(`kube-proxy rules for ${node} (${file}) did not load: ${loaded.stderr.trim()}`);
-      r.kubeProxy = kubeProxy;
-    }
     // Without an explicit router ID, bgpd would take the highest loopback address, which here is
     // a Service IP: moving a Service would change the router ID and reset every session. A real
     // node's host addresses are stable; its fabric attachment address stands in for them.
@@ -375,6 +376,21 @@ export class ClusterEmulator {
         if (r2.exitCode !== 0) throw new LabBuildError(`soft refresh on ${node}'s speaker failed: ${(r2.stdout + r2.stderr).trim()}`);
       }
       r.speakerConfig = speakerConfig;
+    }
+  }
+
+  /** The node's pods and kube-proxy's rules. kube-proxy puts no LoadBalancer IP on an interface: its DNAT rules catch the traffic as it arrives. */
+  private async reconcileWorkloads(plan: NodePlan, desired: DesiredState, r: RealisedNode): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
+    await this.reconcilePods(plan, desired, r);
+    const kubeProxy = renderKubeProxy(node, proxiedServices(desired));
+    if (kubeProxy !== r.kubeProxy) {
+      const file = join(this.rt.names.dir, 'configs', `${ns.ns}.nft`);
+      writeFileSync(file, kubeProxy);
+      const loaded = await run(inNs(ns.ns, ['nft', '-f', file]), { allowFailure: true });
+      if (loaded.exitCode !== 0) throw new LabBuildError(`kube-proxy rules for ${node} (${file}) did not load: ${loaded.stderr.trim()}`);
+      r.kubeProxy = kubeProxy;
     }
   }
 
@@ -407,6 +423,16 @@ export class ClusterEmulator {
       if (p.server.kind === 'nginx') await startNginx(ns, join(this.rt.names.dir, 'pods', ns), p.server.ports, this.ledger, this.rt.instance);
       r.pods.push({ key: podKey(p), ns, ip: p.ip, image: p.image, server: p.server });
     }
+  }
+
+  /**
+   * Veth pairs between the node and its PE router, one after the other, each in three `ip` runs:
+   * the pair, then each side's addresses. Merged into one batch per namespace (both pairs, then
+   * their addresses), zebra 8.4 on the speaker side missed an address now and then: bgpd then
+   * retried its session every second with "nexthop_set failed" for good (2 of 15 bench runs).
+   */
+  private async createHostSessions(nodeNs: string, sessions: readonly { routerNs: string; hs: HostSessionPlan }[]): Promise<void> {
+    for (const { routerNs, hs } of sessions) await this.createHostSession(nodeNs, routerNs, hs);
   }
 
   private async createHostSession(nodeNs: string, routerNs: string, hs: HostSessionPlan): Promise<void> {
