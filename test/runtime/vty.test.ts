@@ -39,11 +39,13 @@ describe('which daemon answers a command', () => {
     ['show evpn vni json', 'zebra'],
     ['show interface brief', 'zebra'],
     ['show vrf', 'zebra'],
+    ['show bfd peers json', 'bfdd'],
+    ['show bfd vrf red peers counters json', 'bfdd'],
   ] as const)('%s -> %s', (command, daemon) => {
     expect(daemonFor(command)).toBe(daemon);
   });
 
-  it.each(['show running-config', 'show version', 'configure terminal', 'clear bgp * soft', 'show bgpx', 'show ip routes'])(
+  it.each(['show running-config', 'show version', 'configure terminal', 'clear bgp * soft', 'show bgpx', 'show ip routes', 'show bfdx'])(
     'leaves "%s" to vtysh',
     (command) => {
       expect(daemonFor(command)).toBeUndefined();
@@ -91,15 +93,19 @@ describe.skipIf(skipReason !== undefined)('vty client against real FRR', () => {
     writeFileSync(join(confDir, 'vtysh.conf'), '');
     await startDaemon('zebra');
     await startDaemon('bgpd');
+    await startDaemon('bfdd');
     // Something to show: a BGP instance with a neighbor that never comes up and a network.
     vtysh('configure terminal', 'router bgp 64999', 'bgp router-id 10.255.0.1', 'no bgp ebgp-requires-policy',
       'neighbor 10.255.0.2 remote-as 65000', 'address-family ipv4 unicast', 'network 10.254.0.0/24', 'exit-address-family');
+    // And a BFD peer that never comes up, with a profile's timers.
+    vtysh('configure terminal', 'bfd', 'profile fast', 'receive-interval 300', 'transmit-interval 300', 'exit', 'peer 10.255.0.2 local-address 127.0.0.1', 'profile fast');
   });
 
   afterAll(() => {
     pool.close();
     stopDaemon('bgpd');
     stopDaemon('zebra');
+    stopDaemon('bfdd');
     rmSync(runDir, { recursive: true, force: true });
     rmSync(confDir, { recursive: true, force: true });
   });
@@ -116,13 +122,16 @@ describe.skipIf(skipReason !== undefined)('vty client against real FRR', () => {
     'show ip route 127.0.0.1/32 json',
     'show evpn vni json',
     'show vrf',
+    'show bfd peers json',
+    'show bfd peers',
+    'show bfd peers counters json',
   ])('"%s" reads the same over the socket as from vtysh', async (command) => {
     const daemon = daemonFor(command)!;
     // Numbers aside: timers (e.g. a neighbor's connect-retry countdown) move between the two reads.
     const numbersAside = (t: string) => t.replace(/\d+/g, 'N');
     const overSocket = async () => {
       const answer = await pool.client(pathspace, daemon).command(command);
-      expect(isSuccessCode(answer.code)).toBe(true);
+      expect(isSuccessCode(answer.code), `${answer.code} ${answer.text}`).toBe(true);
       return numbersAside(answer.text);
     };
     // A neighbor that changes state (Connect <-> Active under load) changes the JSON's shape, not

@@ -4,8 +4,9 @@
 //
 // The protocol is vtysh's own (FRR lib/vty.c, vtysh/vtysh.c vtysh_client_run): the client writes
 // the command terminated by NUL; the daemon answers with the output, three NUL bytes and the
-// command's return code as one byte. A connection stays in "enable" mode, so one connection per
-// daemon serves every query of a pelab process.
+// command's return code as one byte. Like vtysh, the client sends `enable` first on each
+// connection, which then stays in enable mode, so one connection per daemon serves every query
+// of a pelab process.
 import net from 'node:net';
 import { join } from 'node:path';
 import { FRR_RUN_ROOT } from './names.ts';
@@ -15,7 +16,7 @@ const CMD_SUCCESS = 0;
 /** E.g. a `json` query about a VRF that does not exist: vtysh prints the answer and exits 0. */
 const CMD_WARNING = 1;
 
-export type VtyDaemon = 'bgpd' | 'zebra';
+export type VtyDaemon = 'bgpd' | 'zebra' | 'bfdd';
 
 interface VtyAnswer {
   readonly text: string;
@@ -38,17 +39,20 @@ export function isSuccessCode(code: number): boolean {
 
 const BGPD = /^show (bgp|ip bgp|ipv6 bgp)( |$)/;
 const ZEBRA = /^show (ip route|ipv6 route|evpn|interface|vrf)( |$)/;
+const BFDD = /^show bfd( |$)/;
 
 /**
  * The one daemon that answers `command` the way `vtysh -c command` would, or undefined when vtysh
  * must ask several daemons and merge (`show running-config`), or when it is not a `show` command.
  * vtysh routes each command by the daemons that define it: `show bgp ...` only exists in bgpd,
- * `show ip route`, `show evpn`, `show interface` and `show vrf` (for netns VRFs) only in zebra.
+ * `show ip route`, `show evpn`, `show interface` and `show vrf` (for netns VRFs) only in zebra,
+ * `show bfd ...` only in bfdd.
  */
 export function daemonFor(command: string): VtyDaemon | undefined {
   const c = command.trim().replace(/\s+/g, ' ');
   if (BGPD.test(c)) return 'bgpd';
   if (ZEBRA.test(c)) return 'zebra';
+  if (BFDD.test(c)) return 'bfdd';
   return undefined;
 }
 
@@ -70,6 +74,8 @@ export class VtyClient {
   private buf: Buffer = Buffer.alloc(0);
   private pending: Pending | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The connection that has been put in enable mode. */
+  private enabledOn: net.Socket | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -149,6 +155,17 @@ export class VtyClient {
 
   private async send(cmd: string, timeoutMs: number): Promise<VtyAnswer> {
     const s = await this.connect();
+    // vtysh enters enable mode on every daemon it connects to (vtysh_main.c) and so does this
+    // client: bfdd installs its `show bfd` commands in ENABLE_NODE only ("Unknown command" before).
+    if (this.enabledOn !== s) {
+      const a = await this.exchange(s, 'enable', timeoutMs);
+      if (!isSuccessCode(a.code)) throw new Error(`vty ${this.path}: "enable" answered code ${a.code}: ${a.text.trim()}`);
+      this.enabledOn = s;
+    }
+    return this.exchange(s, cmd, timeoutMs);
+  }
+
+  private exchange(s: net.Socket, cmd: string, timeoutMs: number): Promise<VtyAnswer> {
     return new Promise<VtyAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
@@ -194,7 +211,7 @@ export class VtyPool {
 
   /** Closes and forgets the connections to one router (its daemons are being stopped). */
   forget(pathspace: string): void {
-    for (const d of ['bgpd', 'zebra'] as const) {
+    for (const d of ['bgpd', 'zebra', 'bfdd'] as const) {
       const path = vtySocketPath(pathspace, d);
       this.clients.get(path)?.close();
       this.clients.delete(path);
