@@ -3,7 +3,7 @@
 // later pelab process can pick the lab up again from that ledger.
 import { restoreTrafficArgvs, silentDropArgvs } from '../silent-drop.ts';
 import { assertRunsFrr, describeTarget, labTargets, runsFrr, targetDir } from '../roles.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LabBuildError } from '../../errors.ts';
@@ -25,7 +25,7 @@ import { instanceNames, type InstanceNames } from './names.ts';
 import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { teardownInstance } from './teardown.ts';
-import { daemonFor, isSuccessCode, VtyPool } from './vty.ts';
+import { daemonFor, isSuccessCode, VtyPool, vtySocketPath } from './vty.ts';
 import { ClusterEmulator, type RealisedNode } from './cluster.ts';
 import { podNs } from './pod-network.ts';
 
@@ -34,6 +34,9 @@ import { podNs } from './pod-network.ts';
  * session whose first attempt lands before its peer listens; upstream's spine uses 3/9.
  */
 export const FABRIC_DEFAULT_TIMERS = { keepalive: 3, hold: 9, connect: 1 } as const;
+
+/** How many namespaces/daemons `up` sets up at once by default (bench/: 4 beat 1, 2 and 8 on 2 cores). */
+export const DEFAULT_CONCURRENCY = 4;
 
 interface NetnsRuntimeOptions {
   /** Instance name (defaults to the lab name); prefixes every object. */
@@ -59,7 +62,7 @@ export class NetnsRuntime implements Runtime {
     this.instance = options.instance ?? lab.name;
     this.names = instanceNames(this.instance);
     this.plan = planFabric(lab, this.instance);
-    this.concurrency = options.concurrency ?? 4;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.cluster = new ClusterEmulator(this);
   }
 
@@ -242,12 +245,13 @@ export class NetnsRuntime implements Runtime {
   /**
    * A `show` command one daemon answers goes over that daemon's vty socket (the same text vtysh
    * would print, without a process per query); anything else, e.g. `show running-config`, which
-   * vtysh merges from every daemon, runs through vtysh.
+   * vtysh merges from every daemon, runs through vtysh. So does a query for a daemon that is not
+   * running (bfdd runs only where a config asks for BFD): vtysh's answer to that is what it was.
    */
   async vtysh(target: Target, command: string): Promise<string> {
     const pathspace = this.frrInstanceOf(target);
     const daemon = daemonFor(command);
-    if (daemon) {
+    if (daemon && existsSync(vtySocketPath(pathspace, daemon))) {
       const a = await this.vty.client(pathspace, daemon).command(command, 10_000);
       if (!isSuccessCode(a.code)) throw new Error(`vtysh on ${pathspace} failed (${daemon} answered code ${a.code}): ${a.text.trim()}`);
       return a.text;
