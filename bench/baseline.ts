@@ -1,7 +1,8 @@
 // The floor pelab is compared against: the same fabric brought up by the shortest direct sequence
 // of the `ip` and FRR commands the netns runtime issues, read from the runtime's own FabricPlan and
-// the same FRR renderer, run one after the other with plain child processes: no ledger, no
-// scheduling, no concurrency, no checks. The only waits are the ones FRR needs to accept input
+// the same FRR renderer, loaded the same way, run with plain child processes: no ledger, no checks. By default as many
+// at once as `up` runs (DEFAULT_CONCURRENCY), so pelab ÷ baseline is pelab's own overhead; with
+// `concurrency: 1` one after the other, for reference. The only waits are the ones FRR needs to accept input
 // (its vty sockets, and zebra knowing a VRF's namespace before the VRF is configured). The
 // configuration goes in as the runtime loads it (FrrRouter.loadConfig: `-c` commands).
 //
@@ -13,12 +14,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
 import { configCommands } from '../src/runtime/netns/frr.ts';
+import { withNeighborsHeldUntilLoaded } from '../src/runtime/netns/config-hold.ts';
 import { FRR_BIN } from '../src/runtime/netns/frr-build.ts';
 import { OWNER_ENV } from '../src/runtime/claim.ts';
 import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
 import { l3vniDeviceLines, type FabricPlan, type RouterPlan } from '../src/runtime/netns/plan.ts';
-import { FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
+import { DEFAULT_CONCURRENCY, FABRIC_DEFAULT_TIMERS } from '../src/runtime/netns/runtime.ts';
+import { mapLimit } from '../src/proc/limit.ts';
 import { VtyClient, vtySocketPath } from '../src/runtime/netns/vty.ts';
 
 
@@ -136,8 +139,10 @@ async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: Node
     writeFileSync(file, config);
     await sh(['vtysh', '-N', r.instance, '-f', file]);
   } else {
-    // As FrrRouter.loadConfig does: the lines as -c commands in one vtysh.
-    await sh(['vtysh', '-N', r.instance, '-c', 'configure terminal', ...configCommands(config).flatMap((l) => ['-c', l])]);
+    // As FrrRouter.loadConfig does: the lines as -c commands in one vtysh, neighbors held shut
+    // until the last line is in (without the hold, a session opened before its address families
+    // are in waits out a connect retry, and the baseline would be slower than pelab for that alone).
+    await sh(['vtysh', '-N', r.instance, '-c', 'configure terminal', ...withNeighborsHeldUntilLoaded(configCommands(config)).flatMap((l) => ['-c', l])]);
   }
   for (const v of r.vrfs) {
     const lines = l3vniDeviceLines(v.vni, r.vtep!, r.routerMac!, v.ns);
@@ -159,6 +164,8 @@ interface BaselineOptions {
    * `vtysh -f`, which makes bgpd 8.4 hold the peers after the load (for comparison).
    */
   readonly configLoad?: 'commands' | 'file';
+  /** Batches and routers in flight at once, as NetnsRuntime's `concurrency` (default: the same as `up`'s). */
+  readonly concurrency?: number;
 }
 
 /** Runs the sequence; returns the duration of each phase (ms). */
@@ -174,19 +181,25 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
   mkdirSync(join(plan.names.dir, 'configs'), { recursive: true });
   await ipBatch(undefined, plan.namespaces.map((ns) => `netns add ${ns}`));
   lap('namespaces');
-  for (const [ns, lines] of plan.links) await ipBatch(ns, lines);
-  for (const [ns, lines] of plan.config) await ipBatch(ns, lines);
-  for (const [ns, values] of plan.sysctls) await sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]);
+  const limit = options.concurrency ?? DEFAULT_CONCURRENCY;
+  await mapLimit([...plan.links], limit, ([ns, lines]) => ipBatch(ns, lines));
+  await mapLimit([...plan.config], limit, ([ns, lines]) => ipBatch(ns, lines));
+  await mapLimit([...plan.sysctls], limit, ([ns, values]) => sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]));
   lap('links');
-  for (const r of plan.routers) await fabricRouter(lab, plan, r, env, options);
+  // The fabric routers and (same end state) the nodes' FRR share one pool, as in `up`.
+  const n = plan.names;
+  const starts: (() => Promise<void>)[] = [
+    ...plan.routers.map((r) => () => fabricRouter(lab, plan, r, env, options)),
+    ...(options.sameEndState
+      ? plan.clusterNodes.map((node) => async () => {
+          await startFrr({ ns: node.peNs, pathspace: n.frrInstance(node.peNs), runDir: n.frrRunDir(node.peNs), confDir: n.frrConfDir(node.peNs), viewDir: n.vrfView(node.peNs), vrfs: new Map() }, env);
+          await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
+        })
+      : []),
+  ];
+  await mapLimit(starts, limit, (start) => start());
   lap('frr');
   if (options.sameEndState) {
-    const n = plan.names;
-    for (const node of plan.clusterNodes) {
-      await startFrr({ ns: node.peNs, pathspace: n.frrInstance(node.peNs), runDir: n.frrRunDir(node.peNs), confDir: n.frrConfDir(node.peNs), viewDir: n.vrfView(node.peNs), vrfs: new Map() }, env);
-      await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
-    }
-    lap('cluster nodes');
     // The same one HTTP server process `up` starts (endpoint-server.py), with the same listeners.
     const listeners = [
       ...plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec', identity: h.name })),

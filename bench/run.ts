@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadLab, parseLab } from '../src/lab/load.ts';
 import type { Manifest } from '../src/k8s/manifest.ts';
 import { leftoverInstances, teardownInstance } from '../src/runtime/netns/teardown.ts';
+import { DEFAULT_CONCURRENCY } from '../src/runtime/netns/runtime.ts';
 import { preflight } from '../src/runtime/netns/preflight.ts';
 import { frrBuildForNewLab } from '../src/runtime/netns/frr-build.ts';
 import { loadScenario, type Scenario } from '../src/scenario/load.ts';
@@ -234,7 +235,8 @@ async function main(): Promise<number> {
     metrics.define('bringup.fabric_established_s', 'bring-up (singlecluster)', 'up → all fabric sessions Established', 's', { target: TARGET_BRINGUP });
     metrics.define('cpu.up_self_s', 'pelab CPU time', 'up: pelab process (user+sys)', 's');
     metrics.define('cpu.up_children_s', 'pelab CPU time', 'up: commands it ran (ip, nsenter, vtysh, ...)', 's');
-    metrics.define('baseline.fabric_established_s', 'baseline: same fabric, direct commands', 'baseline → all fabric sessions Established', 's', { note: 'FabricPlan batches + fabric routers only, sequential, plain child processes' });
+    metrics.define('baseline.fabric_established_s', 'baseline: same fabric, direct commands', 'baseline → all fabric sessions Established', 's', { note: `FabricPlan batches + fabric routers only, plain child processes, ${DEFAULT_CONCURRENCY} at a time as up` });
+    metrics.define('baseline.sequential_fabric_established_s', 'baseline: same fabric, direct commands', 'the same, one command at a time (reference)', 's', { note: 'concurrency 1: what running the steps in parallel gains' });
     metrics.define('baseline.ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline (fabric Established)', 'x', { target: TARGET_RATIO, note: 'per run: pelab fabric_established / baseline fabric_established (runs interleaved)' });
     metrics.define('baseline.same_end_state_s', 'baseline: same fabric, direct commands', 'baseline + node FRR + endpoints → Established', 's', { note: 'also starts what up starts beyond the fabric: PE and speaker FRR of each node, HTTP endpoints' });
     metrics.define('baseline.same_end_state_ratio', 'baseline: same fabric, direct commands', 'pelab ÷ baseline with the same end state', 'x', { target: TARGET_RATIO });
@@ -319,6 +321,11 @@ async function main(): Promise<number> {
           record('baseline', b);
           metrics.add('baseline.fabric_established_s', s(b.establishedMs));
           base = b.establishedMs;
+        }
+        const seq = await attempt('baseline (fabric, one at a time)', ['baseline.sequential_fabric_established_s'], () => baselineRun(ctx, singlecluster, 'bench-base', false, { concurrency: 1 }));
+        if (seq) {
+          record('baselineSequential', seq);
+          metrics.add('baseline.sequential_fabric_established_s', s(seq.establishedMs));
         }
         const bs = await attempt('baseline (same end state)', ['baseline.same_end_state_s', 'baseline.same_end_state_ratio'], () => baselineRun(ctx, singlecluster, 'bench-base', true));
         if (bs) {

@@ -243,7 +243,7 @@ export async function baselineRun(
   lab: Lab,
   instance: string,
   sameEndState: boolean,
-  variant: { extraConfig?: readonly string[]; configLoad?: 'commands' | 'file' } = {},
+  variant: { extraConfig?: readonly string[]; configLoad?: 'commands' | 'file'; concurrency?: number } = {},
 ): Promise<BaselineRun> {
   const extraConfig = variant.extraConfig ?? [];
   return withLab(ctx, [instance], async () => {
@@ -251,7 +251,7 @@ export async function baselineRun(
     await ctx.sampler.start([instance], ctx.sampleMs);
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    const phases = await baselineUp(lab, plan, { sameEndState, extraConfig, configLoad: variant.configLoad ?? 'commands' });
+    const phases = await baselineUp(lab, plan, { sameEndState, extraConfig, configLoad: variant.configLoad ?? 'commands', ...(variant.concurrency !== undefined ? { concurrency: variant.concurrency } : {}) });
     const upEnd = performance.now();
     const upMs = Math.round(upEnd - t0);
     const cpu = cpuSince(cpu0);
