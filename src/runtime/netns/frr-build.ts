@@ -117,13 +117,16 @@ export function frrIds(build: FrrBuild): { uid: number; gid: number } {
 /**
  * The namespace holder's program for a build with a root: in the router's fresh private mount
  * namespace (and its network namespace, which the sysfs mount reflects), mount what the chrooted
- * daemons need, then sleep. A constant script; the paths come in as arguments. A tmpfs on the
- * root's /run (its /var/run links there) gives per-holder mount points, so nothing is written
- * into the shared root; everything goes with the mount namespace when the holder dies.
- *   $1 root, $2 host FRR run folder, $3 host FRR config folder, $4 lab folder, $5 VRF view or ''
+ * daemons need, set the router's hostname in its UTS namespace, then sleep. A constant script;
+ * the values come in as arguments. A tmpfs on the root's /run (its /var/run links there) gives
+ * per-holder mount points, so nothing is written into the shared root; everything goes with the
+ * mount namespace when the holder dies.
+ *   $1 root, $2 host FRR run folder, $3 host FRR config folder, $4 lab folder, $5 VRF view or '',
+ *   $6 hostname
  */
 export const HOLDER_SCRIPT = [
   'set -e',
+  'hostname "$6"',
   'mount -t proc proc "$1/proc"',
   'mount -t sysfs sysfs "$1/sys"',
   'mount -t tmpfs -o mode=0755 tmpfs "$1/run"',
@@ -132,5 +135,17 @@ export const HOLDER_SCRIPT = [
   'mount --bind "$3" "$1/etc/frr"',
   'mount --bind "$4" "$1/$4"',
   'if [ -n "$5" ]; then mount --rbind "$5" "$1/run/netns"; fi',
+  'exec sleep infinity',
+].join('\n');
+
+/**
+ * The holder's program for the system's FRR: the hostname, and the VRF view over /run/netns in
+ * its own mount namespace, done by the holder itself instead of two `nsenter` processes per
+ * router afterwards. $1 hostname, $2 VRF view or '', $3 /run/netns.
+ */
+export const SYSTEM_HOLDER_SCRIPT = [
+  'set -e',
+  'hostname "$1"',
+  'if [ -n "$2" ]; then mount --rbind "$2" "$3"; fi',
   'exec sleep infinity',
 ].join('\n');

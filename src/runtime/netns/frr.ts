@@ -17,7 +17,7 @@ import { FRR_CONF_ROOT, FRR_RUN_ROOT, type InstanceNames } from './names.ts';
 import { VtyClient, vtySocketPath } from './vty.ts';
 import { withNeighborsHeldUntilLoaded } from './config-hold.ts';
 import { frrQuirks } from './frr-quirks.ts';
-import { FRR_BIN, frrIds, HOLDER_SCRIPT, inFrrBuild, installedFrr, type FrrBuild } from './frr-build.ts';
+import { FRR_BIN, frrIds, HOLDER_SCRIPT, inFrrBuild, SYSTEM_HOLDER_SCRIPT, installedFrr, type FrrBuild } from './frr-build.ts';
 
 interface FrrRouterSpec {
   readonly hostname: string;
@@ -164,10 +164,7 @@ export class FrrRouter {
     writeFileSync(join(this.confDir, 'vtysh.conf'), '');
     if (this.spec.netnsVrf) await this.createView();
     await this.startHolder();
-    const holder = String(this.holderPid);
-    // With a private root, the holder mounted the view itself (HOLDER_SCRIPT).
-    if (this.spec.netnsVrf && !this.build.root) await run(['nsenter', '-t', holder, '-m', '--', 'mount', '--rbind', this.viewDir, NETNS_DIR]);
-    await run(['nsenter', '-t', holder, '-u', '--', 'hostname', this.spec.hostname]);
+    // The holder has set the hostname and mounted the VRF view itself (HOLDER_SCRIPT, SYSTEM_HOLDER_SCRIPT).
     // bgpd only after zebra listens: a bgpd whose first connect to zserv.api fails retries only
     // 10 s later (lib/zclient.c, `fail < 3 ? 10 : 60`), and until then it has no interfaces and
     // no next-hop tracking, so its sessions stay down (measured: 5-9 s stalls in the demo's
@@ -220,11 +217,12 @@ export class FrrRouter {
 
   private async startHolder(): Promise<void> {
     // A sleeping process that owns the router's mount and UTS namespaces, so zebra and bgpd can
-    // both join them (they must share the same /run/netns view). With a private root it first
-    // mounts what the chrooted daemons need there (HOLDER_SCRIPT).
+    // both join them (they must share the same /run/netns view). It first sets the hostname and
+    // mounts the VRF view, and with a private root what the chrooted daemons need (HOLDER_SCRIPT).
+    const view = this.spec.netnsVrf ? this.viewDir : '';
     const program = this.build.root
-      ? ['sh', '-c', HOLDER_SCRIPT, 'sh', this.build.root, FRR_RUN_ROOT, FRR_CONF_ROOT, this.labDir, this.spec.netnsVrf ? this.viewDir : '']
-      : ['sleep', 'infinity'];
+      ? ['sh', '-c', HOLDER_SCRIPT, 'sh', this.build.root, FRR_RUN_ROOT, FRR_CONF_ROOT, this.labDir, view, this.spec.hostname]
+      : ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', this.spec.hostname, view, NETNS_DIR];
     const pid = await spawnOwned(
       this.spec.ns,
       ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program],
@@ -233,7 +231,7 @@ export class FrrRouter {
       this.owner,
     );
     this.holderPid = pid;
-    // nsenter and unshare exec in place; the holder is ready once the pid runs `sleep`.
+    // nsenter, unshare and the script exec in place; the holder is ready once the pid runs `sleep`.
     await eventuallyValue(
       async () => {
         try {
