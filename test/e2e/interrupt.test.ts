@@ -10,7 +10,25 @@ import { canRunLabs, type CliResult, leftovers, pelab, PELAB, ROOT, skipReason }
 
 const INSTANCES = ['int-lock', 'int-half', 'int-soak', 'int-mark', 'int-orph'];
 
-/** Child pids of `pid` (one /proc pass), with whether each carries the owner mark of `instance`. */
+/**
+ * Child pids of `pid`, from the kernel's per-thread children lists: 0.04 ms a pass, where a scan
+ * of every /proc/N/stat took 3-9 ms (125-400 processes), most of a core at one pass every 2 ms.
+ */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Child pids of `pid` (one pass), with whether each carries the owner mark of `instance`. */
 function children(pid: number, instance: string): Map<number, { marked: boolean; cmd: string }> {
   const found = new Map<number, { marked: boolean; cmd: string }>();
   let parentCmd: string;
@@ -22,11 +40,8 @@ function children(pid: number, instance: string): Map<number, { marked: boolean;
   // Until bin/pelab (a bash launcher) has exec'd Node, its children are the launcher's own command
   // substitutions (`$(readlink -f "$0")`), not processes pelab starts: pelab sets the mark for those.
   if (!parentCmd.includes('src/cli/main.ts')) return found;
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
+  for (const e of childPids(pid)) {
     try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'latin1');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
       // Command line, environment, command line: when both reads of the command line agree (and
       // are not the parent's), the environment was read after the exec.
       const cmdOf = (): string => readFileSync(`/proc/${e}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
@@ -36,7 +51,7 @@ function children(pid: number, instance: string): Map<number, { marked: boolean;
       if (cmd !== before) continue;
       // Between fork and exec a child still shows the parent's command line and environment
       // (pelab's own, which has no mark: the mark is set in process.env for children). Skip those.
-      if (cmd && cmd !== parentCmd) found.set(Number(e), { marked: env.includes(`PELAB_OWNER=${instance}`), cmd });
+      if (cmd && cmd !== parentCmd) found.set(e, { marked: env.includes(`PELAB_OWNER=${instance}`), cmd });
     } catch {
       // Exited while we looked.
     }
