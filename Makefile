@@ -4,6 +4,9 @@ SHELL := /bin/bash
 NODE_BIN := $(CURDIR)/.tools/node/bin
 export PATH := $(NODE_BIN):$(PATH)
 PELAB := bin/pelab
+# The type check, incremental: a repeated run re-checks what changed (3.5 CPU-s instead of 12);
+# the build info lives in .cache (git-ignored), so a fresh clone checks everything.
+TSC := npx tsc --noEmit --incremental --tsBuildInfoFile .cache/tsc/tsbuildinfo
 # Extra arguments for the demos' `pelab run` (check-fresh gives its lab a name of its own).
 PELAB_RUN_ARGS ?=
 
@@ -16,15 +19,15 @@ setup:
 # The type check runs beside vitest and fails the target too: one after the other it added 10 s.
 test:
 	@bash scripts/setup.sh --test
-	@npx tsc --noEmit & tsc=$$!; \
+	@$(TSC) & tsc=$$!; \
 	  npx vitest run $(VITEST_ARGS); vitest=$$?; \
-	  wait $$tsc || { echo "make test: tsc --noEmit failed" >&2; exit 1; }; exit $$vitest
+	  wait $$tsc || { echo "make test: the type check (tsc) failed" >&2; exit 1; }; exit $$vitest
 
 # Every test that needs neither root nor FRR nor a lab: what a plain clone (without ../shared) runs.
 # Tests that need root, FRR, nftables or the upstream files skip and say why.
 unit:
 	@test -d node_modules || npm ci --no-audit --no-fund
-	npx tsc --noEmit
+	$(TSC)
 	npx vitest run --exclude 'test/e2e/**' --exclude 'test/soak/**' $(VITEST_ARGS)
 
 # The netns end-to-end tests: real labs (root and FRR; setup installs FRR).
@@ -33,7 +36,7 @@ e2e:
 	npx vitest run test/e2e $(VITEST_ARGS)
 
 typecheck: setup
-	npx tsc --noEmit
+	$(TSC)
 
 demo-metallb: setup
 	$(PELAB) run scenarios/metallb-evpn.yaml --demo $(PELAB_RUN_ARGS)
