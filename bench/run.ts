@@ -255,6 +255,7 @@ async function main(): Promise<number> {
     metrics.define('scenario.down_s', 'scenario metallb-evpn (runScenario)', 'phase down', 's', { target: TARGET_TEARDOWN });
     metrics.define('scenario.pss_mib', 'scenario metallb-evpn (runScenario)', 'peak PSS of the lab', 'MiB');
     metrics.define('cpu.scenario_self_s', 'pelab CPU time', 'scenario: pelab process (user+sys)', 's', { note: 'process.cpuUsage() over runScenario: up, apply, every check, down' });
+    metrics.define('cpu.scenario_processes', 'pelab CPU time', 'scenario: processes it started', 'count', { note: 'every command run through src/proc/run.ts (run and runStream), by kind in runs.scenario[].commands' });
     metrics.define('cpu.scenario_commands_s', 'pelab CPU time', 'scenario: commands it ran (ip, vtysh, curl, ...)', 's', { note: 'cutime+cstime over runScenario minus the CPU of the holders and HTTP endpoints, which are reaped children too' });
     metrics.define('cpu.scenario_lab_s', 'pelab CPU time', 'scenario: the lab itself (FRR, endpoints)', 's', { note: 'not pelab: utime+stime of the lab processes as last sampled' });
   }
@@ -422,6 +423,7 @@ async function main(): Promise<number> {
         metrics.add('scenario.pss_mib', r.memory.peakPssMiB);
         metrics.add('cpu.scenario_self_s', r.cpu.self);
         metrics.add('cpu.scenario_commands_s', r.cpu.childCommands);
+        metrics.add('cpu.scenario_processes', Object.values(r.commands).reduce((n, c) => n + c.count, 0));
         metrics.add('cpu.scenario_lab_s', Object.values(r.memory.labCpuSeconds).reduce((a, b) => a + b, 0));
       }
     }

@@ -280,6 +280,8 @@ export interface ScenarioRun {
   readonly cpu: CpuSpent & { readonly childCommands: number; readonly labChildren: number };
   readonly memory: MemSummary;
   /** The run's own timeline (as in its JSON report): where a slow run spent its time. */
+  /** The processes pelab started, by kind, with their summed durations. */
+  readonly commands: CommandStats;
   readonly timeline: RunResult['timeline'];
 }
 
@@ -289,9 +291,17 @@ export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instanc
   return withLab(ctx, [instance], async () => {
     await ctx.sampler.start([instance], ctx.sampleMs);
     const reporter = createConsoleReporter({ stream: silent, live: false, color: false });
+    const trace = new CommandTrace();
+    trace.start();
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
-    const outcome = await runScenario(scenario, { runtime: 'netns', instance, reporter, bundleDir: join(bundleDir, instance) });
+    let commands: CommandStats = {};
+    let outcome: Awaited<ReturnType<typeof runScenario>>;
+    try {
+      outcome = await runScenario(scenario, { runtime: 'netns', instance, reporter, bundleDir: join(bundleDir, instance) });
+    } finally {
+      commands = trace.stop();
+    }
     const wallMs = Math.round(performance.now() - t0);
     const cpu = cpuSince(cpu0);
     reporter.close();
@@ -312,6 +322,7 @@ export async function scenarioRun(ctx: BenchContext, scenario: Scenario, instanc
       checks: outcome.result.checks.map((c) => ({ step: c.step, name: c.name, kind: c.kind, status: c.status, ms: c.ms, attempts: c.attempts })),
       stepMs: outcome.result.checks.reduce<Record<string, number>>((m, c) => ({ ...m, [String(c.step)]: Math.max(m[String(c.step)] ?? 0, c.ms) }), {}),
       cpu: { ...cpu, labChildren, childCommands: Math.max(0, cpu.children - labChildren) },
+      commands,
       memory: memSummary(mem),
       timeline: outcome.result.timeline,
     };
