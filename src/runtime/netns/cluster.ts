@@ -30,7 +30,7 @@ import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
 import { run } from '../../proc/run.ts';
 import { L2Speakers } from './l2-speakers.ts';
 
-/** Between a PE's devices and its configuration: what reconcilePeDevices worked out. */
+/** What preparePeVrfs worked out: the PE configuration to load and the VRFs it adds, removes and parks. */
 interface PeConfigStep {
   readonly peConfig: string;
   readonly added: readonly PeL3VniPlan[];
@@ -237,41 +237,28 @@ export class ClusterEmulator {
 
   private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
     const r: RealisedNode = structuredClone(this.realised(plan.node));
-    // The PE's devices first: the speaker's sessions need the host-session veths the PE side
-    // creates. A speaker configured before its peer address is reachable fails its first start
-    // and backs off for seconds (measured: a 5-7 s late session in two of three runs).
-    const peConfig = await this.reconcilePeDevices(plan, r);
-    // Then the PE's and the speaker's configs at once, before anything else. bgpd opens a session
-    // only 1 s after its neighbor is released (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits
-    // BGP_POST_CONFIG_DELAY_SECONDS the same way), and the checks start when apply ends: so every
-    // step that does not feed a session (L3VNI devices, pods, kube-proxy's rules) runs inside
-    // that second instead of before it. Nothing observes the lab in between: apply returns
-    // only once all of it is in place.
-    await Promise.all([this.reconcilePeConfig(plan, r, peConfig), this.reconcileSpeakerConfig(plan, r)]);
-    await Promise.all([this.reconcilePeVrfDevices(plan, r, peConfig), this.reconcileWorkloads(plan, desired, r)]);
+    // New VRF namespaces first: zebra's netns VRF backend must know a namespace before a config
+    // names its VRF.
+    const step = await this.preparePeVrfs(plan, r);
+    // Then the PE's and the speaker's configs, and beside them the PE's links (underlay, VTEP,
+    // host-session veths), as OpenPERouter's controller does it: Reconcile() reloads FRR
+    // (configureFRR), then sets up the interfaces (configureInterfaces). bgpd opens a released
+    // neighbor only 1 s later (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits
+    // BGP_POST_CONFIG_DELAY_SECONDS the same way), by which time the links exist; and should one
+    // come later, bgpd waits for its next hop (NHT) and connects once zebra reports it. The
+    // checks start when apply ends, so whatever does not feed a session (L3VNI devices, pods,
+    // kube-proxy's rules) runs inside that second too. Nothing observes the lab in between:
+    // apply returns only once all of it is in place.
+    await Promise.all([this.reconcilePeConfig(plan, r, step), this.reconcileSpeakerConfig(plan, r), this.reconcilePeLinks(plan, r, step)]);
+    await Promise.all([this.reconcilePeVrfDevices(plan, r, step), this.reconcileWorkloads(plan, desired, r)]);
     this.saveRealised(plan.node, r);
   }
 
-  /** Underlay, VRF namespaces and host sessions; returns the PE configuration to load next. */
-  private async reconcilePeDevices(plan: NodePlan, r: RealisedNode): Promise<PeConfigStep> {
+  /** What changes in the PE's VRFs, its configuration, and the namespaces of new VRFs (created here). */
+  private async preparePeVrfs(plan: NodePlan, r: RealisedNode): Promise<PeConfigStep> {
     const node = plan.node;
-    const ns = this.nodePlan(node);
     const pe = plan.pe;
     const wantVrfs = pe?.l3vnis ?? [];
-    // Underlay: the PE takes over the node's fabric interface with its address, and the VTEP.
-    if (pe) {
-      // One `ip` per namespace: these run before the configs, so every process here is on the
-      // path to the first session.
-      const moved = pe.interfaces.filter((itf) => !r.underlay.includes(itf.name));
-      if (moved.length > 0) await ipBatch(ns.ns, moved.map((itf) => `link set ${itf.name} netns ${ns.peNs}`));
-      const inPe = moved.flatMap((itf) => [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
-      const newVtep = pe.vtep !== undefined && r.vtep !== pe.vtep;
-      if (newVtep) inPe.push(...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`);
-      if (inPe.length > 0) await ipBatch(ns.peNs, inPe);
-      r.underlay.push(...moved.map((itf) => itf.name));
-      if (newVtep) r.vtep = pe.vtep;
-    }
-
     // VRFs that go away: configuration first, so FRR withdraws before the devices vanish.
     const removed = r.vrfs.filter((v) => !wantVrfs.some((w) => w.vrf === v.vrf && w.vni === v.vni));
     const added = wantVrfs.filter((w) => !r.vrfs.some((v) => v.vrf === w.vrf && v.vni === w.vni));
@@ -294,13 +281,30 @@ export class ClusterEmulator {
       await applySysctls(new Map([[vrfNs, FORWARDING]]));
       await this.pe(node, []).exposeVrf(v.vrf, vrfNs);
     }
-    const sessions = added.flatMap((v) => (v.hostSession ? [{ routerNs: this.vrfNs(node, v.vrf), hs: v.hostSession }] : []));
+    if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));
+    return { peConfig, added, removed, parked };
+  }
+
+  /** The PE's links: the node's fabric interface with its address, the VTEP, and the host-session veths. */
+  private async reconcilePeLinks(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<void> {
+    const node = plan.node;
+    const ns = this.nodePlan(node);
+    const pe = plan.pe;
+    if (pe) {
+      const moved = pe.interfaces.filter((itf) => !r.underlay.includes(itf.name));
+      if (moved.length > 0) await ipBatch(ns.ns, moved.map((itf) => `link set ${itf.name} netns ${ns.peNs}`));
+      const inPe = moved.flatMap((itf) => [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
+      const newVtep = pe.vtep !== undefined && r.vtep !== pe.vtep;
+      if (newVtep) inPe.push(...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`);
+      if (inPe.length > 0) await ipBatch(ns.peNs, inPe);
+      r.underlay.push(...moved.map((itf) => itf.name));
+      if (newVtep) r.vtep = pe.vtep;
+    }
+    const sessions = step.added.flatMap((v) => (v.hostSession ? [{ routerNs: this.vrfNs(node, v.vrf), hs: v.hostSession }] : []));
     const passthrough = pe?.passthrough !== undefined && !r.passthrough;
     if (passthrough) sessions.push({ routerNs: ns.peNs, hs: pe!.passthrough!.hostSession });
     await this.createHostSessions(ns.ns, sessions);
     if (passthrough) r.passthrough = true;
-    if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));
-    return { peConfig, added, removed, parked };
   }
 
   /** The PE's configuration: a deleted L3VNI taken down first, then the new config. */
