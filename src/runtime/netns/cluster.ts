@@ -431,9 +431,12 @@ export class ClusterEmulator {
 
   /**
    * Veth pairs between the node and its PE router, one after the other, each in three `ip` runs:
-   * the pair, then each side's addresses. Merged into one batch per namespace (both pairs, then
-   * their addresses), zebra 8.4 on the speaker side missed an address now and then: bgpd then
-   * retried its session every second with "nexthop_set failed" for good (2 of 15 bench runs).
+   * the pair, then each side's addresses, as before issue 17's merges. With both pairs and their
+   * addresses in one batch, 2 of 15 bench runs failed: the speaker's zebra on pe-kind-worker2 never
+   * showed host-e-200's address (the kernel had it) and bgpd retried "nexthop_set failed" every
+   * second. 8 later cycles with that merge did not reproduce it, and the same session came up 1-2 s
+   * late in 2 of 25 runs before any change, so the cause is not pinned down; the pairs keep the
+   * sequence that ran before.
    */
   private async createHostSessions(nodeNs: string, sessions: readonly { routerNs: string; hs: HostSessionPlan }[]): Promise<void> {
     for (const { routerNs, hs } of sessions) await this.createHostSession(nodeNs, routerNs, hs);
