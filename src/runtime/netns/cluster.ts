@@ -240,16 +240,21 @@ export class ClusterEmulator {
     // New VRF namespaces first: zebra's netns VRF backend must know a namespace before a config
     // names its VRF.
     const step = await this.preparePeVrfs(plan, r);
-    // Then the PE's and the speaker's configs, and beside them the PE's links (underlay, VTEP,
-    // host-session veths), as OpenPERouter's controller does it: Reconcile() reloads FRR
-    // (configureFRR), then sets up the interfaces (configureInterfaces). bgpd opens a released
-    // neighbor only 1 s later (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits
-    // BGP_POST_CONFIG_DELAY_SECONDS the same way), by which time the links exist; and should one
-    // come later, bgpd waits for its next hop (NHT) and connects once zebra reports it. The
-    // checks start when apply ends, so whatever does not feed a session (L3VNI devices, pods,
-    // kube-proxy's rules) runs inside that second too. Nothing observes the lab in between:
-    // apply returns only once all of it is in place.
-    await Promise.all([this.reconcilePeConfig(plan, r, step), this.reconcileSpeakerConfig(plan, r), this.reconcilePeLinks(plan, r, step)]);
+    // Then the PE's links (underlay, VTEP, host-session veths), BEFORE any config. OpenPERouter's
+    // controller reloads FRR first and configures the interfaces after (Reconcile: configureFRR,
+    // then configureInterfaces), and pelab did so too for a while; but FRR 8.4's zebra takes
+    // interface addresses from its dataplane thread and drops one whose interface the main thread
+    // has not learnt yet (zebra/interface.c:1507, zebra_if_dplane_result, a debug message only).
+    // While a config load kept the main thread busy, the PE's zebra lost toswitch1's address:
+    // its ToR session stayed "Waiting for NHT" for good (1 of 25 bench runs). With the links
+    // first, no config load of its own competes with them (the order that passed every run before).
+    await this.reconcilePeLinks(plan, r, step);
+    // Then the PE's and the speaker's configs at once. bgpd opens a released neighbor only 1 s
+    // later (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits BGP_POST_CONFIG_DELAY_SECONDS the
+    // same way), and the checks start when apply ends: so whatever does not feed a session (L3VNI
+    // devices, pods, kube-proxy's rules) runs inside that second. Nothing observes the lab in
+    // between: apply returns only once all of it is in place.
+    await Promise.all([this.reconcilePeConfig(plan, r, step), this.reconcileSpeakerConfig(plan, r)]);
     await Promise.all([this.reconcilePeVrfDevices(plan, r, step), this.reconcileWorkloads(plan, desired, r)]);
     this.saveRealised(plan.node, r);
   }
@@ -434,9 +439,9 @@ export class ClusterEmulator {
    * the pair, then each side's addresses, as before issue 17's merges. With both pairs and their
    * addresses in one batch, 2 of 15 bench runs failed: the speaker's zebra on pe-kind-worker2 never
    * showed host-e-200's address (the kernel had it) and bgpd retried "nexthop_set failed" every
-   * second. 8 later cycles with that merge did not reproduce it, and the same session came up 1-2 s
-   * late in 2 of 25 runs before any change, so the cause is not pinned down; the pairs keep the
-   * sequence that ran before.
+   * second: zebra 8.4 dropping an address that arrives before its link (see reconcileNode). 8 later
+   * cycles with that merge did not reproduce it, and the same session came up 1-2 s late in 2 of 25
+   * runs before any change; the pairs keep the sequence that ran before.
    */
   private async createHostSessions(nodeNs: string, sessions: readonly { routerNs: string; hs: HostSessionPlan }[]): Promise<void> {
     for (const { routerNs, hs } of sessions) await this.createHostSession(nodeNs, routerNs, hs);
