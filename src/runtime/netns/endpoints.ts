@@ -60,7 +60,8 @@ export class EndpointServer {
         const ready = new Set(JSON.parse(readFileSync(file, 'utf8')) as string[]);
         return want.every((k) => ready.has(k)) ? true : undefined;
       },
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50, what: `HTTP listeners ${want.join(', ')}` },
+      // A file read per attempt: polling every 10 ms returns `up` up to 40 ms sooner than every 50 ms.
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 10, what: `HTTP listeners ${want.join(', ')}` },
     );
   }
 }

@@ -182,7 +182,8 @@ export class FrrRouter {
   private async waitForVtySockets(daemons: readonly string[]): Promise<void> {
     await eventuallyValue(
       async () => daemons.every((d) => existsSync(join(this.runDir, `${d}.vty`))) || undefined,
-      { timeoutMs: 10_000, intervalMs: 10, what: `FRR vty sockets (${daemons.join(', ')}) of ${this.instance}` },
+      // An existsSync per attempt; a router's daemons start one after another on this wait.
+      { timeoutMs: 10_000, intervalMs: 2, what: `FRR vty sockets (${daemons.join(', ')}) of ${this.instance}` },
     );
   }
 
@@ -240,7 +241,7 @@ export class FrrRouter {
           throw new LabBuildError(`the namespace holder of ${this.instance} exited`);
         }
       },
-      { timeoutMs: 3000, intervalMs: 5, what: `namespace holder of ${this.instance}` },
+      { timeoutMs: 3000, intervalMs: 2, what: `namespace holder of ${this.instance}` },
     );
   }
 
