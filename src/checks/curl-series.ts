@@ -14,14 +14,14 @@ import { randomBytes } from 'node:crypto';
 import type { ExecStream, Runtime, Target } from '../runtime/runtime.ts';
 import { curlSeriesArgv, CurlSeriesReader, type CurlOutcome } from './parse/curl.ts';
 
-export interface SeriesTarget {
+interface SeriesTarget {
   readonly target: Target;
   readonly vrf?: string;
   readonly url: string;
   readonly connectTimeoutMs?: number;
 }
 
-export interface SeriesTiming {
+interface SeriesTiming {
   /** Start to start, as the poll's interval. */
   readonly intervalMs: number;
   /** Per transfer (curl --max-time). */

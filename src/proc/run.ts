@@ -64,7 +64,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
 }
 
 /** A command whose stdout is read while it runs (a series of probes in one process). */
-export interface StreamedRun {
+interface StreamedRun {
   /** stdout, chunk by chunk as it arrives (UTF-8); a listener sees only chunks after it was added. */
   onStdout(listener: (chunk: string) => void): void;
   /** Settles when the command has ended (stdout empty here: it went to the listeners). */

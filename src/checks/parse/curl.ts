@@ -83,7 +83,7 @@ function outcomeOf(t: { exitCode: number; status: number; body: string; remoteIp
 // line with curl's per-transfer exit code (%{exitcode}, curl 7.75+) and message (%{errormsg}),
 // read while curl runs, so every attempt is judged when it ends, as one process per attempt was.
 
-export interface CurlSeriesRequest extends CurlRequest {
+interface CurlSeriesRequest extends CurlRequest {
   readonly count: number;
   readonly intervalMs: number;
   /** Unique per series: a body that happens to contain a trailer cannot pass for one. */
