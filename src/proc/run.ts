@@ -29,6 +29,25 @@ export function setTraceHook(hook: TraceHook | undefined): void {
   traceHook = hook;
 }
 
+/** A finished command as a RunResult (a timeout is exit 124 and says so in stderr), traced once. */
+function ended(
+  argv: readonly string[],
+  child: { exitCode?: number | undefined; timedOut: boolean; stderr?: unknown },
+  stdout: string,
+  timeoutMs: number,
+  started: number,
+): RunResult {
+  const stderr = String(child.stderr ?? '');
+  const result: RunResult = {
+    exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
+    stdout,
+    stderr: child.timedOut ? `${stderr}\n(timed out after ${timeoutMs} ms)` : stderr,
+    ms: Math.round(performance.now() - started),
+  };
+  traceHook?.(argv, result);
+  return result;
+}
+
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('run: empty argv');
@@ -50,21 +69,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     subprocess.stderr?.destroy();
   }, timeoutMs + PIPE_GRACE_MS);
   const child = await subprocess.finally(() => clearTimeout(pipeDeadline));
-  const result: RunResult = {
-    exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
-    stdout: String(child.stdout ?? ''),
-    stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${timeoutMs} ms)` : String(child.stderr ?? ''),
-    ms: Math.round(performance.now() - started),
-  };
-  traceHook?.(argv, result);
+  const result = ended(argv, child, String(child.stdout ?? ''), timeoutMs, started);
   if (result.exitCode !== 0 && !options.allowFailure) {
     throw new LabBuildError(`command failed (exit ${result.exitCode}): ${argv.join(' ')}\n${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result;
 }
 
-/** A command whose stdout is read while it runs (a series of probes in one process). */
-interface StreamedRun {
+/** A command whose stdout is read while it runs (a series of probes in one process); a runtime's ExecStream. */
+export interface StreamedRun {
   /** stdout, chunk by chunk as it arrives (UTF-8); a listener sees only chunks after it was added. */
   onStdout(listener: (chunk: string) => void): void;
   /** Settles when the command has ended (stdout empty here: it went to the listeners). */
@@ -95,16 +108,7 @@ export function runStream(argv: readonly string[], options: Pick<RunOptions, 'ti
   subprocess.stdout?.on('data', (chunk: string) => {
     for (const l of listeners) l(chunk);
   });
-  const result = subprocess.then((child) => {
-    const r: RunResult = {
-      exitCode: child.exitCode ?? (child.timedOut ? 124 : 1),
-      stdout: '',
-      stderr: child.timedOut ? `${String(child.stderr ?? '')}\n(timed out after ${timeoutMs} ms)` : String(child.stderr ?? ''),
-      ms: Math.round(performance.now() - started),
-    };
-    traceHook?.(argv, r);
-    return r;
-  });
+  const result = subprocess.then((child) => ended(argv, child, '', timeoutMs, started));
   return {
     onStdout: (listener) => listeners.push(listener),
     result,

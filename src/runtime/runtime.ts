@@ -3,6 +3,7 @@
 import type { Lab } from '../lab/model.ts';
 import type { Manifest } from '../k8s/manifest.ts';
 import type { DesiredState, LabelChanges } from '../k8s/plan.ts';
+import type { StreamedRun } from '../proc/run.ts';
 
 /** The runtimes pelab has (src/runtime/registry.ts maps each to its provider). */
 export type RuntimeKind = 'netns' | 'kind';
@@ -36,15 +37,8 @@ export interface ExecResult {
   readonly ms: number;
 }
 
-/** A command on a target whose stdout is read while it runs (src/proc/run.ts runStream). */
-export interface ExecStream {
-  /** stdout chunks as they arrive; a listener sees only chunks after it was added. */
-  onStdout(listener: (chunk: string) => void): void;
-  /** Settles when the command has ended; its stdout went to the listeners. */
-  readonly result: Promise<ExecResult>;
-  /** Ends the command now; `result` still settles. */
-  stop(): void;
-}
+/** A command on a target whose stdout is read while it runs: what src/proc/run.ts runStream returns. */
+export type ExecStream = StreamedRun;
 
 /**
  * A fault carries its target resolved from the lab when the scenario loads (src/runtime/roles.ts
