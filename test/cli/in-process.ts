@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import type { Reporter } from '../../src/report/console.ts';
 
 interface Cli {
   readonly code: number;
@@ -77,3 +78,6 @@ export function tempDirs(prefix: string): () => string {
     return d;
   };
 }
+
+/** A reporter that prints nothing, for runs whose result the test reads instead. */
+export const silentReporter: Reporter = { phaseStart() {}, phaseEnd() {}, checkStart() {}, checkAttempt() {}, checkEnd() {}, warning() {}, runEnd() {}, close() {} };

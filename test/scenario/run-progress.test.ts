@@ -4,10 +4,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LabBuildError } from '../../src/errors.ts';
-import type { Reporter } from '../../src/report/console.ts';
 import type { ProgressEvent, UpOptions } from '../../src/runtime/runtime.ts';
 import { FakeRuntime } from '../report/fake-runtime.ts';
-import { tempDirs } from '../cli/in-process.ts';
+import { silentReporter, tempDirs } from '../cli/in-process.ts';
 
 const SENT: ProgressEvent[] = [
   { phase: 'images', step: 'pull quay.io/frrouting/frr:10.6.0 (linux/amd64)', state: 'start', ms: 0 },
@@ -34,7 +33,7 @@ vi.mock('../../src/runtime/registry.ts', () => ({
 const { runScenario } = await import('../../src/scenario/run.ts');
 const { loadScenario } = await import('../../src/scenario/load.ts');
 const scenario = await loadScenario(resolve(import.meta.dirname, '..', '..', 'scenarios', 'metallb-evpn.yaml'));
-const silent: Reporter = { phaseStart() {}, phaseEnd() {}, checkStart() {}, checkAttempt() {}, checkEnd() {}, warning() {}, runEnd() {}, close() {} };
+const silent = silentReporter;
 const bundleDir = tempDirs('pelab-progress-');
 
 describe('runScenario passes the bring-up\'s progress on', () => {

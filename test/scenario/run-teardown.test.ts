@@ -5,10 +5,9 @@
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError, InputErrors } from '../../src/errors.ts';
-import type { Reporter } from '../../src/report/console.ts';
 import type { ApplyResult } from '../../src/runtime/runtime.ts';
 import { FakeRuntime } from '../report/fake-runtime.ts';
-import { tempDirs } from '../cli/in-process.ts';
+import { silentReporter, tempDirs } from '../cli/in-process.ts';
 
 /** What the runner did to the fake lab, in order. */
 const events: string[] = [];
@@ -35,7 +34,7 @@ const { runScenario } = await import('../../src/scenario/run.ts');
 const { loadScenario } = await import('../../src/scenario/load.ts');
 const scenario = await loadScenario(resolve(import.meta.dirname, '..', '..', 'scenarios', 'metallb-evpn.yaml'));
 
-const silent: Reporter = { phaseStart() {}, phaseEnd() {}, checkStart() {}, checkAttempt() {}, checkEnd() {}, warning() {}, runEnd() {}, close() {} };
+const silent = silentReporter;
 const bundleDir = tempDirs('pelab-teardown-');
 afterEach(() => {
   events.length = 0;
