@@ -10,7 +10,7 @@ import { canRunLabs, leftovers, pelab, PELAB, ROOT, skipReason } from './helpers
 async function untilLedgerHasNamespaces(instance: string, deadlineMs: number): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
-    if (existsSync(`/run/pelab/${instance}/state.json`) && (await leftovers(instance)).some((l) => l.startsWith('namespace'))) return;
+    if (existsSync(`/run/pelab/${instance}/state.jsonl`) && (await leftovers(instance)).some((l) => l.startsWith('namespace'))) return;
     await delay(20);
   }
   throw new Error(`lab ${instance} never started creating namespaces`);

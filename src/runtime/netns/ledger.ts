@@ -1,7 +1,15 @@
 // The ledger of everything an instance created, written BEFORE each object is created. `down`
 // (and an `up` that finds a crashed predecessor) removes exactly what the ledger names, so a
 // killed pelab never leaves a namespace, daemon, mount or file behind.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+//
+// On disk it is a journal (JSON Lines): a full state, then one line per change (a namespace, a
+// process, ...) appended as it happens. `up` records ~77 changes; rewriting the whole file each
+// time (write a temporary file, rename it over the ledger) cost 0.15-0.4 ms per change on a quiet
+// machine and 0.7-1 ms during a bring-up (ext4 flushes a file renamed over another), 50-80 ms of
+// pelab's main thread per `up`, which is what starts every command: most of what pelab took beyond
+// the bare command sequence (bench: pelab ÷ baseline). An append costs ~0.01 ms. A kill mid-append
+// leaves a partial last line, which reading skips: the state before that change, as before.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Manifest } from '../../k8s/manifest.ts';
 import { processStartTime } from '../../proc/identity.ts';
@@ -61,60 +69,144 @@ export function emptyLedger(instance: string, labFile: string, labName: string):
   };
 }
 
+/** One journal line: a whole state, or one change to the lists the teardown reads. */
+type JournalEntry =
+  | { readonly op: 'state'; readonly data: LedgerData }
+  | { readonly op: 'add'; readonly list: 'namespaces' | 'mounts' | 'paths'; readonly values: readonly string[] }
+  | { readonly op: 'addProcess'; readonly process: RecordedProcess }
+  | { readonly op: 'removeProcesses'; readonly pids: readonly number[] };
+
+/** Past this size the next change rewrites the journal as one state line. */
+const COMPACT_AT_BYTES = 256 * 1024;
+
+function applyEntry(data: LedgerData, e: JournalEntry): LedgerData {
+  switch (e.op) {
+    case 'state':
+      return e.data;
+    case 'add':
+      for (const v of e.values) if (!data[e.list].includes(v)) data[e.list].push(v);
+      return data;
+    case 'addProcess':
+      data.processes.push(e.process);
+      return data;
+    case 'removeProcesses':
+      data.processes = data.processes.filter((p) => !e.pids.includes(p.pid));
+      return data;
+  }
+}
+
+/**
+ * The state a journal describes; undefined when it does not start with a state or a line other
+ * than the last is not valid JSON. A last line cut short (a kill mid-append) is skipped. Pure.
+ */
+export function replayJournal(text: string): LedgerData | undefined {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  let data: LedgerData | undefined;
+  for (const [i, line] of lines.entries()) {
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      if (i === lines.length - 1 && data) break;
+      return undefined;
+    }
+    if (entry.op === 'state') data = entry.data;
+    else if (data) data = applyEntry(data, entry);
+    else return undefined;
+  }
+  return data;
+}
+
 export class Ledger {
   readonly file: string;
   data: LedgerData;
+  /** Whether the file holds this object's state, so a change can be appended to it. */
+  private journaled: boolean;
+  private journalBytes = 0;
 
   constructor(file: string, data: LedgerData) {
     this.file = file;
     this.data = data;
+    this.journaled = false;
   }
 
   static read(file: string): Ledger | undefined {
     if (!existsSync(file)) return undefined;
+    let text: string;
     try {
-      return new Ledger(file, JSON.parse(readFileSync(file, 'utf8')) as LedgerData);
+      text = readFileSync(file, 'utf8');
     } catch {
       return undefined;
     }
+    const data = replayJournal(text);
+    if (!data) return undefined;
+    const ledger = new Ledger(file, data);
+    // After a line cut short, the next change rewrites the whole state: appended, it would run on
+    // from the cut line and be skipped with it.
+    ledger.journaled = text.endsWith('\n');
+    ledger.journalBytes = Buffer.byteLength(text);
+    return ledger;
   }
 
-  /** Atomic write: a crash mid-write leaves the previous complete ledger. */
+  /**
+   * The whole state as a new journal, written atomically (temporary file, then rename): a crash
+   * mid-write leaves the previous complete journal.
+   */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.data, null, 1));
+    const text = `${JSON.stringify({ op: 'state', data: this.data } satisfies JournalEntry)}\n`;
+    writeFileSync(tmp, text);
     renameSync(tmp, this.file);
+    this.journaled = true;
+    this.journalBytes = Buffer.byteLength(text);
+  }
+
+  /** Records one change: appended to this object's journal, or the whole state where there is none yet. */
+  private record(entry: JournalEntry): void {
+    if (!this.journaled || this.journalBytes > COMPACT_AT_BYTES || !existsSync(this.file)) {
+      this.save();
+      return;
+    }
+    const line = `${JSON.stringify(entry)}\n`;
+    appendFileSync(this.file, line);
+    this.journalBytes += Buffer.byteLength(line);
   }
 
   addNamespaces(names: readonly string[]): void {
-    for (const n of names) if (!this.data.namespaces.includes(n)) this.data.namespaces.push(n);
-    this.save();
+    this.addTo('namespaces', names);
   }
 
   addMounts(paths: readonly string[]): void {
-    for (const p of paths) if (!this.data.mounts.includes(p)) this.data.mounts.push(p);
-    this.save();
+    this.addTo('mounts', paths);
   }
 
   addPaths(paths: readonly string[]): void {
-    for (const p of paths) if (!this.data.paths.includes(p)) this.data.paths.push(p);
-    this.save();
+    this.addTo('paths', paths);
+  }
+
+  private addTo(list: 'namespaces' | 'mounts' | 'paths', values: readonly string[]): void {
+    const entry: JournalEntry = { op: 'add', list, values: [...values] };
+    applyEntry(this.data, entry);
+    this.record(entry);
   }
 
   addProcess(proc: RecordedProcess): void {
-    this.data.processes.push(proc);
-    this.save();
+    const entry: JournalEntry = { op: 'addProcess', process: proc };
+    applyEntry(this.data, entry);
+    this.record(entry);
   }
 
   removeProcesses(pids: readonly number[]): void {
-    this.data.processes = this.data.processes.filter((p) => !pids.includes(p.pid));
-    this.save();
+    const entry: JournalEntry = { op: 'removeProcesses', pids: [...pids] };
+    applyEntry(this.data, entry);
+    this.record(entry);
   }
 
   update(mutate: (data: LedgerData) => void): void {
     mutate(this.data);
-    this.save();
+    this.record({ op: 'state', data: this.data });
   }
 }
 

@@ -28,7 +28,7 @@ export function frrPrefixOf(instance: string): string {
 export interface InstanceNames {
   readonly instance: string;
   readonly prefix: string;
-  /** Directory holding state.json, configs, logs and pid files of the instance. */
+  /** Directory holding the ledger (state.jsonl), configs, logs and pid files of the instance. */
   readonly dir: string;
   readonly stateFile: string;
   ns(node: string): string;
@@ -54,7 +54,7 @@ export function instanceNames(instance: string): InstanceNames {
     instance,
     prefix,
     dir,
-    stateFile: join(dir, 'state.json'),
+    stateFile: join(dir, 'state.jsonl'),
     ns,
     vrfNs: (router, vrf) => `${ns(router)}.${vrf}`,
     peNs: (node) => `${ns(node)}.pe`,
