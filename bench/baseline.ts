@@ -184,7 +184,6 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
   const limit = options.concurrency ?? DEFAULT_CONCURRENCY;
   await mapLimit([...plan.links], limit, ([ns, lines]) => ipBatch(ns, lines));
   await mapLimit([...plan.config], limit, ([ns, lines]) => ipBatch(ns, lines));
-  await mapLimit([...plan.sysctls], limit, ([ns, values]) => sh(['nsenter', `--net=${nsPath(ns)}`, '--', 'sysctl', '-q', '-w', ...values]));
   lap('links');
   // The fabric routers and (same end state) the nodes' FRR share one pool, as in `up`.
   const n = plan.names;

@@ -15,11 +15,11 @@ import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, L2Status, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
-import { FORWARDING, l3vniDeviceLines, type ClusterNodePlan, type FabricPlan } from './plan.ts';
+import { forwardingLine, l3vniDeviceLines, type ClusterNodePlan, type FabricPlan } from './plan.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { InstanceNames } from './names.ts';
 import { EndpointServer } from './endpoints.ts';
-import { applySysctls, createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
+import { createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
 import { ledgerFrrBuild, withNetnsVrfLines, type FrrRouter } from './frr.ts';
 import { frrQuirks } from './frr-quirks.ts';
 import type { Listener } from './endpoint-config.ts';
@@ -282,8 +282,7 @@ export class ClusterEmulator {
       const vrfNs = this.vrfNs(node, v.vrf);
       this.ledger.addNamespaces([vrfNs]);
       await createNamespaces([vrfNs]);
-      await ipBatch(vrfNs, ['link set lo up']);
-      await applySysctls(new Map([[vrfNs, FORWARDING]]));
+      await ipBatch(vrfNs, ['link set lo up', forwardingLine(vrfNs)]);
       await this.pe(node, []).exposeVrf(v.vrf, vrfNs);
     }
     if (newVrfs.length > 0) await this.pe(node).waitForVrfs(newVrfs.map((v) => v.vrf));

@@ -38,7 +38,3 @@ export async function listNamespaces(): Promise<string[]> {
 export async function runBatches(batches: Batches, concurrency = 4): Promise<void> {
   await mapLimit([...batches.entries()], concurrency, ([ns, lines]) => ipBatch(ns, lines));
 }
-
-export async function applySysctls(sysctls: Map<string, string[]>, concurrency = 4): Promise<void> {
-  await mapLimit([...sysctls.entries()], concurrency, ([ns, values]) => run(inNs(ns, ['sysctl', '-q', '-w', ...values])));
-}

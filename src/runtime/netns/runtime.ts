@@ -19,7 +19,7 @@ import { EndpointServer } from './endpoints.ts';
 import { baseDaemons, FrrRouter, ledgerFrrBuild } from './frr.ts';
 import { frrBuildForNewLab, inFrrBuild, type FrrBuild } from './frr-build.ts';
 import { emptyLedger, isSameProcess, Ledger } from './ledger.ts';
-import { applySysctls, createNamespaces, inNs, ipBatch, listNamespaces, runBatches } from './netops.ts';
+import { createNamespaces, inNs, ipBatch, listNamespaces, runBatches } from './netops.ts';
 import { mapLimit } from '../../proc/limit.ts';
 import { instanceNames, type InstanceNames } from './names.ts';
 import { l3vniDeviceLines, planFabric, type FabricPlan, type RouterPlan } from './plan.ts';
@@ -115,7 +115,6 @@ export class NetnsRuntime implements Runtime {
       await phase('links', async () => {
         await runBatches(this.plan.links, this.concurrency);
         await runBatches(this.plan.config, this.concurrency);
-        await applySysctls(this.plan.sysctls, this.concurrency);
       });
       await phase('frr', async () => {
         const starts: (() => Promise<void>)[] = [
