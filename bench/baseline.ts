@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
-import { configCommands } from '../src/runtime/netns/frr.ts';
 import { withNeighborsHeldUntilLoaded } from '../src/runtime/netns/config-hold.ts';
 import { FRR_BIN } from '../src/runtime/netns/frr-build.ts';
+import { configCommands, viewMountArgv } from '../src/runtime/netns/frr.ts';
 import { OWNER_ENV } from '../src/runtime/claim.ts';
 import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
@@ -93,12 +93,9 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   let enter: string[];
   if (s.vrfs) {
     mkdirSync(s.viewDir, { recursive: true });
-    await sh(['mount', '--bind', s.viewDir, s.viewDir]);
-    await sh(['mount', '--make-shared', s.viewDir]);
-    for (const [vrf, ns] of s.vrfs) {
-      writeFileSync(join(s.viewDir, vrf), '');
-      await sh(['mount', '--bind', nsPath(ns), join(s.viewDir, vrf)]);
-    }
+    const vrfs = [...s.vrfs].map(([vrf, ns]) => ({ ns, file: join(s.viewDir, vrf) }));
+    for (const v of vrfs) writeFileSync(v.file, '');
+    await sh(viewMountArgv(s.viewDir, vrfs));
     const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'], env);
     await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
     await sh(['nsenter', '-t', String(holder), '-m', '--', 'mount', '--rbind', s.viewDir, NETNS_DIR]);
