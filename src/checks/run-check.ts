@@ -202,7 +202,8 @@ export async function runValidatedCheck(check: ValidatedCheck, options: RunCheck
     // Resolved on every attempt: a service IP or a session may appear while we wait.
     const plan: unknown = kind.plan(params, options.resolver);
     // Whole milliseconds: the budget near a `within:` deadline is fractional (clock readings), and
-    // execa refuses a fractional timeout, which failed every such http attempt but the last.
+    // the probes pass it on as command timeouts (the process library pelab used refused a
+    // fractional one, which failed every such http attempt but the last).
     const observed: unknown = await kind.probe(plan, {
       runtime: options.runtime, signal: ctx.signal, budgetMs: Math.floor(ctx.budgetMs), scope,
       ...(ctx.holdEndsInMs !== undefined ? { hold: { endsInMs: ctx.holdEndsInMs, intervalMs: check.intervalMs } } : {}),
