@@ -29,6 +29,13 @@ import { listenerFor, startNginx, stopNginx } from './pod-servers.ts';
 import { renderKubeProxy, type ProxiedService } from './kube-proxy.ts';
 import { run } from '../../proc/run.ts';
 import { L2Speakers } from './l2-speakers.ts';
+import { confirmZebraAddresses, type ExpectedAddress, type ZebraAddresses } from './zebra-addresses.ts';
+
+/** Addresses reconcilePeLinks added, by the zebra that sees them: the PE's, the speaker's. */
+interface AddedAddresses {
+  readonly pe: ExpectedAddress[];
+  readonly speaker: ExpectedAddress[];
+}
 
 /** What preparePeVrfs worked out: the PE configuration to load and the VRFs it adds, removes and parks. */
 interface PeConfigStep {
@@ -219,7 +226,7 @@ export class ClusterEmulator {
       ...(this.ledger.data.labelChanges ? { labelChanges: this.ledger.data.labelChanges } : {}),
     });
     // Nodes are independent: reconcile them at once (the ledger writes are synchronous).
-    await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)));
+    const repaired = (await Promise.all(desired.nodes.map((node) => this.reconcileNode(node, desired)))).flat();
     const pods = desired.pods.flatMap((p) => listenerFor(p, podNs(this.rt.names, p)) ?? []);
     await new EndpointServer(this.rt.names.dir, this.ledger).update((l) => l.ns.startsWith(`${this.rt.names.prefix}pod.`), pods);
     const serviceIPs = Object.fromEntries(desired.services.filter((s) => s.ips.length > 0).map((s) => [`${s.namespace}/${s.name}`, [...s.ips]]));
@@ -232,31 +239,48 @@ export class ClusterEmulator {
       d.desired = desired;
       d.notes = [...desired.deviations, ...(l2 ? [L2_DEVIATION] : [])];
     });
-    return { warnings: [...warnings, ...more, ...desired.warnings], serviceIPs, desired };
+    return { warnings: [...warnings, ...more, ...desired.warnings, ...repaired], serviceIPs, desired };
   }
 
-  private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<void> {
+  /** Reconciles one node; resolves with a warning per address its zebras had lost and pelab re-announced. */
+  private async reconcileNode(plan: NodePlan, desired: DesiredState): Promise<string[]> {
     const r: RealisedNode = structuredClone(this.realised(plan.node));
     // New VRF namespaces first: zebra's netns VRF backend must know a namespace before a config
     // names its VRF.
     const step = await this.preparePeVrfs(plan, r);
-    // Then the PE's links (underlay, VTEP, host-session veths), BEFORE any config. OpenPERouter's
-    // controller reloads FRR first and configures the interfaces after (Reconcile: configureFRR,
-    // then configureInterfaces), and pelab did so too for a while; but FRR 8.4's zebra takes
-    // interface addresses from its dataplane thread and drops one whose interface the main thread
-    // has not learnt yet (zebra/interface.c:1507, zebra_if_dplane_result, a debug message only).
-    // While a config load kept the main thread busy, the PE's zebra lost toswitch1's address:
-    // its ToR session stayed "Waiting for NHT" for good (1 of 25 bench runs). With the links
-    // first, no config load of its own competes with them (the order that passed every run before).
-    await this.reconcilePeLinks(plan, r, step);
-    // Then the PE's and the speaker's configs at once. bgpd opens a released neighbor only 1 s
-    // later (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits BGP_POST_CONFIG_DELAY_SECONDS the
-    // same way), and the checks start when apply ends: so whatever does not feed a session (L3VNI
-    // devices, pods, kube-proxy's rules) runs inside that second. Nothing observes the lab in
-    // between: apply returns only once all of it is in place.
+    // Then the PE's and the speaker's configs at once, before the links, as OpenPERouter's
+    // controller does (Reconcile: configureFRR, then configureInterfaces). bgpd opens a released
+    // neighbor only 1 s later (BGP_INIT_START_TIMER; frr-reload's vtysh -f waits
+    // BGP_POST_CONFIG_DELAY_SECONDS the same way), so whatever does not feed that first connect
+    // (links, L3VNI devices, pods, kube-proxy's rules) runs inside that second. Measured against
+    // links-first (metallb-evpn, 20 runs each): every session Established 1.22 s after apply
+    // started instead of 1.37 s (medians), apply 0.32 s instead of 0.36 s. Nothing observes the lab
+    // in between: apply returns only once all of it is in place.
     await Promise.all([this.reconcilePeConfig(plan, r, step), this.reconcileSpeakerConfig(plan, r)]);
-    await Promise.all([this.reconcilePeVrfDevices(plan, r, step), this.reconcileWorkloads(plan, desired, r)]);
+    // Then the links (underlay, VTEP, host-session veths). zebra 8.4 drops an address whose link
+    // its main thread has not read yet (zebra/interface.c:1507), which a config load keeping that
+    // thread busy makes likely: the PE's underlay address or a host-session address was lost in
+    // 1-2 of 25 runs with the configs first, and links-first only made it rarer. So each address
+    // added is confirmed in the zebra that sees it and re-announced if lost (zebra-addresses.ts;
+    // it fired in 1 of the 20 runs above), beside the L3VNI devices and workloads. The L3VNI
+    // devices still come after the config: zebra must know the VRF's VNI before its VXLAN device.
+    const expected = await this.reconcilePeLinks(plan, r, step);
+    const [warnings] = await Promise.all([
+      this.confirmAddresses(plan.node, expected),
+      this.reconcilePeVrfDevices(plan, r, step),
+      this.reconcileWorkloads(plan, desired, r),
+    ]);
     this.saveRealised(plan.node, r);
+    return warnings;
+  }
+
+  /** Waits until the PE's and the speaker's zebras know the addresses just added (zebra-addresses.ts). */
+  private async confirmAddresses(node: string, expected: AddedAddresses): Promise<string[]> {
+    const zebras: ZebraAddresses[] = [
+      { router: `PE ${node}`, instance: this.pe(node).instance, addresses: expected.pe },
+      { router: `speaker ${node}`, instance: this.speaker(node).instance, addresses: expected.speaker },
+    ];
+    return (await Promise.all(zebras.map((z) => confirmZebraAddresses(z)))).flat();
   }
 
   /** What changes in the PE's VRFs, its configuration, and the namespaces of new VRFs (created here). */
@@ -289,26 +313,36 @@ export class ClusterEmulator {
     return { peConfig, added, removed, parked };
   }
 
-  /** The PE's links: the node's fabric interface with its address, the VTEP, and the host-session veths. */
-  private async reconcilePeLinks(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<void> {
+  /**
+   * The PE's links: the node's fabric interface with its address, the VTEP, and the host-session
+   * veths. Resolves with the addresses added, by the zebra that sees them.
+   */
+  private async reconcilePeLinks(plan: NodePlan, r: RealisedNode, step: PeConfigStep): Promise<AddedAddresses> {
     const node = plan.node;
     const ns = this.nodePlan(node);
     const pe = plan.pe;
-    if (pe) {
+    const added: AddedAddresses = { pe: [], speaker: [] };
+    const underlay = async (): Promise<void> => {
+      if (!pe) return;
       const moved = pe.interfaces.filter((itf) => !r.underlay.includes(itf.name));
       if (moved.length > 0) await ipBatch(ns.ns, moved.map((itf) => `link set ${itf.name} netns ${ns.peNs}`));
       const inPe = moved.flatMap((itf) => [`address add ${itf.address.ip}/${itf.address.prefixLength} dev ${itf.name}`, `link set ${itf.name} up`]);
+      added.pe.push(...moved.map((itf) => ({ vrf: 'default', ns: ns.peNs, ifname: itf.name, address: `${itf.address.ip}/${itf.address.prefixLength}` })));
       const newVtep = pe.vtep !== undefined && r.vtep !== pe.vtep;
-      if (newVtep) inPe.push(...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`);
+      if (newVtep) {
+        inPe.push(...(r.vtep ? [`address del ${r.vtep}/32 dev lo`] : []), `address add ${pe.vtep}/32 dev lo`);
+        added.pe.push({ vrf: 'default', ns: ns.peNs, ifname: 'lo', address: `${pe.vtep}/32` });
+      }
       if (inPe.length > 0) await ipBatch(ns.peNs, inPe);
       r.underlay.push(...moved.map((itf) => itf.name));
       if (newVtep) r.vtep = pe.vtep;
-    }
-    const sessions = step.added.flatMap((v) => (v.hostSession ? [{ routerNs: this.vrfNs(node, v.vrf), hs: v.hostSession }] : []));
+    };
+    const sessions = step.added.flatMap((v) => (v.hostSession ? [{ routerNs: this.vrfNs(node, v.vrf), vrf: v.vrf, hs: v.hostSession }] : []));
     const passthrough = pe?.passthrough !== undefined && !r.passthrough;
-    if (passthrough) sessions.push({ routerNs: ns.peNs, hs: pe!.passthrough!.hostSession });
-    await this.createHostSessions(ns.ns, sessions);
+    if (passthrough) sessions.push({ routerNs: ns.peNs, vrf: 'default', hs: pe!.passthrough!.hostSession });
+    await Promise.all([underlay(), this.createHostSessions(ns.ns, sessions, added)]);
     if (passthrough) r.passthrough = true;
+    return added;
   }
 
   /** The PE's configuration: a deleted L3VNI taken down first, then the new config. */
@@ -434,31 +468,32 @@ export class ClusterEmulator {
   }
 
   /**
-   * Veth pairs between the node and its PE router, one after the other, each in three `ip` runs:
-   * the pair, then each side's addresses, as before issue 17's merges. With both pairs and their
-   * addresses in one batch, 2 of 15 bench runs failed: the speaker's zebra on pe-kind-worker2 never
-   * showed host-e-200's address (the kernel had it) and bgpd retried "nexthop_set failed" every
-   * second: zebra 8.4 dropping an address that arrives before its link (see reconcileNode). 8 later
-   * cycles with that merge did not reproduce it, and the same session came up 1-2 s late in 2 of 25
-   * runs before any change; the pairs keep the sequence that ran before.
+   * Veth pairs between the node and its PE router: every pair with its node-side addresses in one
+   * `ip` run in the node's namespace, then each router-side namespace's addresses in one run each
+   * (at once). They used to go one pair at a time in three runs each, because with everything in
+   * one batch the speaker's zebra once lost a host-side address (2 of 15 bench runs, zebra 8.4
+   * dropping an address that arrives before its link); confirmAddresses now repairs that (it did,
+   * for host-e-200, in 1 of 20 measured runs), so the split bought nothing. Records what it adds in
+   * `added`.
    */
-  private async createHostSessions(nodeNs: string, sessions: readonly { routerNs: string; hs: HostSessionPlan }[]): Promise<void> {
-    for (const { routerNs, hs } of sessions) await this.createHostSession(nodeNs, routerNs, hs);
-  }
-
-  private async createHostSession(nodeNs: string, routerNs: string, hs: HostSessionPlan): Promise<void> {
-    await ipBatch(nodeNs, [`link add ${hs.hostInterface} type veth peer name ${hs.routerInterface} netns ${routerNs}`]);
+  private async createHostSessions(nodeNs: string, sessions: readonly { routerNs: string; vrf: string; hs: HostSessionPlan }[], added: AddedAddresses): Promise<void> {
+    if (sessions.length === 0) return;
     const addr = (a: { ip: string; prefixLength: number }): string => `${a.ip}/${a.prefixLength}`;
-    await ipBatch(nodeNs, [
-      ...(hs.ipv4 ? [`address add ${addr(hs.ipv4.hostSide)} dev ${hs.hostInterface}`] : []),
-      ...(hs.ipv6 ? [`address add ${addr(hs.ipv6.hostSide)} dev ${hs.hostInterface} nodad`] : []),
-      `link set ${hs.hostInterface} up`,
-    ]);
-    await ipBatch(routerNs, [
-      ...(hs.ipv4 ? [`address add ${addr(hs.ipv4.routerSide)} dev ${hs.routerInterface}`] : []),
-      ...(hs.ipv6 ? [`address add ${addr(hs.ipv6.routerSide)} dev ${hs.routerInterface} nodad`] : []),
-      `link set ${hs.routerInterface} up`,
-    ]);
+    const side = (ns: string, vrf: string, ifname: string, v4: string | undefined, v6: string | undefined): { lines: string[]; addresses: ExpectedAddress[] } => ({
+      lines: [...(v4 ? [`address add ${v4} dev ${ifname}`] : []), ...(v6 ? [`address add ${v6} dev ${ifname} nodad`] : []), `link set ${ifname} up`],
+      addresses: [
+        ...(v4 ? [{ vrf, ns, ifname, address: v4 }] : []),
+        ...(v6 ? [{ vrf, ns, ifname, address: v6, flags: ['nodad'] }] : []),
+      ],
+    });
+    const hostSides = sessions.map(({ hs }) => side(nodeNs, 'default', hs.hostInterface, hs.ipv4 && addr(hs.ipv4.hostSide), hs.ipv6 && addr(hs.ipv6.hostSide)));
+    await ipBatch(nodeNs, sessions.flatMap(({ routerNs, hs }, i) => [`link add ${hs.hostInterface} type veth peer name ${hs.routerInterface} netns ${routerNs}`, ...hostSides[i]!.lines]));
+    added.speaker.push(...hostSides.flatMap((h) => h.addresses));
+    const routerSides = sessions.map(({ routerNs, vrf, hs }) => ({ routerNs, ...side(routerNs, vrf, hs.routerInterface, hs.ipv4 && addr(hs.ipv4.routerSide), hs.ipv6 && addr(hs.ipv6.routerSide)) }));
+    const byNs = new Map<string, string[]>();
+    for (const r of routerSides) byNs.set(r.routerNs, [...(byNs.get(r.routerNs) ?? []), ...r.lines]);
+    await Promise.all([...byNs].map(([ns, lines]) => ipBatch(ns, lines)));
+    added.pe.push(...routerSides.flatMap((r) => r.addresses));
   }
 
   private async pushConfig(frr: FrrRouter, ns: string, config: string, first: boolean): Promise<void> {
