@@ -14,7 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
 import { withNeighborsHeldUntilLoaded } from '../src/runtime/netns/config-hold.ts';
-import { FRR_BIN } from '../src/runtime/netns/frr-build.ts';
+import { FRR_BIN, FRR_CRASH_TMP, SYSTEM_HOLDER_SCRIPT } from '../src/runtime/netns/frr-build.ts';
 import { configCommands, viewMountArgv } from '../src/runtime/netns/frr.ts';
 import { OWNER_ENV } from '../src/runtime/claim.ts';
 import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
@@ -82,7 +82,7 @@ interface FrrStart {
   readonly viewDir: string;
 }
 
-/** Holder + view (VRF routers only), zebra, bgpd; resolves when both vty sockets exist. */
+/** View (VRF routers), holder, zebra, bgpd; resolves when both vty sockets exist. */
 async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   const { uid, gid } = frrOwner();
   for (const d of [s.runDir, s.confDir]) {
@@ -90,19 +90,18 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
     chownSync(d, uid, gid);
   }
   writeFileSync(join(s.confDir, 'vtysh.conf'), '');
-  let enter: string[];
   if (s.vrfs) {
     mkdirSync(s.viewDir, { recursive: true });
     const vrfs = [...s.vrfs].map(([vrf, ns]) => ({ ns, file: join(s.viewDir, vrf) }));
     for (const v of vrfs) writeFileSync(v.file, '');
     await sh(viewMountArgv(s.viewDir, vrfs));
-    const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', 'sleep', 'infinity'], env);
-    await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
-    await sh(['nsenter', '-t', String(holder), '-m', '--', 'mount', '--rbind', s.viewDir, NETNS_DIR]);
-    enter = ['nsenter', '-t', String(holder), '-m', '-n', '--'];
-  } else {
-    enter = ['nsenter', `--net=${nsPath(s.ns)}`, '--'];
   }
+  // Every router's daemons in a holder's mount namespace, as FrrRouter.start: the holder sets the
+  // hostname, gives them their own /var/tmp and mounts the VRF view (SYSTEM_HOLDER_SCRIPT).
+  const program = ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', s.pathspace, s.vrfs ? s.viewDir : '', NETNS_DIR, FRR_CRASH_TMP];
+  const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program], env);
+  await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
+  const enter = ['nsenter', '-t', String(holder), '-m', '-n', '-u', '--'];
   const daemon = (name: string, extra: readonly string[]): string[] => [
     ...enter, join(FRR_BIN, name), '-d', ...extra, '-N', s.pathspace, '-F', 'traditional', '-u', 'frr', '-g', 'frr', '-P', '0',
     '-i', join(s.runDir, `${name}.pid`), '--log', `file:${join(s.runDir, `${name}.log`)}`,

@@ -2,10 +2,11 @@
 // after a killed or interrupted bring-up. "Nothing left" is checked on the machine itself:
 // namespaces, FRR processes, mounts and files.
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canRunLabs, leftovers, pelab, PELAB, ROOT, skipReason } from './helpers.ts';
+import { Ledger } from '../../src/runtime/netns/ledger.ts';
 
 async function untilLedgerHasNamespaces(instance: string, deadlineMs: number): Promise<void> {
   const end = Date.now() + deadlineMs;
@@ -57,6 +58,7 @@ describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipRe
   });
 
   it('up, status, exec, down leave nothing behind', { timeout: 120_000 }, async () => {
+    const started = Date.now() - 1_000;
     const up = await pelab(['up', '--lab', 'mini', '--name', 'lc-a']);
     expect(up.exitCode, up.stderr).toBe(0);
     const status = await pelab(['status', '--name', 'lc-a', '--json']);
@@ -65,6 +67,16 @@ describe.skipIf(!canRunLabs)(`netns lifecycle${skipReason ? ` (skipped: ${skipRe
     const exec = await pelab(['exec', 'edge1', '--name', 'lc-a', '--', 'vtysh', '-c', 'show bgp summary json']);
     expect(exec.exitCode, exec.stderr).toBe(0);
     expect(JSON.parse(exec.stdout).ipv4Unicast.as).toBe(65101);
+    // FRR's per-daemon crash-log folders (<daemon>.<pid>, made before it daemonizes) go to the
+    // holder's own /var/tmp (FRR_CRASH_TMP), not the host's, where every killed daemon left one.
+    const holders = Ledger.read('/run/pelab/lc-a/state.jsonl')!.data.processes.filter((p) => p.label.endsWith(' namespace holder'));
+    expect(holders.length).toBeGreaterThan(0);
+    for (const h of holders) {
+      const folders = readdirSync(`/proc/${h.pid}/root/var/tmp/frr`);
+      expect(folders.filter((f) => /^(zebra|bgpd)\.\d+$/.test(f)), h.label).toHaveLength(2);
+      // (A folder of that name on the host may be a leftover of an older pelab, whose pid came round again.)
+      for (const f of folders) expect(existsSync(`/var/tmp/frr/${f}`) && statSync(`/var/tmp/frr/${f}`).ctimeMs >= started, `${f} on the host`).toBe(false);
+    }
     expect((await leftovers('lc-a')).length).toBeGreaterThan(0);
     const down = await pelab(['down', '--name', 'lc-a']);
     expect(down.exitCode, down.stderr).toBe(0);

@@ -17,7 +17,7 @@ import { FRR_CONF_ROOT, FRR_RUN_ROOT, type InstanceNames } from './names.ts';
 import { VtyClient, vtySocketPath } from './vty.ts';
 import { withNeighborsHeldUntilLoaded } from './config-hold.ts';
 import { frrQuirks } from './frr-quirks.ts';
-import { FRR_BIN, frrIds, HOLDER_SCRIPT, inFrrBuild, SYSTEM_HOLDER_SCRIPT, installedFrr, type FrrBuild } from './frr-build.ts';
+import { FRR_BIN, FRR_CRASH_TMP, frrIds, HOLDER_SCRIPT, inFrrBuild, SYSTEM_HOLDER_SCRIPT, installedFrr, type FrrBuild } from './frr-build.ts';
 
 interface FrrRouterSpec {
   readonly hostname: string;
@@ -233,7 +233,7 @@ export class FrrRouter {
     const view = this.spec.netnsVrf ? this.viewDir : '';
     const program = this.build.root
       ? ['sh', '-c', HOLDER_SCRIPT, 'sh', this.build.root, FRR_RUN_ROOT, FRR_CONF_ROOT, this.labDir, view, this.spec.hostname]
-      : ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', this.spec.hostname, view, NETNS_DIR];
+      : ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', this.spec.hostname, view, NETNS_DIR, FRR_CRASH_TMP];
     const pid = await spawnOwned(
       this.spec.ns,
       ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program],
