@@ -75,6 +75,8 @@ function ipBatch(ns: string | undefined, lines: readonly string[]): Promise<void
 interface FrrStart {
   readonly ns: string;
   readonly pathspace: string;
+  /** The router's hostname, as FrrRouter sets it (a pathspace is no valid hostname: underscores). */
+  readonly hostname: string;
   readonly runDir: string;
   readonly confDir: string;
   /** VRF name -> namespace; undefined = no netns VRF backend (and no holder). */
@@ -98,7 +100,7 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   }
   // Every router's daemons in a holder's mount namespace, as FrrRouter.start: the holder sets the
   // hostname, gives them their own /var/tmp and mounts the VRF view (SYSTEM_HOLDER_SCRIPT).
-  const program = ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', s.pathspace, s.vrfs ? s.viewDir : '', NETNS_DIR, FRR_CRASH_TMP];
+  const program = ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', s.hostname, s.vrfs ? s.viewDir : '', NETNS_DIR, FRR_CRASH_TMP];
   const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program], env);
   await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
   const enter = ['nsenter', '-t', String(holder), '-m', '-n', '-u', '--'];
@@ -117,7 +119,7 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
 async function fabricRouter(lab: Lab, plan: FabricPlan, r: RouterPlan, env: NodeJS.ProcessEnv, options: BaselineOptions): Promise<void> {
   const n = plan.names;
   const vrfs = r.vrfs.length > 0 ? new Map(r.vrfs.map((v) => [v.name, v.ns])) : undefined;
-  await startFrr({ ns: r.ns, pathspace: r.instance, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
+  await startFrr({ ns: r.ns, pathspace: r.instance, hostname: r.name, runDir: n.frrRunDir(r.ns), confDir: n.frrConfDir(r.ns), viewDir: n.vrfView(r.ns), ...(vrfs ? { vrfs } : {}) }, env);
   if (vrfs) {
     const zebra = new VtyClient(vtySocketPath(r.instance, 'zebra'));
     try {
@@ -181,21 +183,10 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
   await mapLimit([...plan.links], limit, ([ns, lines]) => ipBatch(ns, lines));
   await mapLimit([...plan.config], limit, ([ns, lines]) => ipBatch(ns, lines));
   lap('links');
-  // The fabric routers and (same end state) the nodes' FRR share one pool, as in `up`.
   const n = plan.names;
-  const starts: (() => Promise<void>)[] = [
-    ...plan.routers.map((r) => () => fabricRouter(lab, plan, r, env, options)),
-    ...(options.sameEndState
-      ? plan.clusterNodes.map((node) => async () => {
-          await startFrr({ ns: node.peNs, pathspace: n.frrInstance(node.peNs), runDir: n.frrRunDir(node.peNs), confDir: n.frrConfDir(node.peNs), viewDir: n.vrfView(node.peNs), vrfs: new Map() }, env);
-          await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
-        })
-      : []),
-  ];
-  await mapLimit(starts, limit, (start) => start());
-  lap('frr');
   if (options.sameEndState) {
-    // The same one HTTP server process `up` starts (endpoint-server.py), with the same listeners.
+    // The same one HTTP server process `up` starts (endpoint-server.py), with the same listeners,
+    // started beside the routers as `up` does (not waited for: the baseline has no readiness wait).
     const listeners = [
       ...plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec', identity: h.name })),
       ...plan.clusterNodes.map((c) => ({ ns: c.ns, ports: [8090], kind: 'agnhost-netexec', identity: c.name })),
@@ -206,5 +197,17 @@ export async function baselineUp(lab: Lab, plan: FabricPlan, options: BaselineOp
     spawnDetached(['nsenter', `--net=${nsPath(plan.namespaces[0]!)}`, '--', ...ENDPOINT_SERVER_ARGV, 'serve', file], env);
     lap('endpoints');
   }
+  // The fabric routers and (same end state) the nodes' FRR share one pool, as in `up`.
+  const starts: (() => Promise<void>)[] = [
+    ...plan.routers.map((r) => () => fabricRouter(lab, plan, r, env, options)),
+    ...(options.sameEndState
+      ? plan.clusterNodes.map((node) => async () => {
+          await startFrr({ ns: node.peNs, pathspace: n.frrInstance(node.peNs), hostname: `${node.name}-pe`, runDir: n.frrRunDir(node.peNs), confDir: n.frrConfDir(node.peNs), viewDir: n.vrfView(node.peNs), vrfs: new Map() }, env);
+          await startFrr({ ns: node.ns, pathspace: n.frrInstance(node.ns), hostname: node.name, runDir: n.frrRunDir(node.ns), confDir: n.frrConfDir(node.ns), viewDir: n.vrfView(node.ns) }, env);
+        })
+      : []),
+  ];
+  await mapLimit(starts, limit, (start) => start());
+  lap('frr');
   return phases;
 }

@@ -15,6 +15,7 @@ export const E2E_LONGEST_FIRST: readonly string[] = [
   'test/e2e/lifecycle.test.ts', // 32
   'test/e2e/negative.test.ts', // 10
   'test/e2e/l2.test.ts', // 7
+  'test/e2e/bench-baseline.test.ts', // 3
 ];
 
 /**
