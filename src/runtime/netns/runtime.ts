@@ -116,22 +116,33 @@ export class NetnsRuntime implements Runtime {
         await runBatches(this.plan.links, this.concurrency);
         await runBatches(this.plan.config, this.concurrency);
       });
-      await phase('frr', async () => {
-        const starts: (() => Promise<void>)[] = [
-          ...this.plan.routers.map((r) => () => this.startFabricRouter(r)),
-          ...this.plan.clusterNodes.map((n) => () => this.cluster.startNode(n)),
-        ];
-        await mapLimit(starts, this.concurrency, (f) => f());
-      });
-      await phase('endpoints', async () => {
-        // One server process for the whole lab; it runs in a lab namespace but opens no socket there.
-        const listeners = [
-          ...this.plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec' as const, identity: h.name })),
-          ...this.plan.clusterNodes.map((n) => this.cluster.nodeListener(n)),
-        ];
-        const home = this.plan.namespaces[0];
-        if (home && listeners.length > 0) await new EndpointServer(this.names.dir, this.ledger).start(home, { listeners }, this.instance);
-      });
+      // The HTTP endpoints need only the namespaces, not FRR: their server starts beside the
+      // routers (its ~70 ms Python start-up was the last phase of `up`). Both settle before an
+      // error is thrown, so the teardown never races a start still in flight.
+      await mapLimit(
+        [
+          () =>
+            phase('frr', async () => {
+              const starts: (() => Promise<void>)[] = [
+                ...this.plan.routers.map((r) => () => this.startFabricRouter(r)),
+                ...this.plan.clusterNodes.map((n) => () => this.cluster.startNode(n)),
+              ];
+              await mapLimit(starts, this.concurrency, (f) => f());
+            }),
+          () =>
+            phase('endpoints', async () => {
+              // One server process for the whole lab; it runs in a lab namespace but opens no socket there.
+              const listeners = [
+                ...this.plan.hosts.map((h) => ({ ns: h.ns, ports: [8090, 80], kind: 'agnhost-netexec' as const, identity: h.name })),
+                ...this.plan.clusterNodes.map((n) => this.cluster.nodeListener(n)),
+              ];
+              const home = this.plan.namespaces[0];
+              if (home && listeners.length > 0) await new EndpointServer(this.names.dir, this.ledger).start(home, { listeners }, this.instance);
+            }),
+        ],
+        2,
+        (f) => f(),
+      );
       this.ledger.update((d) => {
         d.complete = true;
       });
