@@ -15,11 +15,11 @@ import { renderPeRouter } from '../../render/frr-pe.ts';
 import { renderSpeaker } from '../../render/frr-speaker.ts';
 import type { ApplyResult, L2Status, NodeStatus, PodState, ServiceState, SessionState, Target } from '../runtime.ts';
 import type { Ledger } from './ledger.ts';
-import { forwardingLine, l3vniDeviceLines, type ClusterNodePlan, type FabricPlan } from './plan.ts';
+import { addBatchLines, forwardingLine, l3vniDeviceLines, type Batches, type ClusterNodePlan, type FabricPlan } from './plan.ts';
 import type { Lab } from '../../lab/model.ts';
 import type { InstanceNames } from './names.ts';
 import { EndpointServer } from './endpoints.ts';
-import { createNamespaces, deleteNamespaces, inNs, ipBatch } from './netops.ts';
+import { createNamespaces, deleteNamespaces, inNs, ipBatch, runBatches } from './netops.ts';
 import { ledgerFrrBuild, withNetnsVrfLines, type FrrRouter } from './frr.ts';
 import { frrQuirks } from './frr-quirks.ts';
 import type { Listener } from './endpoint-config.ts';
@@ -490,9 +490,9 @@ export class ClusterEmulator {
     await ipBatch(nodeNs, sessions.flatMap(({ routerNs, hs }, i) => [`link add ${hs.hostInterface} type veth peer name ${hs.routerInterface} netns ${routerNs}`, ...hostSides[i]!.lines]));
     added.speaker.push(...hostSides.flatMap((h) => h.addresses));
     const routerSides = sessions.map(({ routerNs, vrf, hs }) => ({ routerNs, ...side(routerNs, vrf, hs.routerInterface, hs.ipv4 && addr(hs.ipv4.routerSide), hs.ipv6 && addr(hs.ipv6.routerSide)) }));
-    const byNs = new Map<string, string[]>();
-    for (const r of routerSides) byNs.set(r.routerNs, [...(byNs.get(r.routerNs) ?? []), ...r.lines]);
-    await Promise.all([...byNs].map(([ns, lines]) => ipBatch(ns, lines)));
+    const byNs: Batches = new Map();
+    for (const r of routerSides) addBatchLines(byNs, r.routerNs, ...r.lines);
+    await runBatches(byNs);
     added.pe.push(...routerSides.flatMap((r) => r.addresses));
   }
 

@@ -63,7 +63,8 @@ export interface FabricPlan {
 const SWITCH_BRIDGE = 'br0';
 const VXLAN_PORT = 4789;
 
-function push(batches: Batches, ns: string, ...lines: string[]): void {
+/** Appends `lines` to namespace `ns`'s batch (created on first use). */
+export function addBatchLines(batches: Batches, ns: string, ...lines: string[]): void {
   const list = batches.get(ns) ?? [];
   list.push(...lines);
   batches.set(ns, list);
@@ -119,15 +120,15 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
   const namespaces: string[] = [];
   const addNs = (ns: string, forwarding: boolean): void => {
     namespaces.push(ns);
-    push(config, ns, 'link set lo up');
-    if (forwarding) push(config, ns, forwardingLine(ns));
+    addBatchLines(config, ns, 'link set lo up');
+    if (forwarding) addBatchLines(config, ns, forwardingLine(ns));
   };
 
   const routers: RouterPlan[] = lab.routers.map((r) => {
     addNs(names.ns(r.name), true);
     const vrfs = r.vrfs.map((v) => ({ name: v, vni: lab.vrfs.find((x) => x.name === v)!.vni, ns: names.vrfNs(r.name, v) }));
     for (const v of vrfs) addNs(v.ns, true);
-    if (r.vtep) push(config, names.ns(r.name), `address add ${r.vtep}/32 dev lo`);
+    if (r.vtep) addBatchLines(config, names.ns(r.name), `address add ${r.vtep}/32 dev lo`);
     return {
       name: r.name,
       ns: names.ns(r.name),
@@ -145,8 +146,8 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
   const switches = lab.switches.map((s) => {
     const ns = names.ns(s.name);
     addNs(ns, false);
-    push(links, ns, `link add ${SWITCH_BRIDGE} address ${stableMac(lab.name, s.name, SWITCH_BRIDGE)} type bridge stp_state 0`);
-    push(config, ns, `link set ${SWITCH_BRIDGE} up`);
+    addBatchLines(links, ns, `link add ${SWITCH_BRIDGE} address ${stableMac(lab.name, s.name, SWITCH_BRIDGE)} type bridge stp_state 0`);
+    addBatchLines(config, ns, `link set ${SWITCH_BRIDGE} up`);
     return { name: s.name, ns };
   });
   const clusterNodes: ClusterNodePlan[] = (lab.cluster?.nodes ?? []).map((n) => {
@@ -161,16 +162,16 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
   if (lab.cluster && lab.cluster.nodes.length > 0) {
     addNs(nodeNetworkNs(names), false);
     const net = nodeNetworkLines(names, lab.cluster.nodes);
-    for (const [ns, lines] of net.links) push(links, ns, ...lines);
-    for (const [ns, lines] of net.config) push(config, ns, ...lines.filter((l) => l !== 'link set lo up'));
+    for (const [ns, lines] of net.links) addBatchLines(links, ns, ...lines);
+    for (const [ns, lines] of net.config) addBatchLines(config, ns, ...lines.filter((l) => l !== 'link set lo up'));
     // Clients on that network (MetalLB L2 mode's LAN): hosts like the fabric's, without a leaf.
     for (const c of lab.cluster.l2Clients) {
       addNs(names.ns(c.name), false);
       hosts.push({ name: c.name, ns: names.ns(c.name) });
     }
     const clients = l2ClientLines(names, lab.cluster.l2Clients);
-    for (const [ns, lines] of clients.links) push(links, ns, ...lines);
-    for (const [ns, lines] of clients.config) push(config, ns, ...lines);
+    for (const [ns, lines] of clients.links) addBatchLines(links, ns, ...lines);
+    for (const [ns, lines] of clients.config) addBatchLines(config, ns, ...lines);
   }
 
   // Router interfaces: fabric links, host segments (in the VRF namespace when the segment is in
@@ -181,33 +182,33 @@ export function planFabric(lab: Lab, instance: string): FabricPlan {
     const b = routerByName.get(link.b.node)!;
     const aIf = a.interfaces.find((i) => i.name === link.a.interface)!;
     const bIf = b.interfaces.find((i) => i.name === link.b.interface)!;
-    push(links, names.ns(a.name), `link add ${aIf.name} address ${aIf.mac} type veth peer name ${bIf.name} address ${bIf.mac} netns ${names.ns(b.name)}`);
-    push(config, names.ns(a.name), `address add ${aIf.address!.ip}/${aIf.address!.prefixLength} dev ${aIf.name}`, `link set ${aIf.name} up`);
-    push(config, names.ns(b.name), `address add ${bIf.address!.ip}/${bIf.address!.prefixLength} dev ${bIf.name}`, `link set ${bIf.name} up`);
+    addBatchLines(links, names.ns(a.name), `link add ${aIf.name} address ${aIf.mac} type veth peer name ${bIf.name} address ${bIf.mac} netns ${names.ns(b.name)}`);
+    addBatchLines(config, names.ns(a.name), `address add ${aIf.address!.ip}/${aIf.address!.prefixLength} dev ${aIf.name}`, `link set ${aIf.name} up`);
+    addBatchLines(config, names.ns(b.name), `address add ${bIf.address!.ip}/${bIf.address!.prefixLength} dev ${bIf.name}`, `link set ${bIf.name} up`);
   }
   for (const h of lab.hosts) {
     const leaf = routerByName.get(h.leaf)!;
     const leafIf = leaf.interfaces.find((i) => i.name === h.leafInterface)!;
     const leafNs = routerNs(names, leaf, h.vrf);
     const hostNs = names.ns(h.name);
-    push(links, hostNs, `link add ${h.interface.name} address ${h.interface.mac} type veth peer name ${leafIf.name} address ${leafIf.mac} netns ${leafNs}`);
-    push(config, leafNs, `address add ${h.gateway}/${h.address.prefixLength} dev ${leafIf.name}`, `link set ${leafIf.name} up`);
+    addBatchLines(links, hostNs, `link add ${h.interface.name} address ${h.interface.mac} type veth peer name ${leafIf.name} address ${leafIf.mac} netns ${leafNs}`);
+    addBatchLines(config, leafNs, `address add ${h.gateway}/${h.address.prefixLength} dev ${leafIf.name}`, `link set ${leafIf.name} up`);
     // The same commands containerlab's exec runs, as `ip -batch` lines (argv minus "ip").
-    push(config, hostNs, ...hostSetupCommands(lab, h.name).map((argv) => argv.slice(1).join(' ')));
+    addBatchLines(config, hostNs, ...hostSetupCommands(lab, h.name).map((argv) => argv.slice(1).join(' ')));
   }
   for (const s of lab.switches) {
     const swNs = names.ns(s.name);
     const tor = routerByName.get(s.tor)!;
     const torIf = tor.interfaces.find((i) => i.name === s.torInterface)!;
-    push(links, swNs, `link add to-tor address ${stableMac(lab.name, s.name, 'to-tor')} type veth peer name ${torIf.name} address ${torIf.mac} netns ${names.ns(tor.name)}`);
-    push(config, swNs, `link set to-tor master ${SWITCH_BRIDGE}`, 'link set to-tor up');
-    push(config, names.ns(tor.name), `address add ${s.torAddress}/${torIf.address!.prefixLength} dev ${torIf.name}`, `link set ${torIf.name} up`);
+    addBatchLines(links, swNs, `link add to-tor address ${stableMac(lab.name, s.name, 'to-tor')} type veth peer name ${torIf.name} address ${torIf.mac} netns ${names.ns(tor.name)}`);
+    addBatchLines(config, swNs, `link set to-tor master ${SWITCH_BRIDGE}`, 'link set to-tor up');
+    addBatchLines(config, names.ns(tor.name), `address add ${s.torAddress}/${torIf.address!.prefixLength} dev ${torIf.name}`, `link set ${torIf.name} up`);
     for (const n of lab.cluster?.nodes ?? []) {
       const att = n.attachments.find((a) => a.switch === s.name)!;
       const port = `to-node${n.index}`;
-      push(links, swNs, `link add ${port} address ${stableMac(lab.name, s.name, port)} type veth peer name ${att.interface} address ${att.mac} netns ${names.ns(n.name)}`);
-      push(config, swNs, `link set ${port} master ${SWITCH_BRIDGE}`, `link set ${port} up`);
-      push(config, names.ns(n.name), `address add ${att.address.ip}/${att.address.prefixLength} dev ${att.interface}`, `link set ${att.interface} up`);
+      addBatchLines(links, swNs, `link add ${port} address ${stableMac(lab.name, s.name, port)} type veth peer name ${att.interface} address ${att.mac} netns ${names.ns(n.name)}`);
+      addBatchLines(config, swNs, `link set ${port} master ${SWITCH_BRIDGE}`, `link set ${port} up`);
+      addBatchLines(config, names.ns(n.name), `address add ${att.address.ip}/${att.address.prefixLength} dev ${att.interface}`, `link set ${att.interface} up`);
     }
   }
   return { names, namespaces, links, config, routers, hosts, clusterNodes, switches };

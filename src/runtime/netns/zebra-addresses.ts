@@ -14,7 +14,8 @@
 // IPv6, verified on kernel 6.18 with `ip monitor address`), which zebra then takes.
 import { LabBuildError } from '../../errors.ts';
 import { eventually } from '../../proc/wait.ts';
-import { ipBatch } from './netops.ts';
+import { runBatches } from './netops.ts';
+import { addBatchLines, type Batches } from './plan.ts';
 import { VtyClient, vtySocketPath } from './vty.ts';
 
 /** An address pelab put on an interface that a zebra sees. */
@@ -128,7 +129,9 @@ export async function confirmZebraAddresses(zebra: ZebraAddresses, options: Conf
           const last = reannounced.get(key(e))?.at ?? since;
           return now - last >= graceMs;
         });
-        for (const [ns, lines] of groupBy(due, (e) => e.ns)) await ipBatch(ns, lines.map(reannounceLine));
+        const reannounce: Batches = new Map();
+        for (const e of due) addBatchLines(reannounce, e.ns, reannounceLine(e));
+        await runBatches(reannounce);
         for (const e of due) reannounced.set(key(e), { at: now, times: (reannounced.get(key(e))?.times ?? 0) + 1 });
         return gaps;
       },
@@ -155,10 +158,4 @@ export async function confirmZebraAddresses(zebra: ZebraAddresses, options: Conf
   } finally {
     client.close();
   }
-}
-
-function groupBy<T>(items: readonly T[], by: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const t of items) out.set(by(t), [...(out.get(by(t)) ?? []), t]);
-  return out;
 }
