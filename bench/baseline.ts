@@ -14,8 +14,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Lab } from '../src/lab/model.ts';
 import { renderFabricRouter } from '../src/render/frr-fabric.ts';
 import { withNeighborsHeldUntilLoaded } from '../src/runtime/netns/config-hold.ts';
-import { FRR_BIN, FRR_CRASH_TMP, SYSTEM_HOLDER_SCRIPT } from '../src/runtime/netns/frr-build.ts';
-import { configCommands, viewMountArgv } from '../src/runtime/netns/frr.ts';
+import { FRR_BIN } from '../src/runtime/netns/frr-build.ts';
+import { configCommands, holderArgv, viewMountArgv } from '../src/runtime/netns/frr.ts';
 import { OWNER_ENV } from '../src/runtime/claim.ts';
 import { ENDPOINT_SERVER_ARGV } from '../src/runtime/netns/endpoints.ts';
 import { NETNS_DIR, nsPath } from '../src/runtime/netns/netops.ts';
@@ -100,8 +100,7 @@ async function startFrr(s: FrrStart, env: NodeJS.ProcessEnv): Promise<void> {
   }
   // Every router's daemons in a holder's mount namespace, as FrrRouter.start: the holder sets the
   // hostname, gives them their own /var/tmp and mounts the VRF view (SYSTEM_HOLDER_SCRIPT).
-  const program = ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', s.hostname, s.vrfs ? s.viewDir : '', NETNS_DIR, FRR_CRASH_TMP];
-  const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program], env);
+  const holder = spawnDetached(['nsenter', `--net=${nsPath(s.ns)}`, '--', ...holderArgv(undefined, { hostname: s.hostname, view: s.vrfs ? s.viewDir : '', labDir: '' })], env);
   await until(`holder of ${s.pathspace}`, () => readlinkSync(`/proc/${holder}/exe`).endsWith('/sleep'), 3000, 2);
   const enter = ['nsenter', '-t', String(holder), '-m', '-n', '-u', '--'];
   const daemon = (name: string, extra: readonly string[]): string[] => [

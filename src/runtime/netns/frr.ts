@@ -122,6 +122,18 @@ export function viewMountArgv(view: string, vrfs: readonly { readonly ns: string
   return ['sh', '-c', script, 'sh', view, ...vrfs.flatMap((v) => [nsPath(v.ns), v.file])];
 }
 
+/**
+ * A router's namespace holder, run inside its network namespace: private mount and UTS namespaces,
+ * then HOLDER_SCRIPT (a build with a root) or SYSTEM_HOLDER_SCRIPT, which end in `sleep`. `view`
+ * is the VRF view folder or ''. The benchmark's baseline starts its holders with it too. Pure.
+ */
+export function holderArgv(root: string | undefined, spec: { readonly hostname: string; readonly view: string; readonly labDir: string }): string[] {
+  const program = root
+    ? ['sh', '-c', HOLDER_SCRIPT, 'sh', root, FRR_RUN_ROOT, FRR_CONF_ROOT, spec.labDir, spec.view, spec.hostname]
+    : ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', spec.hostname, spec.view, NETNS_DIR, FRR_CRASH_TMP];
+  return ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program];
+}
+
 export class FrrRouter {
   readonly spec: FrrRouterSpec;
   readonly instance: string;
@@ -230,13 +242,9 @@ export class FrrRouter {
     // A sleeping process that owns the router's mount and UTS namespaces, so zebra and bgpd can
     // both join them (they must share the same /run/netns view). It first sets the hostname and
     // mounts the VRF view, and with a private root what the chrooted daemons need (HOLDER_SCRIPT).
-    const view = this.spec.netnsVrf ? this.viewDir : '';
-    const program = this.build.root
-      ? ['sh', '-c', HOLDER_SCRIPT, 'sh', this.build.root, FRR_RUN_ROOT, FRR_CONF_ROOT, this.labDir, view, this.spec.hostname]
-      : ['sh', '-c', SYSTEM_HOLDER_SCRIPT, 'sh', this.spec.hostname, view, NETNS_DIR, FRR_CRASH_TMP];
     const pid = await spawnOwned(
       this.spec.ns,
-      ['unshare', '--mount', '--uts', '--propagation', 'slave', '--', ...program],
+      holderArgv(this.build.root, { hostname: this.spec.hostname, view: this.spec.netnsVrf ? this.viewDir : '', labDir: this.labDir }),
       `${this.instance} namespace holder`,
       this.ledger,
       this.owner,
